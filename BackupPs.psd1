@@ -1,0 +1,28 @@
+# Module manifest for BackupPs. `./build.ps1` puts the binaries into module/bin, after which
+# `Import-Module ./BackupPs.psd1` works from the repository root.
+@{
+    RootModule           = 'module/bin/BackupPs.Module.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5cbc6b42-2dcf-4ecc-9bae-da5c56be6a80'
+    Author               = 'BackupPs contributors'
+    CompanyName          = 'BackupPs'
+    Copyright            = '(c) BackupPs contributors. MIT License.'
+    Description          = 'Proven backups of PostgreSQL in Docker (pg_dump inside the container, streamed, compressed, verified, catalogued) for small self-hosted deployments such as a Raspberry Pi 5.'
+    CompatiblePSEditions = @('Core')
+    PowerShellVersion    = '7.4'
+    FormatsToProcess     = @('module/BackupPs.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Backup-Database'
+        'Get-Backup'
+        'Test-Backup'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('PSEdition_Core', 'Linux', 'Backup', 'PostgreSQL', 'Docker', 'RaspberryPi')
+            ReleaseNotes = 'Backup-Database, Get-Backup and Test-Backup (integrity).'
+        }
+    }
+}

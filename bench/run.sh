@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Benchmark: Backup-Database (the backupps CLI) against the runbooks' own procedures, in one run, on
+# the same generated database (default scale 1000: a ~1 GB pg_dump -Fc -Z0 stream).
+#   seed000  docker exec ... pg_dump | gzip > file           (runbook 000, section 5)
+#   seed003  pg_dump -F c -f /tmp/x in the container, docker cp (runbook 003)
+#   limit    pg_dump -Fc -Z0 > /dev/null inside the container (nothing can be faster)
+# Prints wall time, output size and peak RSS (GNU time: max over the process tree) per procedure,
+# and the ratios the issue sets targets for. Usage: bench/run.sh [scale]. Run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scale=${1:-1000}
+
+tests/rig/setup.sh >/dev/null
+{ command -v /usr/bin/time && command -v bc; } >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time bc >/dev/null
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+dotnet build src/BackupPs.Cli -c Release --nologo -v quiet -clp:NoSummary
+cli=src/BackupPs.Cli/bin/Release/net8.0/backupps.dll
+
+container="backupps-bench-$$"
+out=$(mktemp -d /var/tmp/backupps-bench.XXXXXX)
+trap 'docker rm -f -v "$container" >/dev/null 2>&1 || true; rm -rf "$out"' EXIT
+docker run -d --name "$container" --network none -e POSTGRES_USER=app -e POSTGRES_PASSWORD=bench \
+    -e POSTGRES_DB=app backupps-test/postgres:15 >/dev/null
+until docker exec "$container" pg_isready -q -U app -d app; do sleep 0.2; done
+echo "seeding scale $scale ..."
+seed_start=$(date +%s)
+docker exec -i "$container" psql -X -q -U app -d app -v ON_ERROR_STOP=1 -v scale="$scale" < tests/rig/seed-database.sql
+docker exec "$container" psql -X -q -U app -d app -c 'vacuum analyze' >/dev/null
+dbsize=$(docker exec "$container" psql -X -A -t -U app -d app -c "select pg_size_pretty(pg_database_size('app'))")
+echo "seeded in $(( $(date +%s) - seed_start )) s; database size $dbsize"
+
+# measure NAME OUTPUT-FILE COMMAND...: one line "NAME seconds bytes peak-kB".
+measure() {
+    local name=$1 file=$2; shift 2
+    sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+    /usr/bin/time -f '%e %M' -o "$out/time" "$@" >/dev/null
+    local bytes=0
+    [ -n "$file" ] && bytes=$(stat -c %s $file)
+    read -r seconds rss < "$out/time"
+    echo "$name $seconds $bytes $rss" >> "$out/results"
+}
+
+measure backupps "$out/bps/bench/app/*.dump.zst" \
+    dotnet "$cli" backup-database --container "$container" --environment bench --path "$out/bps"
+measure seed000 "$out/seed000.sql.gz" \
+    bash -c "docker exec -i $container pg_dump -U app app | gzip > $out/seed000.sql.gz"
+measure seed003 "$out/seed003.dump" \
+    bash -c "docker exec -i $container pg_dump -U app -d app -F c -f /tmp/seed003.dump && docker cp $container:/tmp/seed003.dump $out/seed003.dump && docker exec $container rm /tmp/seed003.dump"
+measure limit "" \
+    docker exec "$container" sh -c 'pg_dump -U app -d app -Fc -Z0 > /dev/null'
+
+echo
+printf '%-10s %9s %11s %10s\n' procedure 'wall s' 'output MB' 'peak RSS MB'
+while read -r name seconds bytes rss; do
+    printf '%-10s %9.2f %11.1f %10.1f\n' "$name" "$seconds" "$(echo "$bytes/1048576" | bc -l)" "$(echo "$rss/1024" | bc -l)"
+done < "$out/results"
+get() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$out/results"; }
+echo
+printf 'backupps / seed003 time: %.2f (target <= 0.5)\n' "$(echo "$(get backupps 2) / $(get seed003 2)" | bc -l)"
+printf 'backupps / seed000 time: %.2f (target <= 0.4)\n' "$(echo "$(get backupps 2) / $(get seed000 2)" | bc -l)"
+printf 'backupps / seed003 size: %.2f (target <= 1.0)\n' "$(echo "$(get backupps 3) / $(get seed003 3)" | bc -l)"
+printf 'backupps / limit   time: %.2f\n' "$(echo "$(get backupps 2) / $(get limit 2)" | bc -l)"
+printf 'backupps peak RSS: %.0f MB (target < 150)\n' "$(echo "$(get backupps 4) / 1024" | bc -l)"

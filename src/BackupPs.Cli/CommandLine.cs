@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using BackupPs.Core.Commands;
+
+namespace BackupPs.Cli;
+
+/// <summary>
+/// Binds `backupps &lt;verb&gt; --kebab-option value ...` onto the same options classes the cmdlets
+/// are generated from: one definition per command, read here by reflection.
+/// </summary>
+internal sealed class CommandLine
+{
+    /// <summary>Environment variable holding the password for --credential (never on the command line).</summary>
+    public const string PasswordVariable = "BACKUPPS_PASSWORD";
+
+    private CommandLine(CommandSpec command, object options, GlobalFlags flags)
+    {
+        Command = command;
+        Options = options;
+        Flags = flags;
+    }
+
+    public CommandSpec Command { get; }
+
+    public object Options { get; }
+
+    public GlobalFlags Flags { get; }
+
+    public static IReadOnlyList<CommandSpec> Commands { get; } = typeof(CommandAttribute).Assembly.GetTypes()
+        .Select(t => (Type: t, Attribute: t.GetCustomAttribute<CommandAttribute>()))
+        .Where(x => x.Attribute is not null)
+        .Select(x => new CommandSpec(x.Attribute!, x.Type))
+        .OrderBy(c => c.Attribute.CliName, StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>Parses argv; throws <see cref="UsageException"/> with a one-line message on bad usage.</summary>
+    public static CommandLine Parse(IReadOnlyList<string> args, Func<string, string?> getEnvironment)
+    {
+        if (args.Count == 0)
+        {
+            throw new UsageException("no command given; run 'backupps --help' for the list.");
+        }
+
+        var command = Commands.FirstOrDefault(c => c.Attribute.CliName == args[0].ToLowerInvariant())
+            ?? throw new UsageException($"unknown command '{args[0]}'; run 'backupps --help' for the list.");
+
+        var options = Activator.CreateInstance(command.OptionsType)!;
+        var flags = new GlobalFlags();
+        var given = new HashSet<OptionSpec>();
+        var positional = 0;
+        for (var i = 1; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                var byPosition = command.Options.FirstOrDefault(o => o.Attribute.Position == positional && !given.Contains(o))
+                    ?? throw new UsageException($"unexpected argument '{arg}' for {command.Attribute.CliName}.");
+                positional++;
+                Set(byPosition, arg);
+                continue;
+            }
+
+            var name = arg[2..];
+            if (flags.TrySet(name))
+            {
+                continue;
+            }
+
+            var option = command.Options.FirstOrDefault(o => o.CliName == name)
+                ?? throw new UsageException($"unknown option '--{name}' for {command.Attribute.CliName}; run 'backupps {command.Attribute.CliName} --help'.");
+            if (option.IsSwitch)
+            {
+                Set(option, "true");
+            }
+            else if (i + 1 < args.Count)
+            {
+                Set(option, args[++i]);
+            }
+            else
+            {
+                throw new UsageException($"option '--{name}' needs a value.");
+            }
+        }
+
+        if (!flags.Help)
+        {
+            CheckParameterSet(command, given);
+        }
+
+        return new CommandLine(command, options, flags);
+
+        void Set(OptionSpec option, string text)
+        {
+            if (!given.Add(option))
+            {
+                throw new UsageException($"option '--{option.CliName}' is given twice.");
+            }
+
+            option.Property.SetValue(options, Convert(option, text, getEnvironment));
+        }
+    }
+
+    private static void CheckParameterSet(CommandSpec command, HashSet<OptionSpec> given)
+    {
+        var sets = command.Options.Select(o => o.Attribute.ParameterSet).Where(s => s is not null).Distinct().ToArray();
+        var chosen = given.Select(o => o.Attribute.ParameterSet).Where(s => s is not null).Distinct().ToArray();
+        if (chosen.Length > 1)
+        {
+            throw new UsageException($"{string.Join(" and ", chosen.Select(s => OptionsOf(command, s)))} cannot be used together.");
+        }
+
+        var set = chosen.FirstOrDefault() ?? command.Attribute.DefaultParameterSet ?? sets.FirstOrDefault();
+        var missing = command.Options
+            .Where(o => o.Attribute.Mandatory && (o.Attribute.ParameterSet is null || o.Attribute.ParameterSet == set) && !given.Contains(o))
+            .Select(o => "--" + o.CliName)
+            .ToArray();
+        if (missing.Length > 0)
+        {
+            var alternatives = sets.Length > 1 && chosen.Length == 0
+                ? " (or " + string.Join(" or ", sets.Where(s => s != set).Select(s => OptionsOf(command, s))) + ")"
+                : "";
+            throw new UsageException($"{command.Attribute.CliName} needs {string.Join(", ", missing)}{alternatives}.");
+        }
+    }
+
+    private static string OptionsOf(CommandSpec command, string? set) =>
+        string.Join("/", command.Options.Where(o => o.Attribute.ParameterSet == set).Select(o => "--" + o.CliName));
+
+    private static object? Convert(OptionSpec option, string text, Func<string, string?> getEnvironment)
+    {
+        var type = Nullable.GetUnderlyingType(option.Property.PropertyType) ?? option.Property.PropertyType;
+        try
+        {
+            if (type == typeof(string))
+            {
+                return text;
+            }
+
+            if (type == typeof(bool))
+            {
+                return bool.Parse(text);
+            }
+
+            if (type.IsEnum)
+            {
+                if (Enum.TryParse(type, text, ignoreCase: true, out var value) && Enum.IsDefined(type, value!))
+                {
+                    return value;
+                }
+
+                throw new UsageException($"'{text}' is not a valid value for --{option.CliName}; use one of {string.Join(", ", Enum.GetNames(type))}.");
+            }
+
+            if (type == typeof(int))
+            {
+                return int.Parse(text, CultureInfo.InvariantCulture);
+            }
+
+            if (type == typeof(DateTimeOffset))
+            {
+                return DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            }
+
+            if (type == typeof(DatabaseCredential))
+            {
+                var password = getEnvironment(PasswordVariable)
+                    ?? throw new UsageException($"--{option.CliName} {text} needs the password in the {PasswordVariable} environment variable (passwords are never taken on the command line).");
+                return new DatabaseCredential(text, password);
+            }
+        }
+        catch (FormatException)
+        {
+            throw new UsageException($"'{text}' is not a valid value for --{option.CliName} ({type.Name}).");
+        }
+
+        throw new InvalidOperationException($"Option type {type} of {option.Property.Name} has no CLI conversion; add one to CommandLine.Convert.");
+    }
+
+    public static string Help(CommandSpec? command)
+    {
+        var text = new StringBuilder();
+        if (command is null)
+        {
+            text.AppendLine("usage: backupps <command> [options] [--json] [--verbose] [--force] [--what-if]");
+            text.AppendLine();
+            foreach (var c in Commands)
+            {
+                text.AppendLine($"  {c.Attribute.CliName,-18} {c.Attribute.Synopsis}");
+            }
+
+            text.AppendLine();
+            text.AppendLine("Exit codes: 0 success, 1 the operation failed, 2 bad usage. 'backupps <command> --help' lists its options.");
+            return text.ToString();
+        }
+
+        text.AppendLine($"usage: backupps {command.Attribute.CliName} [options]");
+        text.AppendLine(command.Attribute.Synopsis);
+        text.AppendLine();
+        foreach (var o in command.Options)
+        {
+            var value = o.IsSwitch ? "" : " <" + (Nullable.GetUnderlyingType(o.Property.PropertyType) ?? o.Property.PropertyType).Name + ">";
+            var tags = (o.Attribute.Mandatory ? " (required" + (o.Attribute.ParameterSet is null ? "" : " with " + o.Attribute.ParameterSet) + ")" : "");
+            text.AppendLine($"  --{o.CliName}{value}{tags}");
+            text.AppendLine($"      {o.Attribute.Help}");
+        }
+
+        return text.ToString();
+    }
+}
+
+internal sealed record CommandSpec(CommandAttribute Attribute, Type OptionsType)
+{
+    public IReadOnlyList<OptionSpec> Options { get; } = OptionsType.GetProperties()
+        .Select(p => (Property: p, Attribute: p.GetCustomAttribute<OptionAttribute>()))
+        .Where(x => x.Attribute is not null)
+        .Select(x => new OptionSpec(x.Property, x.Attribute!))
+        .ToArray();
+}
+
+internal sealed record OptionSpec(PropertyInfo Property, OptionAttribute Attribute)
+{
+    public string CliName { get; } = Kebab(Property.Name);
+
+    public bool IsSwitch => Property.PropertyType == typeof(bool);
+
+    /// <summary>ComposeProject → compose-project.</summary>
+    public static string Kebab(string name)
+    {
+        var text = new StringBuilder();
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && text.Length > 0)
+            {
+                text.Append('-');
+            }
+
+            text.Append(char.ToLowerInvariant(c));
+        }
+
+        return text.ToString();
+    }
+}
+
+/// <summary>Flags every command accepts: the CLI's counterparts of pwsh's common parameters.</summary>
+internal sealed class GlobalFlags
+{
+    public bool Json { get; private set; }
+
+    public bool Verbose { get; private set; }
+
+    /// <summary>Answers "yes" to confirmations of destructive steps when there is no terminal to ask on.</summary>
+    public bool Force { get; private set; }
+
+    public bool WhatIf { get; private set; }
+
+    public bool Help { get; private set; }
+
+    public bool TrySet(string name)
+    {
+        switch (name)
+        {
+            case "json": Json = true; return true;
+            case "verbose": Verbose = true; return true;
+            case "force": Force = true; return true;
+            case "what-if": WhatIf = true; return true;
+            case "help": Help = true; return true;
+            default: return false;
+        }
+    }
+}
+
+internal sealed class UsageException(string message) : Exception(message);

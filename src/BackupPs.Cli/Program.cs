@@ -1,0 +1,80 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+using BackupPs.Cli;
+using BackupPs.Core.Commands;
+using BackupPs.Core.Errors;
+
+// backupps <command> [options]: exit 0 on success, 1 when the operation failed, 2 for bad usage.
+// Failures are one line on stderr; a stack trace is never shown (set BACKUPPS_DEBUG=1 to see one).
+using var stopping = new CancellationTokenSource();
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+{
+    Console.Out.Write(CommandLine.Help(null));
+    return args.Length == 0 ? 2 : 0;
+}
+
+CommandLine line;
+try
+{
+    line = CommandLine.Parse(args, Environment.GetEnvironmentVariable);
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine("backupps: " + e.Message);
+    return 2;
+}
+
+if (line.Flags.Help)
+{
+    Console.Out.Write(CommandLine.Help(line.Command));
+    return 0;
+}
+
+var host = new ConsoleHost(line.Flags, line.Command.Attribute.Impact, Console.Out, Console.Error);
+try
+{
+    var handler = Activator.CreateInstance(line.Command.Attribute.HandlerType)!;
+    var execute = typeof(ICommandHandler<>).MakeGenericType(line.Command.OptionsType).GetMethod(nameof(ICommandHandler<object>.ExecuteAsync))!;
+    await InvokeHandler(execute, handler, [line.Options, host, stopping.Token]).ConfigureAwait(false);
+    return host.ErrorCount == 0 ? 0 : 1;
+}
+catch (BackupPsException e)
+{
+    host.WriteError(e);
+    return e.Category == FailureCategory.InvalidArgument ? 2 : 1;
+}
+catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+{
+    Console.Error.WriteLine("backupps: cancelled; partial files were removed.");
+    return 1;
+}
+catch (Exception e) when (Environment.GetEnvironmentVariable("BACKUPPS_DEBUG") != "1")
+{
+    Console.Error.WriteLine($"backupps: unexpected {e.GetType().Name}: {e.Message} (this is a bug; BACKUPPS_DEBUG=1 shows the stack trace)");
+    return 1;
+}
+
+static Task InvokeHandler(MethodInfo execute, object handler, object[] arguments)
+{
+    try
+    {
+        return (Task)execute.Invoke(handler, arguments)!;
+    }
+    catch (TargetInvocationException e) when (e.InnerException is not null)
+    {
+        // A handler that fails before its first await throws synchronously; surface the real error.
+        ExceptionDispatchInfo.Throw(e.InnerException);
+        throw;
+    }
+}
+
+void Stop(PosixSignalContext context)
+{
+    // The first signal cancels cleanly (partial files removed); the default handling is kept for none.
+    context.Cancel = true;
+    stopping.Cancel();
+}

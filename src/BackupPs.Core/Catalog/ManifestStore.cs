@@ -1,0 +1,110 @@
+using System.Text.Json;
+using BackupPs.Core.Errors;
+using BackupPs.Core.Hosting;
+using BackupPs.Core.Storage;
+
+namespace BackupPs.Core.Catalog;
+
+/// <summary>Reads and writes manifests. Writes are atomic (temp name, fsync, rename, never overwrite).</summary>
+public static class ManifestStore
+{
+    public static async Task WriteAsync(string manifestPath, BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        await using var file = AtomicFile.Create(manifestPath);
+        await JsonSerializer.SerializeAsync(file.Stream, manifest, JsonDefaults.Indented, cancellationToken).ConfigureAwait(false);
+        await file.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static BackupManifest Read(string manifestPath)
+    {
+        try
+        {
+            using var stream = File.OpenRead(manifestPath);
+            var manifest = JsonSerializer.Deserialize<BackupManifest>(stream, JsonDefaults.Indented);
+            if (manifest is null || manifest.SchemaVersion != BackupManifest.CurrentSchemaVersion)
+            {
+                throw Invalid(manifestPath, $"schema version {manifest?.SchemaVersion} is not {BackupManifest.CurrentSchemaVersion}", null);
+            }
+
+            return manifest;
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new BackupPsException("ManifestNotFound", FailureCategory.ObjectNotFound,
+                $"No manifest at {manifestPath}: the file is not a BackupPs backup, or it was renamed or moved without its manifest.", e)
+            { Target = manifestPath };
+        }
+        catch (JsonException e)
+        {
+            throw Invalid(manifestPath, e.Message, e);
+        }
+    }
+
+    /// <summary>Every manifest below <paramref name="root"/>, as records, ordered by recorded start time.</summary>
+    public static IEnumerable<BackupRecord> Enumerate(string root, IOperationHost host)
+    {
+        var records = new List<BackupRecord>();
+        var files = Directory.EnumerateFiles(root, "*" + BackupNames.ManifestSuffix,
+            new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0 });
+        foreach (var manifestPath in files)
+        {
+            BackupManifest manifest;
+            try
+            {
+                manifest = Read(manifestPath);
+            }
+            catch (BackupPsException e)
+            {
+                host.WriteWarning(e.Message);
+                continue;
+            }
+
+            var path = Path.Combine(Path.GetDirectoryName(manifestPath)!, manifest.FileName);
+            if (!File.Exists(path))
+            {
+                host.WriteWarning($"Skipping {manifestPath}: its backup file {manifest.FileName} is missing.");
+                continue;
+            }
+
+            records.Add(ToRecord(manifest, path, manifestPath));
+        }
+
+        return records.OrderBy(r => r.StartedUtc);
+    }
+
+    public static BackupRecord ToRecord(BackupManifest m, string path, string manifestPath) => new()
+    {
+        SchemaVersion = m.SchemaVersion,
+        Kind = m.Kind,
+        Environment = m.Environment,
+        Database = m.Database,
+        FileName = m.FileName,
+        Format = m.Format,
+        Compression = m.Compression,
+        SizeBytes = m.SizeBytes,
+        Sha256 = m.Sha256,
+        DumpBytes = m.DumpBytes,
+        StartedUtc = m.StartedUtc,
+        CompletedUtc = m.CompletedUtc,
+        Duration = m.Duration,
+        Container = m.Container,
+        ContainerId = m.ContainerId,
+        Image = m.Image,
+        ImageId = m.ImageId,
+        ComposeProject = m.ComposeProject,
+        ComposeService = m.ComposeService,
+        ServerVersion = m.ServerVersion,
+        PgDumpVersion = m.PgDumpVersion,
+        ArchiveVersion = m.ArchiveVersion,
+        Tables = m.Tables,
+        TotalRows = m.TotalRows,
+        Tool = m.Tool,
+        Path = path,
+        ManifestPath = manifestPath,
+    };
+
+    private static BackupPsException Invalid(string manifestPath, string why, Exception? inner) =>
+        new("ManifestInvalid", FailureCategory.InvalidData,
+            $"The manifest {manifestPath} cannot be read ({why}); the backup it describes cannot be trusted.", inner)
+        { Target = manifestPath };
+}

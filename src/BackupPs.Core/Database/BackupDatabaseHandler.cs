@@ -1,0 +1,217 @@
+using BackupPs.Core.Catalog;
+using BackupPs.Core.Commands;
+using BackupPs.Core.Compression;
+using BackupPs.Core.Docker;
+using BackupPs.Core.Errors;
+using BackupPs.Core.Hosting;
+using BackupPs.Core.Postgres;
+using BackupPs.Core.Storage;
+using BackupPs.Core.Verification;
+
+namespace BackupPs.Core.Database;
+
+/// <summary>
+/// Backup-Database. pg_dump runs inside the database container (-Z0: no compression there, so the
+/// dump stays parseable and compression runs multi-threaded here); its stdout streams through a
+/// bounded pipe into the dump parser, which tees every byte into compressor → SHA-256 → temporary
+/// file. The result is only renamed into place after pg_dump's exit code and stderr, the parsed
+/// structure and a full read-back of the written file all agree. Any failure or Ctrl+C removes the
+/// temporary file, so nothing that looks like a backup is left behind.
+/// </summary>
+public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOptions>
+{
+    /// <summary>Smaller than this, a dump cannot hold even an empty database's header and TOC.</summary>
+    internal const long MinimumDumpBytes = 256;
+
+    /// <summary>How many 1 MiB chunks of dump may wait between the Docker socket and the parser: bounds memory.</summary>
+    private const int PipeChunks = 16;
+
+    private readonly Func<DockerClient> _connect;
+    private readonly TimeProvider _clock;
+
+    public BackupDatabaseHandler()
+        : this(() => new DockerClient(), TimeProvider.System)
+    {
+    }
+
+    internal BackupDatabaseHandler(Func<DockerClient> connect, TimeProvider clock)
+    {
+        _connect = connect;
+        _clock = clock;
+    }
+
+    public async Task ExecuteAsync(BackupDatabaseOptions options, IOperationHost host, CancellationToken cancellationToken)
+    {
+        var environment = BackupNames.NormalizeEnvironment(options.Environment);
+        var root = Path.GetFullPath(options.Path ?? BackupNames.DefaultRoot);
+        using var docker = _connect();
+        var target = await DatabaseTarget.ResolveAsync(docker, options.Container, options.ComposeProject, options.ComposeService,
+            options.Database, options.Credential, cancellationToken).ConfigureAwait(false);
+        var (serverVersion, databaseBytes) = await target.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
+        host.WriteVerbose($"Connected to {target.Description}: PostgreSQL {serverVersion}, {databaseBytes / (1024 * 1024)} MB on disk.");
+
+        var folder = Path.Combine(root, environment, BackupNames.FileSafe(target.Database));
+        if (!host.ShouldProcess(target.Description, $"Back up as {environment} ({options.Format}, {options.Compression}) to {folder}"))
+        {
+            return;
+        }
+
+        SecureDirectory.Ensure(folder);
+        var started = _clock.GetUtcNow();
+        var fileName = BackupNames.ArtifactFileName(target.Database, environment, started, options.Format, options.Compression);
+        var path = Path.Combine(folder, fileName);
+        var manifestPath = BackupNames.ManifestPathFor(path);
+        if (File.Exists(path) || File.Exists(manifestPath))
+        {
+            throw new BackupPsException("BackupAlreadyExists", FailureCategory.ResourceExists,
+                $"{path} already exists (another backup of {target.Database} started in the same second); existing backups are never overwritten, retry in a second.")
+            { Target = path };
+        }
+
+        using var progress = new ProgressReporter(host, 1, $"Backing up {target.Description}", databaseBytes);
+        await using var artifact = AtomicFile.Create(path);
+        var dump = await DumpAsync(docker, target, options, artifact.Stream, progress, host, cancellationToken).ConfigureAwait(false);
+        var manifest = new BackupManifest
+        {
+            Kind = BackupKind.Database,
+            Environment = environment,
+            Database = target.Database,
+            FileName = fileName,
+            Format = options.Format,
+            Compression = options.Compression,
+            SizeBytes = dump.SizeBytes,
+            Sha256 = dump.Sha256,
+            DumpBytes = dump.Inspection.TotalBytes,
+            StartedUtc = started,
+            CompletedUtc = _clock.GetUtcNow(),
+            Duration = _clock.GetUtcNow() - started,
+            Container = target.Container.Name,
+            ContainerId = target.Container.Id,
+            Image = target.Container.Config.Image,
+            ImageId = target.Container.ImageId,
+            ComposeProject = target.ComposeProject,
+            ComposeService = target.ComposeService,
+            ServerVersion = dump.Inspection.ServerVersion,
+            PgDumpVersion = dump.Inspection.PgDumpVersion,
+            ArchiveVersion = dump.Inspection.ArchiveVersion,
+            Tables = dump.Inspection.Tables,
+            TotalRows = dump.Inspection.TotalRows,
+        };
+
+        host.WriteVerbose($"Dumped {dump.Inspection.TotalBytes} bytes into {dump.SizeBytes}; reading the written file back to prove it.");
+        var failed = (await ArtifactVerifier.VerifyAsync(artifact.TempPath, fileName, manifest, cancellationToken).ConfigureAwait(false))
+            .Where(c => !c.Passed).ToArray();
+        if (failed.Length > 0)
+        {
+            throw new BackupPsException("BackupNotProven", FailureCategory.WriteError,
+                $"The written backup of {target.Description} failed its read-back check ({string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}"))}); nothing was kept. Check the disk under {folder}.")
+            { Target = path };
+        }
+
+        await artifact.CommitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ManifestStore.WriteAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A backup file without its manifest is invisible to Get-Backup and unprovable: remove it.
+            File.Delete(path);
+            throw;
+        }
+
+        host.WriteOutput(ManifestStore.ToRecord(manifest, path, manifestPath));
+    }
+
+    private sealed record DumpResult(DumpInspection Inspection, long SizeBytes, string Sha256);
+
+    private static async Task<DumpResult> DumpAsync(DockerClient docker, DatabaseTarget target, BackupDatabaseOptions options,
+        Stream destination, ProgressReporter progress, IOperationHost host, CancellationToken cancellationToken)
+    {
+        string[] command = options.Format == BackupFormat.Custom ? ["pg_dump", "-w", "-Fc", "-Z0"] : ["pg_dump", "-w", "-Fp"];
+        using var hashing = new HashingStream(destination);
+        await using var compressor = CompressionStreams.CreateCompressor(options.Compression, hashing);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var pipe = new ChunkPipe(PipeChunks, abort.Token);
+
+        var exec = Task.Run(async () =>
+        {
+            try
+            {
+                var result = await docker.ExecAsync(target.Container.Id, target.Exec(command), pipe.Writer, abort.Token).ConfigureAwait(false);
+                pipe.Complete();
+                return result;
+            }
+            catch (Exception e)
+            {
+                pipe.Complete(e);
+                throw;
+            }
+        }, CancellationToken.None);
+
+        DumpInspection? inspection = null;
+        Exception? parseFailure = null;
+        try
+        {
+            var tee = new TeeReadStream(pipe.Reader, compressor, progress.Report);
+            inspection = await Task.Run(() => options.Format == BackupFormat.Custom
+                ? CustomArchiveReader.Read(tee, abort.Token)
+                : PlainDumpReader.Read(tee, abort.Token), abort.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            parseFailure = e;
+            abort.Cancel();
+        }
+
+        ExecResult? result = null;
+        try
+        {
+            result = await exec.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (parseFailure is not null && !cancellationToken.IsCancellationRequested)
+        {
+            // We stopped pg_dump ourselves because its output was not a valid dump.
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (result is not null)
+        {
+            // pg_dump's own verdict explains a failure better than the parser's view of the stream.
+            CheckPgDump(result, target, host);
+        }
+
+        if (parseFailure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(parseFailure);
+        }
+
+        if (inspection!.TotalBytes < MinimumDumpBytes)
+        {
+            throw new BackupPsException("DumpTooSmall", FailureCategory.InvalidData,
+                $"pg_dump of {target.Description} produced only {inspection.TotalBytes} bytes, less than any real dump; nothing was kept.");
+        }
+
+        await compressor.FinishAsync(cancellationToken).ConfigureAwait(false);
+        var hash = hashing.Complete();
+        return new DumpResult(inspection, hash.Length, hash.Sha256);
+    }
+
+    private static void CheckPgDump(ExecResult result, DatabaseTarget target, IOperationHost host)
+    {
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var error = lines.FirstOrDefault(l => l.Contains("pg_dump: error", StringComparison.Ordinal));
+        if (result.ExitCode != 0 || error is not null)
+        {
+            var why = error ?? lines.FirstOrDefault() ?? (result.ExitCode > 128 ? $"killed by signal {result.ExitCode - 128}" : "no error text");
+            throw new BackupPsException("PgDumpFailed", FailureCategory.InvalidOperation,
+                $"pg_dump of {target.Description} failed (exit code {result.ExitCode}): {why}; nothing was kept.")
+            { Target = target.Container.Name };
+        }
+
+        foreach (var warning in lines)
+        {
+            host.WriteWarning("pg_dump: " + warning);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using BackupPs.Core.Catalog;
+using BackupPs.Core.Commands;
+using BackupPs.Core.Compression;
+
+namespace BackupPs.Core.Database;
+
+[Command("Backup", "Database", typeof(BackupRecord), typeof(BackupDatabaseHandler),
+    Impact = CommandImpact.Medium, DefaultParameterSet = "Container",
+    Synopsis = "Dumps a PostgreSQL database from its Docker container, proves the dump, and stores it with a manifest.")]
+public sealed class BackupDatabaseOptions
+{
+    [Option(Mandatory = true, Position = 0, ParameterSet = "Container", FromPipelineByPropertyName = true,
+        Help = "Name or id of the running PostgreSQL container.")]
+    public string? Container { get; set; }
+
+    [Option(Mandatory = true, ParameterSet = "Compose", FromPipelineByPropertyName = true,
+        Help = "docker compose project of the database service (label com.docker.compose.project).")]
+    public string? ComposeProject { get; set; }
+
+    [Option(Mandatory = true, ParameterSet = "Compose", FromPipelineByPropertyName = true,
+        Help = "docker compose service of the database (label com.docker.compose.service).")]
+    public string? ComposeService { get; set; }
+
+    [Option(FromPipelineByPropertyName = true,
+        Help = "Database to dump. Default: POSTGRES_DB of the container, else the user name.")]
+    public string? Database { get; set; }
+
+    [Option(Mandatory = true, FromPipelineByPropertyName = true,
+        Help = "Environment the database belongs to (prod, dev, staging...). Names the folder and every file.")]
+    public string? Environment { get; set; }
+
+    [Option(IsPath = true, Help = "Root folder of the backup store. Default: ./backups")]
+    public string? Path { get; set; }
+
+    [Option(Help = "Dump format: Custom (pg_restore, default) or Plain (SQL for psql).")]
+    public BackupFormat Format { get; set; } = BackupFormat.Custom;
+
+    [Option(Help = "Compression of the stored file: Zstd (default) or Gzip.")]
+    public CompressionKind Compression { get; set; } = CompressionKind.Zstd;
+
+    [Option(Help = "PostgreSQL login. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container.")]
+    public DatabaseCredential? Credential { get; set; }
+}

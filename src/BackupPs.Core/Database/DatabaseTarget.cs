@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text;
+using BackupPs.Core.Catalog;
+using BackupPs.Core.Commands;
+using BackupPs.Core.Docker;
+using BackupPs.Core.Errors;
+
+namespace BackupPs.Core.Database;
+
+/// <summary>
+/// A database inside a running PostgreSQL container, with the login to reach it. PostgreSQL
+/// programs (psql, pg_dump) always run inside that container, so client and server versions match
+/// and no port has to be published. The login travels as PGUSER/PGDATABASE/PGPASSWORD in the exec
+/// environment: never in argv, and a database name can never be mistaken for a connection string.
+/// </summary>
+internal sealed class DatabaseTarget
+{
+    public const string ComposeProjectLabel = "com.docker.compose.project";
+    public const string ComposeServiceLabel = "com.docker.compose.service";
+
+    private readonly string _user;
+    private readonly string? _password;
+
+    private DatabaseTarget(DockerContainerDetails container, string user, string database, string? password)
+    {
+        Container = container;
+        _user = user;
+        _password = password;
+        Database = database;
+    }
+
+    public DockerContainerDetails Container { get; }
+
+    public string Database { get; }
+
+    public string Description => $"database {Database} in container {Container.Name}";
+
+    public string? ComposeProject => Container.Config.Labels.GetValueOrDefault(ComposeProjectLabel);
+
+    public string? ComposeService => Container.Config.Labels.GetValueOrDefault(ComposeServiceLabel);
+
+    /// <summary>Finds the container (by name/id or compose labels) and works out user, database and password.</summary>
+    public static async Task<DatabaseTarget> ResolveAsync(
+        DockerClient docker, string? container, string? composeProject, string? composeService,
+        string? database, DatabaseCredential? credential, CancellationToken cancellationToken)
+    {
+        var details = container is not null
+            ? await InspectAsync(docker, container, cancellationToken).ConfigureAwait(false)
+            : await FindComposeServiceAsync(docker, composeProject!, composeService!, cancellationToken).ConfigureAwait(false);
+
+        if (!details.State.Running)
+        {
+            throw new BackupPsException("ContainerNotRunning", FailureCategory.ResourceUnavailable,
+                $"Container {details.Name} is {details.State.Status}, not running; start it (docker start {details.Name}, or docker compose up -d) and retry.")
+            { Target = details.Name };
+        }
+
+        var env = details.Config.Env
+            .Select(e => e.Split('=', 2))
+            .Where(kv => kv.Length == 2)
+            .GroupBy(kv => kv[0])
+            .ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
+        var user = credential?.UserName ?? env.GetValueOrDefault("POSTGRES_USER") ?? "postgres";
+        var password = credential is not null ? credential.Password : env.GetValueOrDefault("POSTGRES_PASSWORD");
+        var name = database ?? env.GetValueOrDefault("POSTGRES_DB") ?? user;
+        return new DatabaseTarget(details, user, name, string.IsNullOrEmpty(password) ? null : password);
+    }
+
+    /// <summary>The exec request for a PostgreSQL client program run against this database.</summary>
+    public ExecRequest Exec(params string[] command) => Exec(Database, command);
+
+    private ExecRequest Exec(string database, string[] command)
+    {
+        var env = new List<string> { "PGUSER=" + _user, "PGDATABASE=" + database, "PGAPPNAME=BackupPs" };
+        if (_password is not null)
+        {
+            env.Add("PGPASSWORD=" + _password);
+        }
+
+        return new ExecRequest { Cmd = command, Env = env };
+    }
+
+    /// <summary>
+    /// Connects once before anything is written: proves login and database, and returns the server
+    /// version and the database size (for progress). Failures become errors an operator can act on.
+    /// </summary>
+    public async Task<(string ServerVersion, long SizeBytes)> PreflightAsync(DockerClient docker, CancellationToken cancellationToken)
+    {
+        var output = await QueryAsync(docker, Database,
+            "select current_setting('server_version') || '|' || pg_database_size(current_database())", cancellationToken).ConfigureAwait(false);
+        var parts = output.Trim().Split('|');
+        return (parts[0], long.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    private async Task<string> QueryAsync(DockerClient docker, string database, string sql, CancellationToken cancellationToken)
+    {
+        using var stdout = new MemoryStream();
+        var result = await docker.ExecAsync(Container.Id,
+            Exec(database, ["psql", "-X", "-w", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql]),
+            stdout, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode == 0)
+        {
+            return Encoding.UTF8.GetString(stdout.ToArray());
+        }
+
+        if (result.ExitCode is 126 or 127)
+        {
+            throw new BackupPsException("NotAPostgresContainer", FailureCategory.InvalidArgument,
+                $"Container {Container.Name} has no psql/pg_dump on its PATH; point -Container at the PostgreSQL container itself.")
+            { Target = Container.Name };
+        }
+
+        var stderr = result.Stderr;
+        if (stderr.Contains($"database \"{database}\" does not exist", StringComparison.Ordinal))
+        {
+            var existing = await ListDatabasesAsync(docker, cancellationToken).ConfigureAwait(false);
+            throw new BackupPsException("DatabaseNotFound", FailureCategory.ObjectNotFound,
+                $"Database '{database}' does not exist in container {Container.Name}; databases there: {existing}. Pass one of them to -Database.")
+            { Target = database };
+        }
+
+        if (stderr.Contains("password authentication failed", StringComparison.Ordinal)
+            || stderr.Contains("no password supplied", StringComparison.Ordinal)
+            || (stderr.Contains("role \"", StringComparison.Ordinal) && stderr.Contains("does not exist", StringComparison.Ordinal)))
+        {
+            throw new BackupPsException("DatabaseLoginFailed", FailureCategory.PermissionDenied,
+                $"PostgreSQL in {Container.Name} refused the login as '{_user}' ({FirstLine(stderr)}); pass -Credential, or set POSTGRES_USER/POSTGRES_PASSWORD on the container.")
+            { Target = Container.Name };
+        }
+
+        throw new BackupPsException("DatabaseUnavailable", FailureCategory.ResourceUnavailable,
+            $"psql in {Container.Name} failed with exit code {result.ExitCode}: {FirstLine(stderr)}")
+        { Target = Container.Name };
+    }
+
+    private async Task<string> ListDatabasesAsync(DockerClient docker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var names = await QueryAsync(docker, "postgres", "select string_agg(datname, ', ' order by datname) from pg_database where not datistemplate", cancellationToken)
+                .ConfigureAwait(false);
+            return names.Trim();
+        }
+        catch (BackupPsException)
+        {
+            return "(could not be listed)";
+        }
+    }
+
+    internal static string FirstLine(string text)
+    {
+        var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no error text";
+        return line.Length > 300 ? line[..300] + "..." : line;
+    }
+
+    private static async Task<DockerContainerDetails> InspectAsync(DockerClient docker, string container, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await docker.InspectContainerAsync(container, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackupPsException e) when (e.ErrorId == DockerErrorIds.DockerContainerNotFound)
+        {
+            var candidates = await DescribePostgresContainersAsync(docker, cancellationToken).ConfigureAwait(false);
+            throw new BackupPsException("ContainerNotFound", FailureCategory.ObjectNotFound,
+                $"No container named '{container}'. {candidates}", e)
+            { Target = container };
+        }
+    }
+
+    private static async Task<DockerContainerDetails> FindComposeServiceAsync(DockerClient docker, string project, string service, CancellationToken cancellationToken)
+    {
+        var labels = new Dictionary<string, string> { [ComposeProjectLabel] = project, [ComposeServiceLabel] = service };
+        var matches = await docker.ListContainersAsync(all: true, labels, cancellationToken).ConfigureAwait(false);
+        var running = matches.Where(c => c.State == "running").ToArray();
+        var chosen = running.Length switch
+        {
+            1 => running[0],
+            > 1 => throw new BackupPsException("ComposeServiceAmbiguous", FailureCategory.InvalidArgument,
+                $"Compose service {project}/{service} has {running.Length} running containers ({string.Join(", ", running.Select(c => c.Names.FirstOrDefault()))}); pass -Container with the one to back up.")
+            { Target = service },
+            _ when matches.Count > 0 => matches[0],
+            _ => throw new BackupPsException("ComposeServiceNotFound", FailureCategory.ObjectNotFound,
+                $"No container carries the compose labels project={project}, service={service}. {await DescribePostgresContainersAsync(docker, cancellationToken).ConfigureAwait(false)}")
+            { Target = service },
+        };
+        return await docker.InspectContainerAsync(chosen.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>"PostgreSQL containers here: a (running), b (exited; compose db/app)." for not-found errors.</summary>
+    private static async Task<string> DescribePostgresContainersAsync(DockerClient docker, CancellationToken cancellationToken)
+    {
+        var found = new List<string>();
+        foreach (var summary in await docker.ListContainersAsync(all: true, null, cancellationToken).ConfigureAwait(false))
+        {
+            var details = await docker.InspectContainerAsync(summary.Id, cancellationToken).ConfigureAwait(false);
+            var looksLikePostgres = summary.Image.Contains("postgres", StringComparison.OrdinalIgnoreCase)
+                || details.Config.Env.Any(e => e.StartsWith("PG_VERSION=", StringComparison.Ordinal) || e.StartsWith("POSTGRES_", StringComparison.Ordinal));
+            if (looksLikePostgres)
+            {
+                var compose = summary.Labels.TryGetValue(ComposeProjectLabel, out var p) && summary.Labels.TryGetValue(ComposeServiceLabel, out var s)
+                    ? $"; compose {p}/{s}" : "";
+                found.Add($"{details.Name} ({summary.State}{compose})");
+            }
+        }
+
+        return found.Count == 0
+            ? "No PostgreSQL container exists on this Docker host; start one first (docker ps -a lists what there is)."
+            : $"PostgreSQL containers here: {string.Join(", ", found)}; pass one of them to -Container.";
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BackupPs.Core.Hosting;
+
+/// <summary>JSON settings shared by manifests and the CLI's --json output: property names exactly as
+/// the .NET types (and therefore the cmdlets' output objects) spell them, enums as names.</summary>
+public static class JsonDefaults
+{
+    public static JsonSerializerOptions Compact { get; } = Create(indented: false);
+
+    public static JsonSerializerOptions Indented { get; } = Create(indented: true);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions
+        {
+            WriteIndented = indented,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        };
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

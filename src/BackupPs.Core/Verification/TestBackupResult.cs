@@ -1,0 +1,20 @@
+namespace BackupPs.Core.Verification;
+
+/// <summary>One check of a backup: a Pester test can assert on <see cref="Passed"/> and show <see cref="Detail"/>.</summary>
+public sealed record BackupCheck(string Name, bool Passed, string Detail);
+
+/// <summary>What Test-Backup emits per backup, immediately, whether it passed or not.</summary>
+public sealed class TestBackupResult
+{
+    public required string Path { get; init; }
+
+    public string? Environment { get; init; }
+
+    public string? Database { get; init; }
+
+    public bool Passed { get; init; }
+
+    public required IReadOnlyList<BackupCheck> Checks { get; init; }
+
+    public TimeSpan Duration { get; init; }
+}

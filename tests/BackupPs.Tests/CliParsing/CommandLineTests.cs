@@ -1,0 +1,82 @@
+using BackupPs.Cli;
+using BackupPs.Core.Catalog;
+using BackupPs.Core.Compression;
+using BackupPs.Core.Database;
+using BackupPs.Tests.Infrastructure;
+using Xunit;
+
+namespace BackupPs.Tests.CliParsing;
+
+/// <summary>The CLI binds the same options classes as the cmdlets: names, sets and types come from one definition.</summary>
+public sealed class CommandLineTests
+{
+    private static readonly Func<string, string?> NoEnvironment = _ => null;
+
+    [Fact]
+    public void VerbsAreTheCmdletNamesInLowerCase()
+    {
+        Assert.Equal(["backup-database", "get-backup", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName));
+    }
+
+    [Fact]
+    public void KebabCaseOptionsBindToTheOptionsProperties()
+    {
+        var line = CommandLine.Parse(["backup-database", "--compose-project", "knot", "--compose-service", "db", "--environment", "prod",
+            "--format", "plain", "--compression", "GZIP", "--json"], NoEnvironment);
+        var options = Assert.IsType<BackupDatabaseOptions>(line.Options);
+        Assert.Equal(("knot", "db", "prod"), (options.ComposeProject, options.ComposeService, options.Environment));
+        Assert.Equal(BackupFormat.Plain, options.Format);
+        Assert.Equal(CompressionKind.Gzip, options.Compression);
+        Assert.True(line.Flags.Json);
+    }
+
+    [Fact]
+    public void PositionalArgumentsFollowOptionPositions()
+    {
+        var options = Assert.IsType<BackupDatabaseOptions>(CommandLine.Parse(["backup-database", "knot-db", "--environment", "dev"], NoEnvironment).Options);
+        Assert.Equal("knot-db", options.Container);
+    }
+
+    [Theory]
+    [InlineData("no command given", new string[0])]
+    [InlineData("unknown command 'frobnicate'", new[] { "frobnicate" })]
+    [InlineData("unknown option '--nope'", new[] { "get-backup", "--nope" })]
+    [InlineData("backup-database needs --container, --environment (or --compose-project/--compose-service)", new[] { "backup-database" })]
+    [InlineData("--container and --compose-project/--compose-service cannot be used together", new[] { "backup-database", "--container", "a", "--compose-project", "p", "--environment", "x" })]
+    [InlineData("'zip' is not a valid value for --compression; use one of Zstd, Gzip", new[] { "backup-database", "a", "--environment", "x", "--compression", "zip" })]
+    [InlineData("option '--environment' needs a value", new[] { "backup-database", "a", "--environment" })]
+    [InlineData("needs the password in the BACKUPPS_PASSWORD environment variable", new[] { "backup-database", "a", "--environment", "x", "--credential", "bob" })]
+    [InlineData("is not a valid value for --since", new[] { "get-backup", "--since", "yesterday-ish" })]
+    public void BadUsageIsOneClearLine(string expected, string[] args)
+    {
+        var error = Assert.Throws<UsageException>(() => CommandLine.Parse(args, NoEnvironment));
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void TheCredentialPasswordComesOnlyFromTheEnvironment()
+    {
+        var options = Assert.IsType<BackupDatabaseOptions>(CommandLine.Parse(["backup-database", "a", "--environment", "x", "--credential", "bob"],
+            name => name == CommandLine.PasswordVariable ? "pw" : null).Options);
+        Assert.Equal("bob", options.Credential!.UserName);
+        Assert.Equal("bob", options.Credential.ToString());
+    }
+
+    [Fact]
+    public void UsageErrorsExitWithTwoAndHelpListsEveryCommand()
+    {
+        var bad = Infrastructure.BackupPsCli.Run("backup-database", "--environment", "prod");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.StartsWith("backupps: backup-database needs --container", bad.Stderr);
+
+        var help = Infrastructure.BackupPsCli.Run("--help");
+        Assert.Equal(0, help.ExitCode);
+        foreach (var command in CommandLine.Commands)
+        {
+            Assert.Contains(command.Attribute.CliName, help.Stdout);
+        }
+
+        var commandHelp = Infrastructure.BackupPsCli.Run("backup-database", "--help");
+        Assert.Contains("--compose-project", commandHelp.Stdout);
+    }
+}

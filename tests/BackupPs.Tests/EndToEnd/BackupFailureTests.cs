@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using BackupPs.Tests.Infrastructure;
+using Xunit;
+using static BackupPs.Tests.EndToEnd.BackupTestHelpers;
+
+namespace BackupPs.Tests.EndToEnd;
+
+/// <summary>
+/// Every bad input and every failure mid-way: a one-line actionable message, the documented exit
+/// code, no stack trace, no secret, and nothing left in the backup folder.
+/// </summary>
+[Collection(SharedPostgres.Name)]
+public sealed class BackupFailureTests(SharedPostgresServer pg)
+{
+    private static ProcessResult Fails(int exitCode, string errorId, ProcessResult result)
+    {
+        Assert.True(result.ExitCode == exitCode, result.ToString());
+        Assert.Contains($"[{errorId}]", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+        Assert.DoesNotContain(PostgresContainer.Password, result.Stdout + result.Stderr);
+        Assert.Equal("", result.Stdout);
+        return result;
+    }
+
+    [Fact]
+    public void UnknownContainerListsThePostgresContainersThatExist()
+    {
+        var root = NewRoot();
+        var result = Fails(1, "ContainerNotFound", BackupPsCli.Run("backup-database", "--container", "no-such-db", "--environment", "prod", "--path", root));
+        Assert.Contains($"{pg.Name} (running)", result.Stderr);
+        Assert.Empty(Files(root));
+    }
+
+    [Fact]
+    public async Task StoppedContainerSaysHowToStartIt()
+    {
+        var stopped = new PostgresContainer(scale: 0);
+        await stopped.InitializeAsync();
+        try
+        {
+            PostgresContainer.Docker(["stop", stopped.Name]);
+            var result = Fails(1, "ContainerNotRunning", BackupPsCli.Run("backup-database", "--container", stopped.Name, "--environment", "prod", "--path", NewRoot()));
+            Assert.Contains("docker start " + stopped.Name, result.Stderr);
+        }
+        finally
+        {
+            await stopped.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void MissingDockerSocketIsExplained()
+    {
+        var env = new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" };
+        Fails(1, "DockerSocketNotFound", BackupPsCli.Run(env, "backup-database", "--container", pg.Name, "--environment", "prod", "--path", NewRoot()));
+    }
+
+    [Fact]
+    public void PermissionDeniedOnTheDockerSocketIsExplained()
+    {
+        // As an unprivileged user (nobody), the root-owned socket refuses the connection.
+        var root = NewRoot();
+        var result = ProcessRunner.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--",
+            "dotnet", Path.Combine(AppContext.BaseDirectory, "backupps.dll"),
+            "backup-database", "--container", pg.Name, "--environment", "prod", "--path", root],
+            environment: new Dictionary<string, string?> { ["HOME"] = "/tmp", ["DOTNET_CLI_HOME"] = "/tmp", ["DOTNET_NOLOGO"] = "1" });
+        var failed = Fails(1, "DockerPermissionDenied", result);
+        Assert.Contains("docker", failed.Stderr);
+    }
+
+    [Fact]
+    public void MissingDatabaseListsTheDatabasesThatExist()
+    {
+        var result = Fails(1, "DatabaseNotFound", BackupPsCli.Run("backup-database", "--container", pg.Name, "--database", "nope", "--environment", "prod", "--path", NewRoot()));
+        Assert.Contains("app", result.Stderr[result.Stderr.IndexOf("databases there", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
+    public void UnknownRoleIsALoginFailure()
+    {
+        var env = new Dictionary<string, string?> { ["BACKUPPS_PASSWORD"] = "whatever-secret" };
+        var result = Fails(1, "DatabaseLoginFailed", BackupPsCli.Run(env, "backup-database", "--container", pg.Name, "--credential", "ghost", "--environment", "prod", "--path", NewRoot()));
+        Assert.DoesNotContain("whatever-secret", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("../etc")]
+    [InlineData("prod/evil")]
+    [InlineData("..")]
+    [InlineData("")]
+    public void EnvironmentNamesCannotEscapeTheStore(string environment)
+    {
+        var root = NewRoot();
+        Fails(2, "InvalidEnvironmentName", BackupPsCli.Run("backup-database", "--container", pg.Name, "--environment", environment, "--path", root));
+        Assert.Empty(Files(root));
+        Assert.Empty(Directory.GetDirectories(root));
+    }
+
+    [Fact]
+    public void UnwritableDestinationIsRefusedBeforeDumping()
+    {
+        var mount = NewRoot();
+        ProcessRunner.Bash($"mount -t tmpfs -o size=1m,ro tmpfs '{mount}'");
+        try
+        {
+            Fails(1, "DestinationNotWritable", BackupPsCli.Run("backup-database", "--container", pg.Name, "--environment", "prod", "--path", mount));
+        }
+        finally
+        {
+            ProcessRunner.Bash($"umount '{mount}'");
+        }
+    }
+
+    [Fact]
+    public void DiskFullMidWriteLeavesNothingBehind()
+    {
+        var mount = NewRoot();
+        ProcessRunner.Bash($"mount -t tmpfs -o size=64k tmpfs '{mount}'");
+        try
+        {
+            Fails(1, "DestinationFull", BackupPsCli.Run("backup-database", "--container", pg.Name, "--environment", "prod", "--path", mount, "--compression", "Gzip", "--format", "Plain"));
+            Assert.Empty(Files(mount));
+        }
+        finally
+        {
+            ProcessRunner.Bash($"umount '{mount}'");
+        }
+    }
+}
+
+/// <summary>Failures while the dump is streaming: each test gets a server large enough to be caught mid-stream.</summary>
+public sealed class BackupInterruptionTests : IAsyncLifetime
+{
+    private readonly PostgresContainer _pg = new(scale: 40);
+
+    public Task InitializeAsync() => _pg.InitializeAsync();
+
+    public Task DisposeAsync() => _pg.DisposeAsync();
+
+    [Fact]
+    public async Task PgDumpKilledMidStreamFailsAndLeavesNothing()
+    {
+        var root = NewRoot();
+        var run = BackupPsCli.RunAsync(null, _ => { }, "backup-database", "--container", _pg.Name, "--environment", "prod", "--path", root);
+        await WhenDumpIsStreamingAsync(root);
+        foreach (var pid in PgDumpPids())
+        {
+            ProcessRunner.Run("kill", ["-KILL", pid]);
+        }
+
+        var result = await run;
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("[PgDumpFailed]", result.Stderr);
+        Assert.Empty(Files(root));
+    }
+
+    [Fact]
+    public async Task CtrlCMidStreamCancelsAndLeavesNothing()
+    {
+        var root = NewRoot();
+        Process? cli = null;
+        var run = BackupPsCli.RunAsync(null, p => cli = p, "backup-database", "--container", _pg.Name, "--environment", "prod", "--path", root);
+        await WhenDumpIsStreamingAsync(root);
+        ProcessRunner.Run("kill", ["-INT", cli!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var result = await run;
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("cancelled", result.Stderr);
+        Assert.Empty(Files(root));
+        // pg_dump inside the container must not linger after its reader went away.
+        await Task.Delay(500);
+        Assert.Empty(PgDumpPids());
+    }
+
+    /// <summary>Host pids of the pg_dump processes in this test's container (docker top sees them from the host).</summary>
+    private string[] PgDumpPids() => PostgresContainer.Docker(["top", _pg.Name, "-eo", "pid,args"])
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Where(line => line.Contains("pg_dump", StringComparison.Ordinal))
+        .Select(line => line.Split(' ', 2)[0])
+        .ToArray();
+
+    /// <summary>Waits until the temporary file has data: the dump is flowing, not finished.</summary>
+    private static async Task WhenDumpIsStreamingAsync(string root)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var partial = Directory.Exists(root)
+                ? Directory.GetFiles(root, "*.partial", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+                : [];
+            if (partial.Any(f => new FileInfo(f).Length > 0))
+            {
+                return;
+            }
+
+            await Task.Delay(2);
+        }
+
+        throw new TimeoutException("the backup never started writing");
+    }
+}

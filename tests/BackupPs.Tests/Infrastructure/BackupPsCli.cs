@@ -1,0 +1,24 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace BackupPs.Tests.Infrastructure;
+
+/// <summary>Runs the real `backupps` program (built next to the tests) as a separate process.</summary>
+public static class BackupPsCli
+{
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "backupps.dll");
+
+    public static ProcessResult Run(params string[] args) => Run(null, args);
+
+    public static ProcessResult Run(IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        ProcessRunner.Run("dotnet", [Dll, .. args], environment: environment);
+
+    public static Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?>? environment, Action<Process> started, params string[] args) =>
+        ProcessRunner.RunAsync("dotnet", [Dll, .. args], environment: environment, started: started);
+
+    /// <summary>The JSON lines of a --json run, one document per output object.</summary>
+    public static IReadOnlyList<JsonElement> JsonLines(ProcessResult result) => result.Stdout
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(line => JsonDocument.Parse(line).RootElement.Clone())
+        .ToArray();
+}

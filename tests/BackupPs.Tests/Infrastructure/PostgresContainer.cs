@@ -1,0 +1,120 @@
+using System.Globalization;
+using Xunit;
+
+namespace BackupPs.Tests.Infrastructure;
+
+/// <summary>
+/// A real PostgreSQL server in a real container, from the rig's image (tests/rig/setup.sh builds it;
+/// BACKUPPS_TEST_IMAGE overrides). Driven with the docker CLI, not with the client under test.
+/// Network mode none: everything goes through docker exec, as in production.
+/// </summary>
+public class PostgresContainer : IAsyncLifetime
+{
+    public const string User = "app";
+    public const string Password = "s3cret-never-printed";
+    public const string DatabaseName = "app";
+
+    private readonly int _scale;
+    private readonly string? _composeProject;
+
+    public PostgresContainer(int scale, string? composeProject = null)
+    {
+        _scale = scale;
+        _composeProject = composeProject;
+        Name = "bps-test-" + Guid.NewGuid().ToString("N")[..10];
+    }
+
+    public static string Image => Environment.GetEnvironmentVariable("BACKUPPS_TEST_IMAGE") ?? "backupps-test/postgres:15";
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public string Name { get; }
+
+    public async Task InitializeAsync()
+    {
+        List<string> args = ["run", "-d", "--name", Name, "--network", "none", "--label", "backupps.test=1",
+            "-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=" + Password, "-e", "POSTGRES_DB=" + DatabaseName];
+        if (_composeProject is not null)
+        {
+            args.AddRange(["--label", "com.docker.compose.project=" + _composeProject, "--label", "com.docker.compose.service=db"]);
+        }
+
+        Docker([.. args, Image]);
+        await WaitReadyAsync();
+        if (_scale > 0)
+        {
+            var seed = ProcessRunner.Run("docker", ["exec", "-i", Name, "psql", "-X", "-q", "-U", User, "-d", DatabaseName,
+                "-v", "ON_ERROR_STOP=1", "-v", "scale=" + _scale.ToString(CultureInfo.InvariantCulture)],
+                stdinFile: Path.Combine(RepositoryRoot, "tests", "rig", "seed-database.sql"));
+            Assert.True(seed.ExitCode == 0, "seeding failed: " + seed);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        ProcessRunner.Run("docker", ["rm", "-f", "-v", Name]);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs SQL with psql in the container and returns its unaligned, tuples-only output.</summary>
+    public string Psql(string sql, string database = DatabaseName) =>
+        Docker(["exec", Name, "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", User, "-d", database, "-c", sql]).Trim();
+
+    /// <summary>Exact row count of every ordinary table, as (schema, table) → rows, straight from the server.</summary>
+    public IReadOnlyDictionary<(string Schema, string Table), long> RowCounts(string database = DatabaseName)
+    {
+        var tables = Psql("select schemaname || '|' || tablename from pg_tables where schemaname not in ('pg_catalog','information_schema') order by 1", database)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return tables.ToDictionary(
+            t => (t.Split('|')[0], t.Split('|')[1]),
+            t =>
+            {
+                var (schema, table) = (t.Split('|')[0], t.Split('|')[1]);
+                return long.Parse(Psql($"select count(*) from \"{schema}\".\"{table}\"", database), CultureInfo.InvariantCulture);
+            });
+    }
+
+    public static string Docker(IEnumerable<string> args)
+    {
+        var result = ProcessRunner.Run("docker", args);
+        Assert.True(result.ExitCode == 0, "docker " + string.Join(' ', args) + " failed: " + result);
+        return result.Stdout;
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (ProcessRunner.Run("docker", ["exec", Name, "pg_isready", "-q", "-U", User, "-d", DatabaseName]).ExitCode == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"PostgreSQL in {Name} did not become ready: {ProcessRunner.Run("docker", ["logs", Name])}");
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BackupPs.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root (BackupPs.sln) above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>One seeded server shared by the end-to-end tests that only read it (they dump it).</summary>
+public sealed class SharedPostgresServer() : PostgresContainer(scale: 2);
+
+[CollectionDefinition(Name)]
+public sealed class SharedPostgres : ICollectionFixture<SharedPostgresServer>
+{
+    public const string Name = "shared postgres";
+}

@@ -1,0 +1,74 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# Pester tests of the module as an operator uses it. They need pwsh 7.4+, a Docker engine and the
+# rig's image (tests/rig/setup.sh). Every behaviour asserted here is also covered by the xUnit
+# suite through the backupps CLI (tests/BackupPs.Tests/EndToEnd), which runs where pwsh cannot.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot '../../BackupPs.psd1') -Force
+    $script:container = "bps-pester-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    docker run -d --name $container --network none -e POSTGRES_USER=app -e POSTGRES_PASSWORD=pester-secret `
+        -e POSTGRES_DB=app backupps-test/postgres:15 | Out-Null
+    while (-not (docker exec $container pg_isready -q -U app -d app; $?)) { Start-Sleep -Milliseconds 200 }
+    Get-Content (Join-Path $PSScriptRoot '../rig/seed-database.sql') -Raw |
+        docker exec -i $container psql -X -q -U app -d app -v ON_ERROR_STOP=1 -v scale=1 | Out-Null
+    $script:root = Join-Path ([IO.Path]::GetTempPath()) "bps-pester-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+}
+
+AfterAll {
+    docker rm -f -v $container | Out-Null
+    Remove-Item -Recurse -Force $root -ErrorAction Ignore
+}
+
+Describe 'BackupPs module' {
+    It 'exports exactly the cmdlets of the manifest' {
+        (Get-Command -Module BackupPs).Name | Sort-Object | Should -Be @('Backup-Database', 'Get-Backup', 'Test-Backup')
+    }
+
+    It 'declares output types' {
+        (Get-Command Backup-Database).OutputType.Name | Should -Be 'BackupPs.Core.Catalog.BackupRecord'
+    }
+}
+
+Describe 'Backup-Database | Test-Backup' {
+    It 'backs up, lists and proves a database' {
+        $backup = Backup-Database -Container $container -Environment prod -Path $root
+        $backup.Environment | Should -Be 'prod'
+        $backup.Database | Should -Be 'app'
+        (Get-Item $backup.Path).UnixFileMode | Should -Be 'UserRead, UserWrite'
+
+        $latest = Get-Backup -Path $root -Environment prod -Latest
+        $latest.Path | Should -Be $backup.Path
+
+        $test = $latest | Test-Backup
+        $test.Passed | Should -BeTrue
+        $test.Checks.Name | Should -Contain 'RowCounts'
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $whatIfRoot = Join-Path $root 'whatif'
+        Backup-Database -Container $container -Environment prod -Path $whatIfRoot -WhatIf
+        Test-Path $whatIfRoot | Should -BeFalse
+    }
+
+    It 'reports an unknown container as an ErrorRecord with a stable id' {
+        Backup-Database -Container 'no-such-db' -Environment prod -Path $root -ErrorAction SilentlyContinue -ErrorVariable err
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ContainerNotFound,*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].Exception.Message | Should -BeLike "*$container*"
+    }
+
+    It 'stops on a bad environment name whatever -ErrorAction says' {
+        { Backup-Database -Container $container -Environment '../etc' -Path $root -ErrorAction SilentlyContinue } |
+            Should -Throw -ErrorId 'InvalidEnvironmentName,*'
+    }
+
+    It 'fails a damaged backup loudly' {
+        $backup = Backup-Database -Container $container -Environment dev -Path $root
+        $bytes = [IO.File]::ReadAllBytes($backup.Path)
+        [IO.File]::WriteAllBytes($backup.Path, $bytes[0..($bytes.Length / 2)])
+        $test = $backup | Test-Backup -ErrorAction SilentlyContinue -ErrorVariable err
+        $test.Passed | Should -BeFalse
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BackupTestFailed,*'
+    }
+}
