@@ -26,6 +26,9 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
     /// <summary>How many 1 MiB chunks of dump may wait between the Docker socket and the parser: bounds memory.</summary>
     private const int PipeChunks = 16;
 
+    /// <summary>A temporary file this old belongs to no running backup: its process was killed.</summary>
+    private static readonly TimeSpan StalePartialAge = TimeSpan.FromDays(1);
+
     private readonly Func<DockerClient> _connect;
     private readonly TimeProvider _clock;
 
@@ -57,6 +60,11 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         }
 
         SecureDirectory.Ensure(folder);
+        foreach (var stale in AtomicFile.RemoveStalePartials(folder, StalePartialAge))
+        {
+            host.WriteWarning($"Removed {stale}, left behind by a backup process that was killed.");
+        }
+
         var started = _clock.GetUtcNow();
         var fileName = BackupNames.ArtifactFileName(target.Database, environment, started, options.Format, options.Compression);
         var path = Path.Combine(folder, fileName);

@@ -1,0 +1,58 @@
+using BackupPs.Core.Catalog;
+using BackupPs.Core.Compression;
+using BackupPs.Core.Errors;
+
+namespace BackupPs.Tests.Catalog;
+
+public sealed class BackupNamesTests
+{
+    [Theory]
+    [InlineData("prod", "prod")]
+    [InlineData("Prod", "prod")]
+    [InlineData("staging-2", "staging-2")]
+    [InlineData("dev_local", "dev_local")]
+    public void EnvironmentNamesAreNormalisedToLowerCase(string given, string expected) =>
+        Assert.Equal(expected, BackupNames.NormalizeEnvironment(given));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("..")]
+    [InlineData("../prod")]
+    [InlineData("prod/x")]
+    [InlineData("/prod")]
+    [InlineData(".hidden")]
+    [InlineData("-prod")]
+    [InlineData("prod dev")]
+    [InlineData("abcdefghijklmnopqrstuvwxyz0123456")]
+    public void EnvironmentNamesThatCouldEscapeOrConfuseAreRefused(string? given)
+    {
+        var error = Assert.Throws<BackupPsException>(() => BackupNames.NormalizeEnvironment(given));
+        Assert.Equal("InvalidEnvironmentName", error.ErrorId);
+        Assert.Equal(FailureCategory.InvalidArgument, error.Category);
+    }
+
+    [Fact]
+    public void ArtifactNamesCarryDatabaseEnvironmentAndUtcTime()
+    {
+        var started = new DateTimeOffset(2026, 1, 28, 2, 0, 5, TimeSpan.FromHours(9));
+        Assert.Equal("knot-prod-20260127T170005Z.dump.zst", BackupNames.ArtifactFileName("knot", "prod", started, BackupFormat.Custom, CompressionKind.Zstd));
+        Assert.Equal("knot-dev-20260127T170005Z.sql.gz", BackupNames.ArtifactFileName("knot", "dev", started, BackupFormat.Plain, CompressionKind.Gzip));
+    }
+
+    [Theory]
+    [InlineData("app", "app")]
+    [InlineData("my db/../x", "my_db_.._x")]
+    [InlineData("..", "_..")]
+    [InlineData("日本", "__")]
+    public void DatabaseNamesBecomeOneSafePathSegment(string database, string expected) =>
+        Assert.Equal(expected, BackupNames.FileSafe(database));
+
+    [Theory]
+    [InlineData("/b/app-prod-1.dump.zst", "/b/app-prod-1.manifest.json")]
+    [InlineData("/b/app-prod-1.sql.gz", "/b/app-prod-1.manifest.json")]
+    [InlineData("/b/renamed.bak", "/b/renamed.bak.manifest.json")]
+    public void ManifestsSitBesideTheirArtifact(string artifact, string manifest) =>
+        Assert.Equal(manifest, BackupNames.ManifestPathFor(artifact));
+}
