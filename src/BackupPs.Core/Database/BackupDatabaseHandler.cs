@@ -170,6 +170,8 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         {
             parseFailure = e;
             abort.Cancel();
+            // Write nothing more: a second error (disk full while flushing) must not hide the first.
+            compressor.Abandon();
         }
 
         ExecResult? result = null;

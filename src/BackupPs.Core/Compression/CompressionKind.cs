@@ -1,0 +1,43 @@
+namespace BackupPs.Core.Compression;
+
+/// <summary>The compression formats a backup file can be written in.</summary>
+public enum CompressionKind
+{
+    /// <summary>Zstandard (.zst) through the system libzstd; the default: fast, multi-threaded, checksummed.</summary>
+    Zstd,
+
+    /// <summary>gzip (.gz) through System.IO.Compression; for hosts without libzstd or tools that only read gzip.</summary>
+    Gzip,
+}
+
+/// <summary>Helpers over <see cref="CompressionKind"/>.</summary>
+public static class CompressionKindExtensions
+{
+    /// <summary>The file extension, with its dot, that a file of this kind ends with: ".zst" or ".gz".</summary>
+    public static string FileExtension(this CompressionKind kind) => kind switch
+    {
+        CompressionKind.Zstd => ".zst",
+        CompressionKind.Gzip => ".gz",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown compression kind."),
+    };
+
+    /// <summary>
+    /// The kind whose extension <paramref name="path"/> ends with (case-insensitive), or null. Only a hint for
+    /// naming and listing: reading always detects the format from the file's first bytes.
+    /// </summary>
+    public static CompressionKind? FromFileName(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.EndsWith(".zst", StringComparison.OrdinalIgnoreCase))
+        {
+            return CompressionKind.Zstd;
+        }
+
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            return CompressionKind.Gzip;
+        }
+
+        return null;
+    }
+}

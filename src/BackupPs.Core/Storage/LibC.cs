@@ -1,0 +1,57 @@
+using System.Runtime.InteropServices;
+
+namespace BackupPs.Core.Storage;
+
+/// <summary>
+/// The few libc calls .NET has no managed equivalent for: a no-clobber rename (renameat2 RENAME_NOREPLACE,
+/// link/unlink) and fsync of a directory. Linux (glibc on Debian / Raspberry Pi OS); on macOS "libc" also
+/// resolves and renameat2's absence falls back to link(2). Never called on Windows.
+/// Errno values below are Linux's (identical on x86_64, arm64 and armhf).
+/// </summary>
+internal static partial class LibC
+{
+    private const string Library = "libc";
+
+    public const int AtFdCwd = -100;
+    public const uint RenameNoReplace = 1;
+
+    public const int EPERM = 1;
+    public const int ENOENT = 2;
+    public const int EIO = 5;
+    public const int EACCES = 13;
+    public const int EEXIST = 17;
+    public const int EXDEV = 18;
+    public const int EINVAL = 22;
+    public const int EFBIG = 27;
+    public const int ENOSPC = 28;
+    public const int EROFS = 30;
+    public const int EMLINK = 31;
+    public const int ENOSYS = 38;
+    public const int ENOTSUP = 95;
+    public const int EDQUOT = 122;
+
+    /// <summary>O_RDONLY | O_CLOEXEC on Linux (O_CLOEXEC is 02000000 on every Linux architecture .NET runs on).</summary>
+    public static int OpenReadOnlyCloseOnExec => OperatingSystem.IsLinux() ? 0x80000 : 0;
+
+    [LibraryImport(Library, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int RenameAt2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
+
+    [LibraryImport(Library, EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Link(string oldPath, string newPath);
+
+    [LibraryImport(Library, EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Unlink(string path);
+
+    [LibraryImport(Library, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Open(string path, int flags);
+
+    [LibraryImport(Library, EntryPoint = "fsync", SetLastError = true)]
+    public static partial int FSync(int fd);
+
+    [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    /// <summary>An IOException carrying <paramref name="errno"/> as HResult, like the ones .NET throws on Unix.</summary>
+    public static IOException ErrnoException(int errno, string what) =>
+        new($"{what}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+}

@@ -1,0 +1,153 @@
+using System.Security.Cryptography;
+using BackupPs.Core.Errors;
+
+namespace BackupPs.Core.Storage;
+
+/// <summary>What <see cref="SecureDirectory.Ensure"/> found or did.</summary>
+/// <param name="FullPath">The absolute directory path.</param>
+/// <param name="Created">True when at least the directory itself was created by this call.</param>
+/// <param name="Mode">Its permission bits afterwards (on Windows: 0, not applicable).</param>
+public sealed record SecureDirectoryResult(string FullPath, bool Created, UnixFileMode Mode)
+{
+    private const UnixFileMode GroupOrOtherWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+
+    /// <summary>
+    /// True for an existing directory that others may write into (e.g. 0777 or 0775). Left as it is (it may be
+    /// deliberate, like a shared NAS mount); the cmdlet may warn, because others could delete or replace backups.
+    /// The backup files themselves are still created 0600.
+    /// </summary>
+    public bool IsGroupOrWorldWritable => (Mode & GroupOrOtherWrite) != 0;
+}
+
+/// <summary>Creates backup directories private to their owner.</summary>
+public static class SecureDirectory
+{
+    /// <summary>rwx------ : what every directory level created here gets (before the process umask).</summary>
+    public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>
+    /// Makes sure <paramref name="path"/> is a directory this process can create files in. Every missing level
+    /// is created with mode 0700 (existing levels are not touched); then a probe file is created and deleted,
+    /// which is the only reliable writability test (root ignores modes but not read-only mounts; NFS
+    /// root_squash, ACLs, ...). Relative paths resolve against the PROCESS working directory: PowerShell
+    /// callers pass a provider-resolved absolute path.
+    /// Throws BackupPsException: DestinationIsFile, DestinationNotWritable, DestinationFull, InvalidDestinationPath.
+    /// </summary>
+    public static SecureDirectoryResult Ensure(string path)
+    {
+        string full = FullPath(path);
+        if (File.Exists(full))
+        {
+            throw StorageErrors.IsFile(full);
+        }
+
+        bool created = false;
+        if (!Directory.Exists(full))
+        {
+            created = CreateLevels(full);
+        }
+
+        ProbeWritable(full);
+        UnixFileMode mode = OperatingSystem.IsWindows() ? 0 : File.GetUnixFileMode(full);
+        return new SecureDirectoryResult(full, created, mode);
+    }
+
+    internal static string FullPath(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw StorageErrors.InvalidPath(path, "it is empty");
+        }
+
+        if (path.Contains('\0'))
+        {
+            throw StorageErrors.InvalidPath(path.Replace("\0", "\\0", StringComparison.Ordinal), "it contains a NUL character");
+        }
+
+        try
+        {
+            return Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw StorageErrors.InvalidPath(path, e.Message.TrimEnd('.'), e);
+        }
+    }
+
+    /// <summary>Creates the missing levels top-down, each 0700. Returns true (the leaf was missing).</summary>
+    private static bool CreateLevels(string full)
+    {
+        var missing = new Stack<string>();
+        for (string? level = full; level is not null && !Directory.Exists(level); level = Path.GetDirectoryName(level))
+        {
+            if (File.Exists(level))
+            {
+                throw StorageErrors.IsFile(level);
+            }
+
+            missing.Push(level);
+        }
+
+        while (missing.TryPop(out string? level))
+        {
+            try
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(level);
+                }
+                else
+                {
+                    // Directory.CreateDirectory(path, mode) applies the mode to the leaf only, hence one call per level.
+                    Directory.CreateDirectory(level, DirectoryMode);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (File.Exists(level))
+                {
+                    throw StorageErrors.IsFile(level); // raced with someone creating a file there
+                }
+
+                string parent = Path.GetDirectoryName(level) ?? level;
+                throw StorageErrors.MapWriteFailure(e, parent, level, 0) switch
+                {
+                    BackupPsException mapped => mapped,
+                    _ => StorageErrors.NotWritable(parent, e.Message.TrimEnd('.'), e),
+                };
+            }
+        }
+
+        return true;
+    }
+
+    private static void ProbeWritable(string directory)
+    {
+        string probe = Path.Combine(directory, $".backupps-probe-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant()}");
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            Options = FileOptions.DeleteOnClose,
+            BufferSize = 0,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            using var stream = new FileStream(probe, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw StorageErrors.MapWriteFailure(e, directory, probe, 0) switch
+            {
+                BackupPsException mapped when mapped.ErrorId != StorageErrorIds.WriteFailed => mapped,
+                _ => StorageErrors.NotWritable(directory, e.Message.TrimEnd('.'), e),
+            };
+        }
+    }
+}
