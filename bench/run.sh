@@ -19,12 +19,12 @@ cli=src/BackupPs.Cli/bin/Release/net8.0/backupps.dll
 container="backupps-bench-$$"
 out=$(mktemp -d /var/tmp/backupps-bench.XXXXXX)
 trap 'docker rm -f -v "$container" >/dev/null 2>&1 || true; rm -rf "$out"' EXIT
-docker run -d --name "$container" --network none -e POSTGRES_USER=app -e POSTGRES_PASSWORD=bench \
+docker run -d --name "$container" --network none --shm-size=256m -e POSTGRES_USER=app -e POSTGRES_PASSWORD=bench \
     -e POSTGRES_DB=app backupps-test/postgres:15 >/dev/null
 until docker exec "$container" pg_isready -q -U app -d app; do sleep 0.2; done
 echo "seeding scale $scale ..."
 seed_start=$(date +%s)
-docker exec -i "$container" psql -X -q -U app -d app -v ON_ERROR_STOP=1 -v scale="$scale" < tests/rig/seed-database.sql
+docker exec -i "$container" psql -X -q -U app -d app -v ON_ERROR_STOP=1 -v scale="$scale" < tests/rig/seed-database.sql >/dev/null
 docker exec "$container" psql -X -q -U app -d app -c 'vacuum analyze' >/dev/null
 dbsize=$(docker exec "$container" psql -X -A -t -U app -d app -c "select pg_size_pretty(pg_database_size('app'))")
 echo "seeded in $(( $(date +%s) - seed_start )) s; database size $dbsize"

@@ -107,7 +107,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         };
 
         host.WriteVerbose($"Dumped {dump.Inspection.TotalBytes} bytes into {dump.SizeBytes}; reading the written file back to prove it.");
-        var failed = (await ArtifactVerifier.VerifyAsync(artifact.TempPath, fileName, manifest, cancellationToken).ConfigureAwait(false))
+        var failed = (await ArtifactVerifier.VerifyAsync(artifact.TempPath, fileName, manifest, progress: null, cancellationToken).ConfigureAwait(false))
             .Where(c => !c.Passed).ToArray();
         if (failed.Length > 0)
         {

@@ -2,7 +2,8 @@ namespace BackupPs.Core.Database;
 
 /// <summary>
 /// Hands the dump to its parser and, as a side effect of every read, to the compressor: one pass,
-/// no second copy of the data, and the parser's read position is the backup's progress.
+/// no second copy of the data, and the parser's read position is the backup's progress. (With
+/// Stream.Null as the copy it simply reports read progress.)
 /// </summary>
 internal sealed class TeeReadStream(Stream source, Stream copy, Action<long> progress) : Stream
 {

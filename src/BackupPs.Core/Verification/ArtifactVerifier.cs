@@ -1,6 +1,7 @@
 using System.Globalization;
 using BackupPs.Core.Catalog;
 using BackupPs.Core.Compression;
+using BackupPs.Core.Database;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Postgres;
 using BackupPs.Core.Storage;
@@ -15,9 +16,11 @@ namespace BackupPs.Core.Verification;
 /// </summary>
 internal static class ArtifactVerifier
 {
-    public static async Task<IReadOnlyList<BackupCheck>> VerifyAsync(string path, string fileName, BackupManifest manifest, CancellationToken cancellationToken)
+    /// <param name="progress">Called with the number of file bytes read so far, or null.</param>
+    public static async Task<IReadOnlyList<BackupCheck>> VerifyAsync(string path, string fileName, BackupManifest manifest,
+        Action<long>? progress, CancellationToken cancellationToken)
     {
-        var reading = await Task.Run(() => Read(path, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var reading = await Task.Run(() => Read(path, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
         var checks = new List<BackupCheck>
         {
             Check("FileName", fileName == manifest.FileName,
@@ -99,10 +102,11 @@ internal static class ArtifactVerifier
 
     private sealed record Reading(long SizeBytes, string Sha256, DumpInspection? Inspection, BackupPsException? DecompressionError, BackupPsException? StructureError);
 
-    private static Reading Read(string path, CancellationToken cancellationToken)
+    private static Reading Read(string path, Action<long>? progress, CancellationToken cancellationToken)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-        using var hashing = new HashingStream(file);
+        using var counted = progress is null ? (Stream)file : new TeeReadStream(file, Stream.Null, progress);
+        using var hashing = new HashingStream(counted);
         DumpInspection? inspection = null;
         BackupPsException? decompressionError = null, structureError = null;
         try

@@ -29,8 +29,9 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         try
         {
             manifest = ManifestStore.Read(manifestPath);
+            using var progress = new ProgressReporter(host, 2, $"Testing {path}", new FileInfo(path).Length);
             checks = [new BackupCheck("Manifest", true, manifestPath),
-                .. await ArtifactVerifier.VerifyAsync(path, System.IO.Path.GetFileName(path), manifest, cancellationToken).ConfigureAwait(false)];
+                .. await ArtifactVerifier.VerifyAsync(path, System.IO.Path.GetFileName(path), manifest, progress.Report, cancellationToken).ConfigureAwait(false)];
         }
         catch (BackupPsException e) when (e.ErrorId is "ManifestNotFound" or "ManifestInvalid")
         {

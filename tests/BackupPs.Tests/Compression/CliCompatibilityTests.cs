@@ -1,3 +1,4 @@
+using BackupPs.Tests.Infrastructure;
 using BackupPs.Core.Compression;
 using BackupPs.Core.Errors;
 using Xunit;
@@ -28,18 +29,18 @@ public class CliCompatibilityTests
     public void CliTestsAndDecompressesWhatWeWrite(CompressionKind kind, int size)
     {
         string tool = Tool(kind);
-        ToolRunner.Require(tool);
+        ProcessRunner.Require(tool);
         using var scratch = new TempTestDirectory();
         byte[] data = CompressionTestData.SqlCopyText(size, size);
         string file = scratch.File("backup.sql" + kind.FileExtension());
         File.WriteAllBytes(file, CompressionTestData.Compress(kind, data));
 
-        ToolRunner.Result test = ToolRunner.Run(tool, ["-t", file]);
+        ProcessResult test = ProcessRunner.Run(tool, ["-t", file]);
         Assert.True(test.ExitCode == 0, $"{tool} -t failed: {test.Stderr}");
 
-        ToolRunner.Result decompressed = ToolRunner.Run(tool, ["-dc", file]);
+        ProcessResult decompressed = ProcessRunner.Run(tool, ["-dc", file]);
         Assert.Equal(0, decompressed.ExitCode);
-        Assert.Equal(data, decompressed.Stdout);
+        Assert.Equal(data, decompressed.StdoutBytes);
     }
 
     [Theory]
@@ -47,25 +48,25 @@ public class CliCompatibilityTests
     public void WeDecompressWhatTheCliWrites(CompressionKind kind, int size)
     {
         string tool = Tool(kind);
-        ToolRunner.Require(tool);
+        ProcessRunner.Require(tool);
         byte[] data = CompressionTestData.SqlCopyText(size, size + 1);
         string[] arguments = kind == CompressionKind.Zstd ? ["-3", "-T0", "-c", "-q"] : ["-6", "-c"];
 
-        ToolRunner.Result compressed = ToolRunner.Run(tool, arguments, data);
+        ProcessResult compressed = ProcessRunner.Run(tool, arguments, stdin: data);
         Assert.Equal(0, compressed.ExitCode);
 
-        Assert.Equal(data, CompressionTestData.Decompress(compressed.Stdout));
+        Assert.Equal(data, CompressionTestData.Decompress(compressed.StdoutBytes));
     }
 
     [Fact]
     public void WeDecompressGzipWithAFileNameHeader()
     {
-        ToolRunner.Require("gzip");
+        ProcessRunner.Require("gzip");
         using var scratch = new TempTestDirectory();
         byte[] data = CompressionTestData.SqlCopyText(100_000, 3);
         string plain = scratch.File("named.sql");
         File.WriteAllBytes(plain, data);
-        Assert.Equal(0, ToolRunner.Run("gzip", ["-9", "-N", plain]).ExitCode); // FNAME + mtime in the header
+        Assert.Equal(0, ProcessRunner.Run("gzip", ["-9", "-N", plain]).ExitCode); // FNAME + mtime in the header
 
         Assert.Equal(data, CompressionTestData.Decompress(File.ReadAllBytes(plain + ".gz")));
     }
@@ -90,7 +91,7 @@ public class CliCompatibilityTests
     public void WeRejectWhatTheCliRejects(CompressionKind kind, string damage)
     {
         string tool = Tool(kind);
-        ToolRunner.Require(tool);
+        ProcessRunner.Require(tool);
         using var scratch = new TempTestDirectory();
         byte[] bytes = CompressionTestData.Compress(kind, CompressionTestData.SqlCopyText(500_000, 8));
         string[] parts = damage.Split(':');
@@ -104,7 +105,7 @@ public class CliCompatibilityTests
         string file = scratch.File("damaged" + kind.FileExtension());
         File.WriteAllBytes(file, bytes);
 
-        ToolRunner.Result cli = ToolRunner.Run(tool, ["-t", file]);
+        ProcessResult cli = ProcessRunner.Run(tool, ["-t", file]);
         Assert.NotEqual(0, cli.ExitCode); // all these damages are caught by the CLI (gzip exits 2 for trailing junk)
         var e = Assert.Throws<BackupPsException>(() => CompressionTestData.Decompress(bytes));
         Assert.Equal(FailureCategory.InvalidData, e.Category);

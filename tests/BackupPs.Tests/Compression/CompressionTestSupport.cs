@@ -95,54 +95,6 @@ internal static class CompressionTestData
     }
 }
 
-/// <summary>Runs the zstd / gzip command-line tools (installed on every machine the tests run on).</summary>
-internal static class ToolRunner
-{
-    public sealed record Result(int ExitCode, byte[] Stdout, string Stderr);
-
-    public static Result Run(string program, IEnumerable<string> arguments, byte[]? stdin = null)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {program}.");
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        var stdout = new MemoryStream();
-        Task copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        if (stdin is not null)
-        {
-            process.StandardInput.BaseStream.Write(stdin);
-        }
-
-        process.StandardInput.Close();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} did not finish within 120 s.");
-        }
-
-        copy.GetAwaiter().GetResult();
-        return new Result(process.ExitCode, stdout.ToArray(), stderr.GetAwaiter().GetResult());
-    }
-
-    /// <summary>Fails the test with an install hint when <paramref name="program"/> is not on PATH.</summary>
-    public static void Require(string program)
-    {
-        string[] path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':');
-        Assert.True(path.Any(dir => File.Exists(Path.Combine(dir, program))),
-            $"The '{program}' command is needed by this test; install it (apt-get install {program}).");
-    }
-}
-
 /// <summary>A scratch directory deleted at the end of a test.</summary>
 internal sealed class TempTestDirectory : IDisposable
 {

@@ -1,3 +1,4 @@
+using BackupPs.Tests.Infrastructure;
 using System.Security.Cryptography;
 using System.Text;
 using BackupPs.Core.Compression;
@@ -68,12 +69,12 @@ public class HashingStreamTests
     [Fact]
     public async Task Sha256FileMatchesSha256sum()
     {
-        ToolRunner.Require("sha256sum");
+        ProcessRunner.Require("sha256sum");
         using var scratch = new TempTestDirectory();
         string file = scratch.File("backup.zst");
         byte[] data = CompressionTestData.Compress(CompressionKind.Zstd, CompressionTestData.SqlCopyText(3_000_000, 2));
         File.WriteAllBytes(file, data);
-        string sha256sum = Encoding.ASCII.GetString(ToolRunner.Run("sha256sum", [file]).Stdout)[..64];
+        string sha256sum = ProcessRunner.Run("sha256sum", [file]).Stdout[..64];
 
         Assert.Equal(new ContentHash(sha256sum, data.Length), HashingStream.Sha256File(file));
         Assert.Equal(new ContentHash(sha256sum, data.Length), await HashingStream.Sha256FileAsync(file));

@@ -1,3 +1,4 @@
+using BackupPs.Tests.Infrastructure;
 using System.Runtime.InteropServices;
 using BackupPs.Tests.Compression;
 using Xunit;
@@ -60,7 +61,7 @@ internal static partial class StorageTestSupport
 
     public static void Sh(string command)
     {
-        ToolRunner.Result result = ToolRunner.Run("sh", ["-c", command]);
+        ProcessResult result = ProcessRunner.Run("sh", ["-c", command]);
         Assert.True(result.ExitCode == 0, $"'{command}' failed: {result.Stderr}");
     }
 }
@@ -86,10 +87,10 @@ internal sealed class TmpfsMount : IDisposable
 
     public void Dispose()
     {
-        ToolRunner.Result result = ToolRunner.Run("umount", [Path]);
+        ProcessResult result = ProcessRunner.Run("umount", [Path]);
         if (result.ExitCode != 0)
         {
-            ToolRunner.Run("umount", ["-l", Path]);
+            ProcessRunner.Run("umount", ["-l", Path]);
         }
 
         _scratch.Dispose();
