@@ -12,9 +12,9 @@ namespace BackupPs.Core.Database;
 
 /// <summary>
 /// Backup-Database. pg_dump runs inside the database container (-Z0: no compression there, so the
-/// dump stays parseable and compression runs multi-threaded here); its stdout streams through a
-/// bounded pipe into the dump parser, which tees every byte into compressor → SHA-256 → temporary
-/// file. The result is only renamed into place after pg_dump's exit code and stderr, the parsed
+/// dump stays parseable and compression runs multi-threaded here); its output (see
+/// <see cref="DumpStream"/> for how it leaves the container) streams into the dump parser, which
+/// tees every byte into compressor → SHA-256 → temporary file. The result is only renamed into place after pg_dump's exit code and stderr, the parsed
 /// structure and a full read-back of the written file all agree. Any failure or Ctrl+C removes the
 /// temporary file, so nothing that looks like a backup is left behind.
 /// </summary>
@@ -23,8 +23,8 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
     /// <summary>Smaller than this, a dump cannot hold even an empty database's header and TOC.</summary>
     internal const long MinimumDumpBytes = 256;
 
-    /// <summary>How many 1 MiB chunks of dump may wait between the Docker socket and the parser: bounds memory.</summary>
-    private const int PipeChunks = 16;
+    /// <summary>How long a pg_dump whose output broke off gets to report its own exit status.</summary>
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(3);
 
     /// <summary>A temporary file this old belongs to no running backup: its process was killed.</summary>
     private static readonly TimeSpan StalePartialAge = TimeSpan.FromDays(1);
@@ -140,28 +140,14 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         using var hashing = new HashingStream(destination);
         await using var compressor = CompressionStreams.CreateCompressor(options.Compression, hashing);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var pipe = new ChunkPipe(PipeChunks, abort.Token);
-
-        var exec = Task.Run(async () =>
-        {
-            try
-            {
-                var result = await docker.ExecAsync(target.Container.Id, target.Exec(command), pipe.Writer, abort.Token).ConfigureAwait(false);
-                pipe.Complete();
-                return result;
-            }
-            catch (Exception e)
-            {
-                pipe.Complete(e);
-                throw;
-            }
-        }, CancellationToken.None);
+        await using var dump = await DumpStream.StartAsync(docker, target, command, host, abort.Token).ConfigureAwait(false);
+        host.WriteVerbose($"pg_dump is running in {target.Container.Name}; its output travels by {dump.Transport}.");
 
         DumpInspection? inspection = null;
         Exception? parseFailure = null;
         try
         {
-            var tee = new TeeReadStream(pipe.Reader, compressor, progress.Report);
+            var tee = new TeeReadStream(dump.Output, compressor, progress.Report);
             inspection = await Task.Run(() => options.Format == BackupFormat.Custom
                 ? CustomArchiveReader.Read(tee, abort.Token)
                 : PlainDumpReader.Read(tee, abort.Token), abort.Token).ConfigureAwait(false);
@@ -169,19 +155,24 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         catch (Exception e)
         {
             parseFailure = e;
-            abort.Cancel();
             // Write nothing more: a second error (disk full while flushing) must not hide the first.
             compressor.Abandon();
+            // If pg_dump died, its output ended before its exit status arrives: let it report first.
+            // If it is still running after that, the fault is in what it wrote (or in our disk): stop it.
+            if (await Task.WhenAny(dump.Exec, Task.Delay(ExitGrace, CancellationToken.None)).ConfigureAwait(false) != dump.Exec)
+            {
+                abort.Cancel();
+            }
         }
 
         ExecResult? result = null;
         try
         {
-            result = await exec.ConfigureAwait(false);
+            result = await dump.Exec.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (parseFailure is not null && !cancellationToken.IsCancellationRequested)
         {
-            // We stopped pg_dump ourselves because its output was not a valid dump.
+            // We stopped pg_dump ourselves because of parseFailure.
         }
 
         cancellationToken.ThrowIfCancellationRequested();

@@ -79,7 +79,8 @@ public sealed partial class DockerClient
                 state.Bool("Running"),
                 state.Bool("Paused"),
                 state.Bool("Restarting"),
-                (int)(state.Int64("ExitCode") ?? 0)),
+                (int)(state.Int64("ExitCode") ?? 0),
+                (int)(state.Int64("Pid") ?? 0)),
             mounts);
     }
 

@@ -33,12 +33,14 @@ public sealed record DockerContainerConfig(
     string? User);
 
 /// <param name="Status">created, running, paused, restarting, removing, exited or dead.</param>
+/// <param name="Pid">The main process's pid as the daemon's host sees it (0 when not running).</param>
 public sealed record DockerContainerState(
     string Status,
     bool Running,
     bool Paused,
     bool Restarting,
-    int ExitCode);
+    int ExitCode,
+    int Pid);
 
 /// <summary>An entry of the inspect <c>Mounts</c> array.</summary>
 /// <param name="Type">bind, volume, tmpfs or npipe.</param>

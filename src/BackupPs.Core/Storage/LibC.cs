@@ -4,7 +4,7 @@ namespace BackupPs.Core.Storage;
 
 /// <summary>
 /// The few libc calls .NET has no managed equivalent for: a no-clobber rename (renameat2 RENAME_NOREPLACE,
-/// link/unlink) and fsync of a directory. Linux (glibc on Debian / Raspberry Pi OS); on macOS "libc" also
+/// link/unlink), fsync of a directory, and the FIFO handling of the dump transport. Linux (glibc on Debian / Raspberry Pi OS); on macOS "libc" also
 /// resolves and renameat2's absence falls back to link(2). Never called on Windows.
 /// Errno values below are Linux's (identical on x86_64, arm64 and armhf).
 /// </summary>
@@ -44,6 +44,15 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags);
+
+    /// <summary>O_WRONLY | O_NONBLOCK on Linux (same value on x86_64, arm64 and armhf).</summary>
+    public const int OpenWriteOnlyNonBlocking = 0x1 | 0x800;
+
+    /// <summary>fcntl command that sets a pipe's capacity (Linux).</summary>
+    public const int SetPipeSize = 1031;
+
+    [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(nint fd, int command, int argument);
 
     [LibraryImport(Library, EntryPoint = "fsync", SetLastError = true)]
     public static partial int FSync(int fd);

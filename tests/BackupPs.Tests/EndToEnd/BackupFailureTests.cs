@@ -56,15 +56,12 @@ public sealed class BackupFailureTests(SharedPostgresServer pg)
     }
 
     [Fact]
-    public void PermissionDeniedOnTheDockerSocketIsExplained()
+    public async Task PermissionDeniedOnTheDockerSocketIsExplained()
     {
         // As an unprivileged user (nobody), the root-owned socket refuses the connection.
-        var root = NewRoot();
-        var result = ProcessRunner.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--",
-            "dotnet", Path.Combine(AppContext.BaseDirectory, "backupps.dll"),
-            "backup-database", "--container", pg.Name, "--environment", "prod", "--path", root],
-            environment: new Dictionary<string, string?> { ["HOME"] = "/tmp", ["DOTNET_CLI_HOME"] = "/tmp", ["DOTNET_NOLOGO"] = "1" });
-        var failed = Fails(1, "DockerPermissionDenied", result);
+        var account = OperatorAccount.Nobody;
+        var failed = Fails(1, "DockerPermissionDenied", await BackupPsCli.RunAsAsync(account, _ => { },
+            "backup-database", "--container", pg.Name, "--environment", "prod", "--path", account.NewWritableFolder()));
         Assert.Contains("docker", failed.Stderr);
     }
 
@@ -128,20 +125,40 @@ public sealed class BackupFailureTests(SharedPostgresServer pg)
     }
 }
 
-/// <summary>Failures while the dump is streaming: each test gets a server large enough to be caught mid-stream.</summary>
+/// <summary>
+/// Failures while the dump is streaming, over both transports: as root (FIFO through the
+/// container's file system) and as a docker-group operator (the Docker API's exec stream).
+/// Each test gets a server large enough to be caught mid-stream.
+/// </summary>
 public sealed class BackupInterruptionTests : IAsyncLifetime
 {
     private readonly PostgresContainer _pg = new(scale: 40);
+
+    public static TheoryData<string> Transports() => new() { "fifo", "docker-api" };
 
     public Task InitializeAsync() => _pg.InitializeAsync();
 
     public Task DisposeAsync() => _pg.DisposeAsync();
 
-    [Fact]
-    public async Task PgDumpKilledMidStreamFailsAndLeavesNothing()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task BothTransportsProduceTheSameProvenBackup(string transport)
     {
-        var root = NewRoot();
-        var run = BackupPsCli.RunAsync(null, _ => { }, "backup-database", "--container", _pg.Name, "--environment", "prod", "--path", root);
+        var (result, _) = StartBackup(transport, _ => { });
+        var done = await result;
+        Assert.True(done.ExitCode == 0, done.ToString());
+        Assert.Contains($"its output travels by {transport}", done.Stderr);
+        var record = Assert.Single(BackupPsCli.JsonLines(done));
+        Assert.Equal(_pg.RowCounts().OrderBy(kv => kv.Key), Tables(record).OrderBy(kv => kv.Key));
+        Assert.Empty(_pg.Psql("select 1 from pg_stat_activity where application_name = 'BackupPs'"));
+        Assert.DoesNotContain(".fifo", PostgresContainer.Docker(["exec", _pg.Name, "ls", "-a", "/tmp"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task PgDumpKilledMidStreamFailsAndLeavesNothing(string transport)
+    {
+        var (run, root) = StartBackup(transport, _ => { });
         await WhenDumpIsStreamingAsync(root);
         foreach (var pid in PgDumpPids())
         {
@@ -154,21 +171,37 @@ public sealed class BackupInterruptionTests : IAsyncLifetime
         Assert.Empty(Files(root));
     }
 
-    [Fact]
-    public async Task CtrlCMidStreamCancelsAndLeavesNothing()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task CtrlCMidStreamCancelsAndLeavesNothing(string transport)
     {
-        var root = NewRoot();
         Process? cli = null;
-        var run = BackupPsCli.RunAsync(null, p => cli = p, "backup-database", "--container", _pg.Name, "--environment", "prod", "--path", root);
+        var (run, root) = StartBackup(transport, p => cli = p);
         await WhenDumpIsStreamingAsync(root);
+        // setpriv execs dotnet, so the pid is the CLI's either way.
         ProcessRunner.Run("kill", ["-INT", cli!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var result = await run;
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("cancelled", result.Stderr);
         Assert.Empty(Files(root));
-        // pg_dump inside the container must not linger after its reader went away.
-        await Task.Delay(500);
+        // pg_dump inside the container must not linger after its reader went away, nor its FIFO.
+        await Task.Delay(1000);
         Assert.Empty(PgDumpPids());
+        Assert.DoesNotContain(".fifo", PostgresContainer.Docker(["exec", _pg.Name, "ls", "-a", "/tmp"]));
+    }
+
+    private (Task<ProcessResult> Run, string Root) StartBackup(string transport, Action<Process> started)
+    {
+        string[] args = ["backup-database", "--container", _pg.Name, "--environment", "prod", "--json", "--verbose"];
+        if (transport == "fifo")
+        {
+            var root = NewRoot();
+            return (BackupPsCli.RunAsync(null, started, [.. args, "--path", root]), root);
+        }
+
+        var account = OperatorAccount.DockerGroupMember;
+        var folder = account.NewWritableFolder();
+        return (BackupPsCli.RunAsAsync(account, started, [.. args, "--path", folder]), folder);
     }
 
     /// <summary>Host pids of the pg_dump processes in this test's container (docker top sees them from the host).</summary>

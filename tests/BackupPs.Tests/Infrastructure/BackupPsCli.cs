@@ -16,6 +16,12 @@ public static class BackupPsCli
     public static Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?>? environment, Action<Process> started, params string[] args) =>
         ProcessRunner.RunAsync("dotnet", [Dll, .. args], environment: environment, started: started);
 
+    /// <summary>Runs backupps as an unprivileged operator account instead of root.</summary>
+    public static Task<ProcessResult> RunAsAsync(OperatorAccount account, Action<Process> started, params string[] args) =>
+        ProcessRunner.RunAsync("setpriv", [.. account.SetprivOptions, "--", "dotnet", Dll, .. args],
+            environment: new Dictionary<string, string?> { ["HOME"] = "/tmp", ["DOTNET_CLI_HOME"] = "/tmp", ["DOTNET_NOLOGO"] = "1" },
+            started: started);
+
     /// <summary>The JSON lines of a --json run, one document per output object.</summary>
     public static IReadOnlyList<JsonElement> JsonLines(ProcessResult result) => result.Stdout
         .Split('\n', StringSplitOptions.RemoveEmptyEntries)
