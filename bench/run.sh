@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: Backup-Database (the backupps CLI) against the runbooks' own procedures, in one run, on
 # the same generated database (default scale 1000: a ~1 GB pg_dump -Fc -Z0 stream).
+#   backupps      as root: the dump leaves the container through a FIFO
+#   backupps-api  as a docker-group user: through the Docker API's exec stream (the fallback)
 #   seed000  docker exec ... pg_dump | gzip > file           (runbook 000, section 5)
 #   seed003  pg_dump -F c -f /tmp/x in the container, docker cp (runbook 003)
 #   limit    pg_dump -Fc -Z0 > /dev/null inside the container (nothing can be faster)
@@ -18,6 +20,7 @@ cli=src/BackupPs.Cli/bin/Release/net8.0/backupps.dll
 
 container="backupps-bench-$$"
 out=$(mktemp -d /var/tmp/backupps-bench.XXXXXX)
+chmod 711 "$out"   # the docker-group run writes into $out/api
 trap 'docker rm -f -v "$container" >/dev/null 2>&1 || true; rm -rf "$out"' EXIT
 docker run -d --name "$container" --network none --shm-size=256m -e POSTGRES_USER=app -e POSTGRES_PASSWORD=bench \
     -e POSTGRES_DB=app backupps-test/postgres:15 >/dev/null
@@ -42,6 +45,12 @@ measure() {
 
 measure backupps "$out/bps/bench/app/*.dump.zst" \
     dotnet "$cli" backup-database --container "$container" --environment bench --path "$out/bps"
+# The fallback transport, as an operator in the docker group (no access to /proc/<pid>/root).
+id -u backupps-operator >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin -G docker backupps-operator
+install -d -o backupps-operator "$out/api"
+measure backupps-api "$out/api/bench/app/*.dump.zst" \
+    setpriv --reuid=backupps-operator --regid=backupps-operator --init-groups -- env HOME=/tmp DOTNET_CLI_HOME=/tmp \
+    dotnet "$cli" backup-database --container "$container" --environment bench --path "$out/api"
 measure seed000 "$out/seed000.sql.gz" \
     bash -c "docker exec -i $container pg_dump -U app app | gzip > $out/seed000.sql.gz"
 measure seed003 "$out/seed003.dump" \
@@ -50,9 +59,9 @@ measure limit "" \
     docker exec "$container" sh -c 'pg_dump -U app -d app -Fc -Z0 > /dev/null'
 
 echo
-printf '%-10s %9s %11s %10s\n' procedure 'wall s' 'output MB' 'peak RSS MB'
+printf '%-13s %8s %11s %12s\n' procedure 'wall s' 'output MiB' 'peak RSS MiB'
 while read -r name seconds bytes rss; do
-    printf '%-10s %9.2f %11.1f %10.1f\n' "$name" "$seconds" "$(echo "$bytes/1048576" | bc -l)" "$(echo "$rss/1024" | bc -l)"
+    printf '%-13s %8.2f %11.1f %12.1f\n' "$name" "$seconds" "$(echo "$bytes/1048576" | bc -l)" "$(echo "$rss/1024" | bc -l)"
 done < "$out/results"
 get() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$out/results"; }
 echo
@@ -60,4 +69,5 @@ printf 'backupps / seed003 time: %.2f (target <= 0.5)\n' "$(echo "$(get backupps
 printf 'backupps / seed000 time: %.2f (target <= 0.4)\n' "$(echo "$(get backupps 2) / $(get seed000 2)" | bc -l)"
 printf 'backupps / seed003 size: %.2f (target <= 1.0)\n' "$(echo "$(get backupps 3) / $(get seed003 3)" | bc -l)"
 printf 'backupps / limit   time: %.2f\n' "$(echo "$(get backupps 2) / $(get limit 2)" | bc -l)"
-printf 'backupps peak RSS: %.0f MB (target < 150)\n' "$(echo "$(get backupps 4) / 1024" | bc -l)"
+printf 'backupps-api / seed003 time: %.2f, / seed000 time: %.2f\n' "$(echo "$(get backupps-api 2) / $(get seed003 2)" | bc -l)" "$(echo "$(get backupps-api 2) / $(get seed000 2)" | bc -l)"
+printf 'backupps peak RSS: %.0f MiB, backupps-api: %.0f MiB (target < 150)\n' "$(echo "$(get backupps 4) / 1024" | bc -l)" "$(echo "$(get backupps-api 4) / 1024" | bc -l)"

@@ -74,7 +74,8 @@ static Task InvokeHandler(MethodInfo execute, object handler, object[] arguments
 
 void Stop(PosixSignalContext context)
 {
-    // The first signal cancels cleanly (partial files removed); the default handling is kept for none.
-    context.Cancel = true;
+    // The first signal cancels cleanly (partial files are removed on the way out); a second one
+    // while that is under way gets the default handling and ends the process at once.
+    context.Cancel = !stopping.IsCancellationRequested;
     stopping.Cancel();
 }
