@@ -19,7 +19,7 @@ dotnet build BackupPs.sln -c Release --nologo -v quiet -clp:NoSummary
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test tests/BackupPs.Tests -c Release --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+dotnet test tests/BackupPs.Tests -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
 
 if command -v pwsh >/dev/null && pwsh -NoProfile -Command 'exit [int]!(Get-Module -ListAvailable Pester)'; then
     pwsh -NoProfile -File build.ps1 -Task Pester || status=$?

@@ -158,6 +158,7 @@ public sealed class BackupInterruptionTests : IAsyncLifetime
     [MemberData(nameof(Transports))]
     public async Task PgDumpKilledMidStreamFailsAndLeavesNothing(string transport)
     {
+        SlowDown();
         var (run, root) = StartBackup(transport, _ => { });
         await WhenDumpIsStreamingAsync(root);
         foreach (var pid in PgDumpPids())
@@ -175,6 +176,7 @@ public sealed class BackupInterruptionTests : IAsyncLifetime
     [MemberData(nameof(Transports))]
     public async Task CtrlCMidStreamCancelsAndLeavesNothing(string transport)
     {
+        SlowDown();
         Process? cli = null;
         var (run, root) = StartBackup(transport, p => cli = p);
         await WhenDumpIsStreamingAsync(root);
@@ -203,6 +205,12 @@ public sealed class BackupInterruptionTests : IAsyncLifetime
         var folder = account.NewWritableFolder();
         return (BackupPsCli.RunAsAsync(account, started, [.. args, "--path", folder]), folder);
     }
+
+    /// <summary>
+    /// Caps this test's container (pg_dump included) at a tenth of a CPU, so the dump lasts seconds
+    /// and the interruption lands mid-stream however fast the transport is.
+    /// </summary>
+    private void SlowDown() => PostgresContainer.Docker(["update", "--cpus", "0.1", _pg.Name]);
 
     /// <summary>Host pids of the pg_dump processes in this test's container (docker top sees them from the host).</summary>
     private string[] PgDumpPids() => PostgresContainer.Docker(["top", _pg.Name, "-eo", "pid,args"])
