@@ -121,11 +121,26 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
         var width = properties.Max(p => p.Name.Length);
         foreach (var property in properties)
         {
-            output.WriteLine($"{property.Name.PadRight(width)} : {Display(property.GetValue(record))}");
+            var value = property.GetValue(record);
+            if (value is IEnumerable items and not string && items.Cast<object?>().FirstOrDefault() is { } first && !IsScalar(first))
+            {
+                // A list of objects (the checks of a test, say): one indented line per item.
+                output.WriteLine($"{property.Name.PadRight(width)} :");
+                foreach (var item in items)
+                {
+                    output.WriteLine("    " + string.Join("  ", item!.GetType().GetProperties().Select(p => Display(p.GetValue(item)))));
+                }
+
+                continue;
+            }
+
+            output.WriteLine($"{property.Name.PadRight(width)} : {Display(value)}");
         }
 
         output.WriteLine();
     }
+
+    private static bool IsScalar(object value) => value is string or IFormattable or bool;
 
     private static string Display(object? value) => value switch
     {

@@ -20,13 +20,17 @@ public static class ManifestStore
         try
         {
             using var stream = File.OpenRead(manifestPath);
-            var manifest = JsonSerializer.Deserialize<BackupManifest>(stream, JsonDefaults.Indented);
-            if (manifest is null || manifest.SchemaVersion != BackupManifest.CurrentSchemaVersion)
+            using var document = JsonDocument.Parse(stream);
+            // The version first: a manifest of another schema would otherwise fail on field details.
+            var version = document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty(nameof(BackupManifest.SchemaVersion), out var v) && v.TryGetInt32(out var n) ? n : (int?)null;
+            if (version != BackupManifest.CurrentSchemaVersion)
             {
-                throw Invalid(manifestPath, $"schema version {manifest?.SchemaVersion} is not {BackupManifest.CurrentSchemaVersion}", null);
+                throw Invalid(manifestPath, $"schema version {version?.ToString() ?? "missing"}, this BackupPs reads {BackupManifest.CurrentSchemaVersion}", null);
             }
 
-            return manifest;
+            return document.RootElement.Deserialize<BackupManifest>(JsonDefaults.Indented)
+                ?? throw Invalid(manifestPath, "it is empty", null);
         }
         catch (FileNotFoundException e)
         {

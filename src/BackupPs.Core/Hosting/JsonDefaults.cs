@@ -17,6 +17,9 @@ public static class JsonDefaults
         {
             WriteIndented = indented,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            // Manifests and --json lines are read by people, jq and log shippers, never embedded in
+            // HTML: keep '+', quotes in names and Japanese text readable instead of \uXXXX.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new JsonStringEnumConverter());
         options.MakeReadOnly(populateMissingResolver: true);

@@ -1,0 +1,65 @@
+using BackupPs.Core.Catalog;
+using BackupPs.Core.Postgres;
+using BackupPs.Tests.Infrastructure;
+
+namespace BackupPs.Tests.Catalog;
+
+/// <summary>The catalog survives what a real backup folder collects over the years.</summary>
+public sealed class ManifestStoreTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "bps-catalog-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public ManifestStoreTests() => Directory.CreateDirectory(Path.Combine(_root, "prod", "app"));
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task RoundTripsAManifestAndListsOnlyBackupsWhoseFileExists()
+    {
+        var good = await WriteAsync("app-prod-20260101T000000Z.dump.zst", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
+        await WriteAsync("app-prod-20260102T000000Z.dump.zst", new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero), withArtifact: false);
+        File.WriteAllText(Path.Combine(_root, "prod", "app", "broken.manifest.json"), "{ not json");
+        File.WriteAllText(Path.Combine(_root, "prod", "app", "future.manifest.json"), """{"SchemaVersion": 99}""");
+
+        var host = new RecordingHost();
+        var record = Assert.Single(ManifestStore.Enumerate(_root, host));
+
+        Assert.Equal(good, record.Path);
+        Assert.Equal(new TableRowCount("public", "loans", 42).Rows, record.Tables.Single().Rows);
+        Assert.Equal(3, host.Warnings.Count);
+        Assert.Contains(host.Warnings, w => w.Contains("is missing", StringComparison.Ordinal));
+        Assert.Contains(host.Warnings, w => w.Contains("broken.manifest.json", StringComparison.Ordinal));
+        Assert.Contains(host.Warnings, w => w.Contains("schema version 99", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NeverOverwritesAManifest()
+    {
+        await WriteAsync("app-prod-20260101T000000Z.dump.zst", DateTimeOffset.UnixEpoch, withArtifact: false);
+        var error = await Assert.ThrowsAsync<BackupPs.Core.Errors.BackupPsException>(() =>
+            WriteAsync("app-prod-20260101T000000Z.dump.zst", DateTimeOffset.UnixEpoch, withArtifact: false));
+        Assert.Equal("BackupAlreadyExists", error.ErrorId);
+    }
+
+    private async Task<string> WriteAsync(string fileName, DateTimeOffset started, bool withArtifact)
+    {
+        var path = Path.Combine(_root, "prod", "app", fileName);
+        if (withArtifact)
+        {
+            File.WriteAllBytes(path, [1, 2, 3]);
+        }
+
+        await ManifestStore.WriteAsync(BackupNames.ManifestPathFor(path), new BackupManifest
+        {
+            Environment = "prod",
+            Database = "app",
+            FileName = fileName,
+            Sha256 = "00",
+            StartedUtc = started,
+            Container = "db",
+            ContainerId = "abc",
+            Tables = [new TableRowCount("public", "loans", 42)],
+        }, CancellationToken.None);
+        return path;
+    }
+}
