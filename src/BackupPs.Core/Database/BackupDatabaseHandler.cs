@@ -37,6 +37,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
     {
     }
 
+    /// <param name="clock">The time that names the file and fills the manifest (tests pin it).</param>
     internal BackupDatabaseHandler(Func<DockerClient> connect, TimeProvider clock)
     {
         _connect = connect;
@@ -79,6 +80,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         using var progress = new ProgressReporter(host, 1, $"Backing up {target.Description}", databaseBytes);
         await using var artifact = AtomicFile.Create(path);
         var dump = await DumpAsync(docker, target, options, artifact.Stream, progress, host, cancellationToken).ConfigureAwait(false);
+        var completed = _clock.GetUtcNow();
         var manifest = new BackupManifest
         {
             Kind = BackupKind.Database,
@@ -91,8 +93,8 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             Sha256 = dump.Sha256,
             DumpBytes = dump.Inspection.TotalBytes,
             StartedUtc = started,
-            CompletedUtc = _clock.GetUtcNow(),
-            Duration = _clock.GetUtcNow() - started,
+            CompletedUtc = completed,
+            Duration = completed - started,
             Container = target.Container.Name,
             ContainerId = target.Container.Id,
             Image = target.Container.Config.Image,
