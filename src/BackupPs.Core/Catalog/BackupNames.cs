@@ -10,6 +10,7 @@ namespace BackupPs.Core.Catalog;
 /// </summary>
 public static partial class BackupNames
 {
+    /// <summary>The default -Path, relative: a cmdlet resolves it against the PowerShell location, the CLI against its working directory.</summary>
     public const string DefaultRoot = "backups";
 
     public const string ManifestSuffix = ".manifest.json";

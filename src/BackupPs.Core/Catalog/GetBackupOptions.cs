@@ -7,7 +7,7 @@ namespace BackupPs.Core.Catalog;
 public sealed class GetBackupOptions
 {
     [Option(Position = 0, IsPath = true, Help = "Root folder of the backup store. Default: ./backups")]
-    public string? Path { get; set; }
+    public string? Path { get; set; } = BackupNames.DefaultRoot;
 
     [Option(FromPipelineByPropertyName = true, Help = "Only backups of this environment.")]
     public string? Environment { get; set; }

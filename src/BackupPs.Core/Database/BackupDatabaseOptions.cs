@@ -30,7 +30,7 @@ public sealed class BackupDatabaseOptions
     public string? Environment { get; set; }
 
     [Option(IsPath = true, Help = "Root folder of the backup store. Default: ./backups")]
-    public string? Path { get; set; }
+    public string? Path { get; set; } = BackupNames.DefaultRoot;
 
     [Option(Help = "Dump format: Custom (pg_restore, default) or Plain (SQL for psql).")]
     public BackupFormat Format { get; set; } = BackupFormat.Custom;
