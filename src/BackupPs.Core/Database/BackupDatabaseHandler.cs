@@ -54,8 +54,9 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         var (serverVersion, databaseBytes) = await target.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
         host.WriteVerbose($"Connected to {target.Description}: PostgreSQL {serverVersion}, {databaseBytes / (1024 * 1024)} MB on disk.");
 
+        var compression = ChooseCompression(options.Compression, CompressionStreams.IsZstdAvailable, host);
         var folder = Path.Combine(root, environment, BackupNames.FileSafe(target.Database));
-        if (!host.ShouldProcess(target.Description, $"Back up as {environment} ({options.Format}, {options.Compression}) to {folder}"))
+        if (!host.ShouldProcess(target.Description, $"Back up as {environment} ({options.Format}, {compression}) to {folder}"))
         {
             return;
         }
@@ -67,7 +68,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         }
 
         var started = _clock.GetUtcNow();
-        var fileName = BackupNames.ArtifactFileName(target.Database, environment, started, options.Format, options.Compression);
+        var fileName = BackupNames.ArtifactFileName(target.Database, environment, started, options.Format, compression);
         var path = Path.Combine(folder, fileName);
         var manifestPath = BackupNames.ManifestPathFor(path);
         if (File.Exists(path) || File.Exists(manifestPath))
@@ -79,7 +80,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
 
         using var progress = new ProgressReporter(host, 1, $"Backing up {target.Description}", databaseBytes);
         await using var artifact = AtomicFile.Create(path);
-        var dump = await DumpAsync(docker, target, options, artifact.Stream, progress, host, cancellationToken).ConfigureAwait(false);
+        var dump = await DumpAsync(docker, target, options.Format, compression, artifact.Stream, progress, host, cancellationToken).ConfigureAwait(false);
         var completed = _clock.GetUtcNow();
         var manifest = new BackupManifest
         {
@@ -88,7 +89,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             Database = target.Database,
             FileName = fileName,
             Format = options.Format,
-            Compression = options.Compression,
+            Compression = compression,
             SizeBytes = dump.SizeBytes,
             Sha256 = dump.Sha256,
             DumpBytes = dump.Inspection.TotalBytes,
@@ -135,12 +136,29 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
 
     private sealed record DumpResult(DumpInspection Inspection, long SizeBytes, string Sha256);
 
-    private static async Task<DumpResult> DumpAsync(DockerClient docker, DatabaseTarget target, BackupDatabaseOptions options,
+    /// <summary>zstd unless asked otherwise; gzip, with a warning, when libzstd is missing and zstd was not asked for explicitly.</summary>
+    internal static CompressionKind ChooseCompression(CompressionKind? requested, bool zstdAvailable, IOperationHost host)
+    {
+        if (requested is { } kind)
+        {
+            return kind;
+        }
+
+        if (zstdAvailable)
+        {
+            return CompressionKind.Zstd;
+        }
+
+        host.WriteWarning("The system libzstd is missing (apt-get install libzstd1), so this backup is gzip-compressed; pass -Compression Zstd to insist.");
+        return CompressionKind.Gzip;
+    }
+
+    private static async Task<DumpResult> DumpAsync(DockerClient docker, DatabaseTarget target, BackupFormat format, CompressionKind compression,
         Stream destination, ProgressReporter progress, IOperationHost host, CancellationToken cancellationToken)
     {
-        string[] command = options.Format == BackupFormat.Custom ? ["pg_dump", "-w", "-Fc", "-Z0"] : ["pg_dump", "-w", "-Fp"];
+        string[] command = format == BackupFormat.Custom ? ["pg_dump", "-w", "-Fc", "-Z0"] : ["pg_dump", "-w", "-Fp"];
         using var hashing = new HashingStream(destination);
-        await using var compressor = CompressionStreams.CreateCompressor(options.Compression, hashing);
+        await using var compressor = CompressionStreams.CreateCompressor(compression, hashing);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var dump = await DumpStream.StartAsync(docker, target, command, host, abort.Token).ConfigureAwait(false);
         host.WriteVerbose($"pg_dump is running in {target.Container.Name}; its output travels by {dump.Transport}.");
@@ -150,7 +168,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         try
         {
             var tee = new TeeReadStream(dump.Output, compressor, progress.Report);
-            inspection = await Task.Run(() => options.Format == BackupFormat.Custom
+            inspection = await Task.Run(() => format == BackupFormat.Custom
                 ? CustomArchiveReader.Read(tee, abort.Token)
                 : PlainDumpReader.Read(tee, abort.Token), abort.Token).ConfigureAwait(false);
         }

@@ -35,8 +35,8 @@ public sealed class BackupDatabaseOptions
     [Option(Help = "Dump format: Custom (pg_restore, default) or Plain (SQL for psql).")]
     public BackupFormat Format { get; set; } = BackupFormat.Custom;
 
-    [Option(Help = "Compression of the stored file: Zstd (default) or Gzip.")]
-    public CompressionKind Compression { get; set; } = CompressionKind.Zstd;
+    [Option(Help = "Compression of the stored file: Zstd (default; the system libzstd) or Gzip (used instead when libzstd is missing).")]
+    public CompressionKind? Compression { get; set; }
 
     [Option(Help = "PostgreSQL login. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container.")]
     public DatabaseCredential? Credential { get; set; }

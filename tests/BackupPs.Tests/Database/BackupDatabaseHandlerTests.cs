@@ -1,4 +1,5 @@
 using BackupPs.Core.Catalog;
+using BackupPs.Core.Compression;
 using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
@@ -64,5 +65,21 @@ public sealed class BackupDatabaseHandlerTests(SharedPostgresServer pg)
     private sealed class PinnedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
+    }
+}
+
+/// <summary>The compression choice is pure logic: zstd by default, gzip when libzstd is missing.</summary>
+public sealed class CompressionChoiceTests
+{
+    [Theory]
+    [InlineData(null, true, CompressionKind.Zstd, false)]
+    [InlineData(null, false, CompressionKind.Gzip, true)]
+    [InlineData(CompressionKind.Gzip, true, CompressionKind.Gzip, false)]
+    [InlineData(CompressionKind.Zstd, false, CompressionKind.Zstd, false)]
+    public void ZstdByDefaultGzipWhenLibzstdIsMissing(CompressionKind? requested, bool zstdAvailable, CompressionKind chosen, bool warned)
+    {
+        var host = new RecordingHost();
+        Assert.Equal(chosen, BackupDatabaseHandler.ChooseCompression(requested, zstdAvailable, host));
+        Assert.Equal(warned, host.Warnings.Count == 1);
     }
 }
