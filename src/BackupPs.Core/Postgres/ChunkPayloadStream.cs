@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace BackupPs.Core.Postgres;
@@ -13,7 +12,7 @@ internal sealed class ChunkPayloadStream : Stream
     private readonly CustomArchiveParser _parser;
     private int _chunkRemaining;
     private bool _finished;
-    private uint _lastFour;
+    private StreamTail _tail;
 
     internal ChunkPayloadStream(CustomArchiveParser parser)
     {
@@ -21,10 +20,10 @@ internal sealed class ChunkPayloadStream : Stream
     }
 
     /// <summary>Compressed bytes taken from the chunks so far.</summary>
-    internal long PayloadBytes { get; private set; }
+    internal long PayloadBytes => _tail.Length;
 
     /// <summary>The last four payload bytes, big-endian (the zlib trailer when the stream is complete).</summary>
-    internal uint LastFour => _lastFour;
+    internal uint LastFour => _tail.LastFour;
 
     public override bool CanRead => true;
 
@@ -50,33 +49,11 @@ internal sealed class ChunkPayloadStream : Stream
         }
 
         int written = 0;
-        var input = _parser.Input;
         while (written < destination.Length && !_finished)
         {
-            if (_chunkRemaining == 0)
-            {
-                int len = _parser.ReadChunkLength();
-                if (len == 0)
-                {
-                    _finished = true;
-                    break;
-                }
-
-                _chunkRemaining = len;
-            }
-
-            if (input.Available == 0 && input.Fill() == 0)
-            {
-                throw _parser.TruncatedInData();
-            }
-
-            int take = Math.Min(Math.Min(input.Available, _chunkRemaining), destination.Length - written);
-            var src = new ReadOnlySpan<byte>(input.Buffer, input.Pos, take);
+            var src = TakePayload(destination.Length - written);
             src.CopyTo(destination[written..]);
-            Track(src);
-            input.Pos += take;
-            _chunkRemaining -= take;
-            written += take;
+            written += src.Length;
 
             // Hand back what we have rather than block on the next chunk header.
             if (_chunkRemaining == 0)
@@ -91,48 +68,38 @@ internal sealed class ChunkPayloadStream : Stream
     /// <summary>Consumes whatever the inflater left unread, up to and including the end marker.</summary>
     internal void DrainToEnd()
     {
-        var input = _parser.Input;
         while (!_finished)
         {
-            if (_chunkRemaining == 0)
-            {
-                int len = _parser.ReadChunkLength();
-                if (len == 0)
-                {
-                    _finished = true;
-                    break;
-                }
-
-                _chunkRemaining = len;
-            }
-
-            if (input.Available == 0 && input.Fill() == 0)
-            {
-                throw _parser.TruncatedInData();
-            }
-
-            int take = Math.Min(input.Available, _chunkRemaining);
-            Track(new ReadOnlySpan<byte>(input.Buffer, input.Pos, take));
-            input.Pos += take;
-            _chunkRemaining -= take;
+            TakePayload(int.MaxValue);
         }
     }
 
-    private void Track(ReadOnlySpan<byte> src)
+    /// <summary>
+    /// Consumes and returns up to <paramref name="max"/> (&gt; 0) payload bytes from the window, first
+    /// reading the next chunk header when the current chunk is used up. Returns an empty span, and
+    /// finishes, at the end marker. The span is valid until the window is next refilled.
+    /// </summary>
+    private ReadOnlySpan<byte> TakePayload(int max)
     {
-        if (src.Length >= 4)
+        if (_chunkRemaining == 0)
         {
-            _lastFour = BinaryPrimitives.ReadUInt32BigEndian(src[^4..]);
-        }
-        else
-        {
-            foreach (byte b in src)
+            int len = _parser.ReadChunkLength();
+            if (len == 0)
             {
-                _lastFour = (_lastFour << 8) | b;
+                _finished = true;
+                return default;
             }
+
+            _chunkRemaining = len;
         }
 
-        PayloadBytes += src.Length;
+        var input = _parser.Input;
+        int take = _parser.AvailableUpTo(Math.Min(_chunkRemaining, max));
+        var src = new ReadOnlySpan<byte>(input.Buffer, input.Pos, take);
+        _tail.Push(src);
+        input.Pos += take;
+        _chunkRemaining -= take;
+        return src;
     }
 
     public override void Flush()

@@ -168,7 +168,7 @@ internal sealed class CustomArchiveParser
     {
         if (!_in.Ensure(1))
         {
-            throw DumpErrors.Create(DumpErrorIds.DumpEmpty, "The dump is empty: the stream ended before its first byte.");
+            throw DumpErrors.Empty();
         }
 
         ReadOnlySpan<byte> magic = "PGDMP"u8;
@@ -571,23 +571,8 @@ internal sealed class CustomArchiveParser
     private void ReadTableData(TocEntry e)
     {
         bool copyText = e.IsTableData && e.HasCopyStatement;
-        var tail = new CopyTail();
-        long newlines = 0;
-        if (_compression == DumpCompression.None)
-        {
-            if (copyText)
-            {
-                newlines = ScanUncompressedChunks(ref tail);
-            }
-            else
-            {
-                SkipChunks();
-            }
-        }
-        else
-        {
-            newlines = Inflate(e, copyText, ref tail);
-        }
+        var tail = new StreamTail();
+        long newlines = ReadDataStream(e, copyText, ref tail);
 
         if (copyText)
         {
@@ -613,22 +598,25 @@ internal sealed class CustomArchiveParser
             }
 
             count++;
-            if (_compression == DumpCompression.None)
-            {
-                SkipChunks();
-            }
-            else
-            {
-                var tail = new CopyTail();
-                Inflate(e, countRows: false, ref tail);
-            }
+            var tail = new StreamTail();
+            ReadDataStream(e, countRows: false, ref tail);
         }
 
         e.LargeObjects = count;
     }
 
-    /// <summary>Counts '\n' in the payload of uncompressed chunks up to the end marker.</summary>
-    private long ScanUncompressedChunks(ref CopyTail tail)
+    /// <summary>
+    /// Reads one data stream (a run of chunks up to the end marker) of <paramref name="e"/>. With
+    /// <paramref name="countRows"/>, returns the number of '\n' in its (inflated) payload and keeps the
+    /// payload's tail in <paramref name="tail"/>; otherwise returns 0.
+    /// </summary>
+    private long ReadDataStream(TocEntry e, bool countRows, ref StreamTail tail) =>
+        _compression == DumpCompression.None
+            ? ReadUncompressedChunks(countRows, ref tail)
+            : Inflate(e, countRows, ref tail);
+
+    /// <summary>The -Z0 case of <see cref="ReadDataStream"/>: the chunks' payload is the data itself.</summary>
+    private long ReadUncompressedChunks(bool countRows, ref StreamTail tail)
     {
         var input = _in;
         long newlines = 0;
@@ -642,52 +630,14 @@ internal sealed class CustomArchiveParser
 
             while (remaining > 0)
             {
-                int avail = input.Available;
-                if (avail == 0)
+                int take = AvailableUpTo(remaining);
+                if (countRows)
                 {
-                    if (input.Fill() == 0)
-                    {
-                        throw TruncatedInData();
-                    }
-
-                    avail = input.Available;
+                    var span = new ReadOnlySpan<byte>(input.Buffer, input.Pos, take);
+                    newlines += span.Count((byte)'\n');
+                    tail.Push(span);
                 }
 
-                int take = avail < remaining ? avail : remaining;
-                var span = new ReadOnlySpan<byte>(input.Buffer, input.Pos, take);
-                newlines += span.Count((byte)'\n');
-                tail.Push(span);
-                input.Pos += take;
-                remaining -= take;
-            }
-        }
-    }
-
-    private void SkipChunks()
-    {
-        var input = _in;
-        while (true)
-        {
-            int remaining = ReadChunkLength();
-            if (remaining == 0)
-            {
-                return;
-            }
-
-            while (remaining > 0)
-            {
-                int avail = input.Available;
-                if (avail == 0)
-                {
-                    if (input.Fill() == 0)
-                    {
-                        throw TruncatedInData();
-                    }
-
-                    avail = input.Available;
-                }
-
-                int take = avail < remaining ? avail : remaining;
                 input.Pos += take;
                 remaining -= take;
             }
@@ -699,7 +649,7 @@ internal sealed class CustomArchiveParser
     /// stream that stops short, so completeness is proven by recomputing the Adler-32 of the output and
     /// comparing it with the stream's trailer, the last four payload bytes.
     /// </summary>
-    private long Inflate(TocEntry e, bool countRows, ref CopyTail tail)
+    private long Inflate(TocEntry e, bool countRows, ref StreamTail tail)
     {
         _inflateBuffer ??= ArrayPool<byte>.Shared.Rent(InflateBufferSize);
         var output = _inflateBuffer;
@@ -799,11 +749,6 @@ internal sealed class CustomArchiveParser
 
     private int ReadChunkLengthSlow()
     {
-        if (!_in.Ensure((_hasSignByte ? 1 : 0) + _intSize))
-        {
-            throw TruncatedInData();
-        }
-
         int len = ReadInt();
         if (len < 0)
         {
@@ -825,18 +770,7 @@ internal sealed class CustomArchiveParser
         int remaining = len;
         while (remaining > 0)
         {
-            int avail = _in.Available;
-            if (avail == 0)
-            {
-                if (_in.Fill() == 0)
-                {
-                    throw Truncated();
-                }
-
-                avail = _in.Available;
-            }
-
-            int take = Math.Min(avail, remaining);
+            int take = AvailableUpTo(remaining);
             _in.Pos += take;
             remaining -= take;
         }
@@ -869,12 +803,7 @@ internal sealed class CustomArchiveParser
         int copied = 0;
         while (copied < len)
         {
-            if (_in.Available == 0 && _in.Fill() == 0)
-            {
-                throw Truncated();
-            }
-
-            int take = Math.Min(_in.Available, len - copied);
+            int take = AvailableUpTo(len - copied);
             _in.AvailableSpan[..take].CopyTo(bytes.AsSpan(copied));
             _in.Pos += take;
             copied += take;
@@ -883,9 +812,34 @@ internal sealed class CustomArchiveParser
         return Encoding.UTF8.GetString(bytes);
     }
 
-    // ------------------------------------------------------------------ errors
+    /// <summary>
+    /// How many of the next <paramref name="count"/> bytes (count &gt; 0) the window holds, refilling it
+    /// first when it is empty, so at least one; the caller consumes them by advancing the position.
+    /// Throws the truncation error when the stream has ended.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int AvailableUpTo(int count)
+    {
+        int avail = _in.Available;
+        if (avail == 0)
+        {
+            avail = FillOrThrow();
+        }
 
-    internal BackupPsException TruncatedInData() => Truncated();
+        return avail < count ? avail : count;
+    }
+
+    private int FillOrThrow()
+    {
+        if (_in.Fill() == 0)
+        {
+            throw Truncated();
+        }
+
+        return _in.Available;
+    }
+
+    // ------------------------------------------------------------------ errors
 
     private BackupPsException Truncated()
     {
@@ -896,9 +850,7 @@ internal sealed class CustomArchiveParser
             Stage.BlockHeader => "the header of a data block",
             _ => "the data for " + Describe(_current),
         };
-        return DumpErrors.Create(
-            DumpErrorIds.DumpTruncated,
-            $"The dump ends in the middle of {where} (byte {_in.TotalRead.ToString(CultureInfo.InvariantCulture)}): the file is truncated.");
+        return DumpErrors.Truncated(where, _in.TotalRead);
     }
 
     private static BackupPsException Invalid(string what) =>
@@ -942,45 +894,5 @@ internal sealed class CustomArchiveParser
         public long LargeObjects;
 
         public bool IsTableData => Desc == "TABLE DATA";
-    }
-}
-
-/// <summary>Remembers how COPY data ends, to check for the <c>\.</c> terminator line.</summary>
-internal struct CopyTail
-{
-    private ulong _last8;
-    private long _length;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void Push(ReadOnlySpan<byte> span)
-    {
-        if (span.Length >= 8)
-        {
-            _last8 = BinaryPrimitives.ReadUInt64BigEndian(span[^8..]);
-        }
-        else
-        {
-            foreach (byte b in span)
-            {
-                _last8 = (_last8 << 8) | b;
-            }
-        }
-
-        _length += span.Length;
-    }
-
-    /// <summary>True when the data ends with the line <c>\.</c> followed by two empty lines.</summary>
-    internal readonly bool EndsWithCopyTerminator
-    {
-        get
-        {
-            const ulong terminator = 0x5C_2E_0A_0A_0A; // "\\.\n\n\n"
-            if ((_last8 & 0xFF_FFFF_FFFF) != terminator)
-            {
-                return false;
-            }
-
-            return _length == 5 || ((_last8 >> 40) & 0xFF) == (byte)'\n';
-        }
     }
 }

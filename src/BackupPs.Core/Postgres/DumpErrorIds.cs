@@ -1,3 +1,4 @@
+using System.Globalization;
 using BackupPs.Core.Errors;
 
 namespace BackupPs.Core.Postgres;
@@ -34,4 +35,13 @@ internal static class DumpErrors
 {
     internal static BackupPsException Create(string errorId, string message, Exception? inner = null) =>
         new(errorId, FailureCategory.InvalidData, message, inner);
+
+    internal static BackupPsException Empty() =>
+        Create(DumpErrorIds.DumpEmpty, "The dump is empty: the stream ended before its first byte.");
+
+    /// <summary>The stream ended inside <paramref name="where"/>, after <paramref name="bytesRead"/> bytes.</summary>
+    internal static BackupPsException Truncated(string where, long bytesRead) =>
+        Create(
+            DumpErrorIds.DumpTruncated,
+            $"The dump ends in the middle of {where} (byte {bytesRead.ToString(CultureInfo.InvariantCulture)}): the file is truncated.");
 }

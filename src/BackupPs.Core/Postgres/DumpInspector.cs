@@ -14,7 +14,7 @@ public static class DumpInspector
         using var input = new DumpInput(stream, cancellationToken);
         if (!input.Ensure(1))
         {
-            throw DumpErrors.Create(DumpErrorIds.DumpEmpty, "The dump is empty: the stream ended before its first byte.");
+            throw DumpErrors.Empty();
         }
 
         input.Ensure(DumpFormatDetector.BytesNeeded);

@@ -65,7 +65,7 @@ internal sealed class PlainDumpParser
     {
         if (!_in.Ensure(1))
         {
-            throw DumpErrors.Create(DumpErrorIds.DumpEmpty, "The dump is empty: the stream ended before its first byte.");
+            throw DumpErrors.Empty();
         }
 
         _in.Ensure(DumpFormatDetector.BytesNeeded);
@@ -88,9 +88,7 @@ internal sealed class PlainDumpParser
             _lineNumber++;
             if (!complete)
             {
-                throw DumpErrors.Create(
-                    DumpErrorIds.DumpTruncated,
-                    $"The dump ends in the middle of line {_lineNumber.ToString(CultureInfo.InvariantCulture)} (byte {_in.TotalRead.ToString(CultureInfo.InvariantCulture)}): the file is truncated.");
+                throw Truncated("line " + _lineNumber.ToString(CultureInfo.InvariantCulture));
             }
 
             ProcessLine(line);
@@ -531,8 +529,5 @@ internal sealed class PlainDumpParser
             DumpErrorIds.DumpStructureInvalid,
             $"Line {_lineNumber.ToString(CultureInfo.InvariantCulture)} of the dump is a COPY statement whose table name cannot be read.");
 
-    private BackupPsException Truncated(string where) =>
-        DumpErrors.Create(
-            DumpErrorIds.DumpTruncated,
-            $"The dump ends in the middle of {where} (byte {_in.TotalRead.ToString(CultureInfo.InvariantCulture)}): the file is truncated.");
+    private BackupPsException Truncated(string where) => DumpErrors.Truncated(where, _in.TotalRead);
 }
