@@ -17,8 +17,27 @@ namespace BackupPs.Core.Compression;
 /// </summary>
 public abstract class CompressorStream : Stream
 {
-    private protected CompressorStream()
+    private readonly bool _leaveOpen;
+    private readonly string _format;
+    private readonly string _unit;
+    private bool _disposed;
+
+    /// <param name="output">Where the compressed data goes; must be writable.</param>
+    /// <param name="leaveOpen">false: disposing this stream disposes <paramref name="output"/> too.</param>
+    /// <param name="format">The format's name in messages: "gzip", "zstd".</param>
+    /// <param name="unit">What the format calls one finished output, in messages: "member", "frame".</param>
+    private protected CompressorStream(Stream output, bool leaveOpen, string format, string unit)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!output.CanWrite)
+        {
+            throw new ArgumentException("The output stream must be writable.", nameof(output));
+        }
+
+        Output = output;
+        _leaveOpen = leaveOpen;
+        _format = format;
+        _unit = unit;
     }
 
     /// <summary>The format being written.</summary>
@@ -31,12 +50,15 @@ public abstract class CompressorStream : Stream
     public long BytesOut { get; private protected set; }
 
     /// <summary>True once the frame/member end has been written.</summary>
-    public bool IsFinished { get; private protected set; }
+    public bool IsFinished { get; private set; }
 
     /// <summary>True after a write/flush/finish failed or <see cref="Abandon"/> was called: nothing more is written.</summary>
     public bool IsFaulted => Faulted;
 
     private protected bool Faulted { get; set; }
+
+    /// <summary>The inner stream the compressed data goes to.</summary>
+    private protected Stream Output { get; }
 
     /// <summary>
     /// Gives up on the output: later writes throw and disposal frees the native state without writing the end of
@@ -46,16 +68,39 @@ public abstract class CompressorStream : Stream
     public void Abandon() => Faulted = true;
 
     /// <summary>Writes the end of the compressed data and flushes the inner stream. Idempotent.</summary>
-    public abstract void Finish();
+    public void Finish()
+    {
+        if (IsFinished)
+        {
+            return;
+        }
+
+        EnsureWritable();
+        FinishCore();
+        IsFinished = true;
+    }
 
     /// <summary>Writes the end of the compressed data and flushes the inner stream. Idempotent.</summary>
-    public abstract Task FinishAsync(CancellationToken cancellationToken = default);
+    public async Task FinishAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsFinished)
+        {
+            return;
+        }
+
+        EnsureWritable();
+        await FinishCoreAsync(cancellationToken).ConfigureAwait(false);
+        IsFinished = true;
+    }
 
     /// <inheritdoc />
     public sealed override bool CanRead => false;
 
     /// <inheritdoc />
     public sealed override bool CanSeek => false;
+
+    /// <inheritdoc />
+    public sealed override bool CanWrite => !_disposed && !IsFinished;
 
     /// <inheritdoc />
     public sealed override long Length => throw new NotSupportedException();
@@ -94,10 +139,147 @@ public abstract class CompressorStream : Stream
     }
 
     /// <inheritdoc />
-    public abstract override void Write(ReadOnlySpan<byte> buffer);
+    public sealed override void Write(ReadOnlySpan<byte> buffer)
+    {
+        EnsureWritable();
+        WriteCore(buffer);
+    }
 
     /// <inheritdoc />
-    public abstract override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default);
+    public sealed override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        return WriteCoreAsync(buffer, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes everything written so far decodable (how, and at what cost, is up to the format) and flushes the
+    /// inner stream. A no-op once finished, after a failed write or after <see cref="Abandon"/>.
+    /// </summary>
+    public sealed override void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (IsFinished || Faulted)
+        {
+            return;
+        }
+
+        FlushCore();
+    }
+
+    /// <inheritdoc cref="Flush" />
+    public sealed override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (IsFinished || Faulted)
+        {
+            return;
+        }
+
+        await FlushCoreAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Compresses <paramref name="buffer"/> into <see cref="Output"/>; only called while writable. The format decides
+    /// which failures leave the output incomplete and set <see cref="Faulted"/>.
+    /// </summary>
+    private protected abstract void WriteCore(ReadOnlySpan<byte> buffer);
+
+    /// <inheritdoc cref="WriteCore" />
+    private protected abstract ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>Writes the end of the frame/member and flushes <see cref="Output"/>; only called while writable.</summary>
+    private protected abstract void FinishCore();
+
+    /// <inheritdoc cref="FinishCore" />
+    private protected abstract Task FinishCoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>The format's flush; only called while writable.</summary>
+    private protected abstract void FlushCore();
+
+    /// <inheritdoc cref="FlushCore" />
+    private protected abstract Task FlushCoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Frees the encoder's native state without writing anything more (the output may have failed or been
+    /// abandoned). Called on disposal whether or not the stream was finished, so it must be idempotent.
+    /// </summary>
+    private protected abstract void ReleaseEncoder();
+
+    /// <summary>Throws unless more data may be written: not disposed, not finished, not faulted.</summary>
+    private protected void EnsureWritable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (IsFinished)
+        {
+            throw new InvalidOperationException($"The {_format} {_unit} is already finished; no more data can be written.");
+        }
+
+        if (Faulted)
+        {
+            throw new InvalidOperationException($"An earlier write to the {_format} stream failed or it was abandoned; the compressed output is incomplete.");
+        }
+    }
+
+    /// <summary>Finishes the frame/member unless a write failed or the stream was abandoned, then frees the
+    /// encoder's native state (and closes the output unless leaveOpen).</summary>
+    protected sealed override void Dispose(bool disposing)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            if (disposing && !IsFinished && !Faulted)
+            {
+                Finish();
+            }
+        }
+        finally
+        {
+            _disposed = true;
+            if (disposing)
+            {
+                ReleaseEncoder();
+                if (!_leaveOpen)
+                {
+                    Output.Dispose();
+                }
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <inheritdoc cref="Dispose(bool)" />
+    public sealed override async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!IsFinished && !Faulted)
+            {
+                await FinishAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _disposed = true;
+            ReleaseEncoder();
+            if (!_leaveOpen)
+            {
+                await Output.DisposeAsync().ConfigureAwait(false);
+            }
+
+            GC.SuppressFinalize(this);
+        }
+    }
 }
 
 /// <summary>
@@ -109,8 +291,27 @@ public abstract class CompressorStream : Stream
 /// </summary>
 public abstract class DecompressorStream : Stream
 {
-    private protected DecompressorStream()
+    private readonly bool _leaveOpen;
+    private bool _ended;
+    private Exception? _failure;
+    private bool _disposed;
+
+    /// <param name="input">The compressed data; must be readable.</param>
+    /// <param name="leaveOpen">false: disposing this stream disposes <paramref name="input"/> too.</param>
+    /// <param name="sourceName">Named in error messages (e.g. the file path); optional.</param>
+    /// <param name="format">The format's name in messages: "gzip", "zstd".</param>
+    private protected DecompressorStream(Stream input, bool leaveOpen, string? sourceName, string format)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!input.CanRead)
+        {
+            throw new ArgumentException("The input stream must be readable.", nameof(input));
+        }
+
+        Input = input;
+        _leaveOpen = leaveOpen;
+        SourceName = sourceName;
+        Format = format;
     }
 
     /// <summary>The format being read.</summary>
@@ -121,6 +322,18 @@ public abstract class DecompressorStream : Stream
 
     /// <summary>Decompressed bytes returned so far.</summary>
     public long BytesOut { get; private protected set; }
+
+    /// <summary>The inner stream the compressed data comes from.</summary>
+    private protected Stream Input { get; }
+
+    /// <summary>Named in error messages; may be null.</summary>
+    private protected string? SourceName { get; }
+
+    /// <summary>The format's name in error messages.</summary>
+    private protected string Format { get; }
+
+    /// <inheritdoc />
+    public sealed override bool CanRead => !_disposed;
 
     /// <inheritdoc />
     public sealed override bool CanWrite => false;
@@ -174,8 +387,117 @@ public abstract class DecompressorStream : Stream
     }
 
     /// <inheritdoc />
-    public abstract override int Read(Span<byte> buffer);
+    public sealed override int Read(Span<byte> buffer)
+    {
+        ThrowIfUnusable();
+        if (buffer.IsEmpty || _ended)
+        {
+            return 0;
+        }
+
+        try
+        {
+            return RecordEnd(ReadCore(buffer));
+        }
+        catch (Exception e)
+        {
+            _failure = e;
+            throw;
+        }
+    }
 
     /// <inheritdoc />
-    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
+    public sealed override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+
+        return buffer.IsEmpty || _ended ? ValueTask.FromResult(0) : ReadAndRecordAsync(buffer, cancellationToken);
+    }
+
+    /// <summary>
+    /// Decodes into <paramref name="buffer"/> (never empty): the number of bytes produced, or 0 only once the
+    /// input ended and the data was verified complete; throws BackupPsException (InvalidData) otherwise.
+    /// </summary>
+    private protected abstract int ReadCore(Span<byte> buffer);
+
+    /// <inheritdoc cref="ReadCore" />
+    private protected abstract ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>Frees the decoder; called once, on disposal.</summary>
+    private protected abstract void ReleaseDecoder();
+
+    /// <inheritdoc cref="ReleaseDecoder" />
+    private protected virtual ValueTask ReleaseDecoderAsync()
+    {
+        ReleaseDecoder();
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask<int> ReadAndRecordAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return RecordEnd(await ReadCoreAsync(buffer, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _failure = e;
+            throw;
+        }
+    }
+
+    /// <summary>A 0 from the decoder is the verified end: later reads return 0 without touching the input.</summary>
+    private int RecordEnd(int produced)
+    {
+        _ended = produced == 0;
+        return produced;
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_failure is not null)
+        {
+            throw new InvalidOperationException($"An earlier read of this {Format} stream failed; it cannot be read further.", _failure);
+        }
+    }
+
+    /// <inheritdoc />
+    protected sealed override void Dispose(bool disposing)
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            if (disposing)
+            {
+                ReleaseDecoder();
+                if (!_leaveOpen)
+                {
+                    Input.Dispose();
+                }
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <inheritdoc />
+    public sealed override async ValueTask DisposeAsync()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            await ReleaseDecoderAsync().ConfigureAwait(false);
+            if (!_leaveOpen)
+            {
+                await Input.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        GC.SuppressFinalize(this);
+    }
 }

@@ -29,26 +29,16 @@ public sealed class GzipCompressStream : CompressorStream
 
     private readonly CountingWriteStream _counter;
     private readonly GZipStream _gzip;
-    private readonly Stream _output;
-    private readonly bool _leaveOpen;
-    private bool _disposed;
 
     /// <param name="output">Where the gzip member goes; must be writable.</param>
     /// <param name="level">0..9 like gzip -N, mapped onto .NET's levels (net8.0 has no numeric zlib level):
     /// 0 = NoCompression, 1-3 = Fastest, 4-6 = Optimal, 7-9 = SmallestSize; null = 1 (Fastest).</param>
     /// <param name="leaveOpen">true (default): disposing this stream leaves <paramref name="output"/> open.</param>
     public GzipCompressStream(Stream output, int? level = null, bool leaveOpen = true)
+        : base(output, leaveOpen, "gzip", "member")
     {
-        ArgumentNullException.ThrowIfNull(output);
-        if (!output.CanWrite)
-        {
-            throw new ArgumentException("The output stream must be writable.", nameof(output));
-        }
-
         Level = level ?? DefaultLevel;
         CompressionLevel = ToCompressionLevel(Level);
-        _output = output;
-        _leaveOpen = leaveOpen;
         _counter = new CountingWriteStream(output);
         _gzip = new GZipStream(_counter, CompressionLevel, leaveOpen: true);
     }
@@ -62,9 +52,6 @@ public sealed class GzipCompressStream : CompressorStream
     /// <summary>The .NET level actually used.</summary>
     public CompressionLevel CompressionLevel { get; }
 
-    /// <inheritdoc />
-    public override bool CanWrite => !_disposed && !IsFinished;
-
     /// <summary>Maps a gzip -N style level onto .NET's CompressionLevel.</summary>
     public static CompressionLevel ToCompressionLevel(int level) => level switch
     {
@@ -76,9 +63,8 @@ public sealed class GzipCompressStream : CompressorStream
     };
 
     /// <inheritdoc />
-    public override void Write(ReadOnlySpan<byte> buffer)
+    private protected override void WriteCore(ReadOnlySpan<byte> buffer)
     {
-        EnsureWritable();
         try
         {
             _gzip.Write(buffer);
@@ -93,13 +79,7 @@ public sealed class GzipCompressStream : CompressorStream
     }
 
     /// <inheritdoc />
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        EnsureWritable();
-        return WriteCoreAsync(buffer, cancellationToken);
-    }
-
-    private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    private protected override async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         try
         {
@@ -114,15 +94,9 @@ public sealed class GzipCompressStream : CompressorStream
         }
     }
 
-    /// <summary>A zlib sync flush (everything written so far becomes decodable); costs ratio. No-op once finished.</summary>
-    public override void Flush()
+    /// <summary>A zlib sync flush (everything written so far becomes decodable); costs ratio.</summary>
+    private protected override void FlushCore()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (IsFinished || Faulted)
-        {
-            return;
-        }
-
         try
         {
             _gzip.Flush();
@@ -135,15 +109,9 @@ public sealed class GzipCompressStream : CompressorStream
         }
     }
 
-    /// <inheritdoc cref="Flush" />
-    public override async Task FlushAsync(CancellationToken cancellationToken)
+    /// <inheritdoc cref="FlushCore" />
+    private protected override async Task FlushCoreAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (IsFinished || Faulted)
-        {
-            return;
-        }
-
         try
         {
             await _gzip.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -157,19 +125,13 @@ public sealed class GzipCompressStream : CompressorStream
     }
 
     /// <inheritdoc />
-    public override void Finish()
+    private protected override void FinishCore()
     {
-        if (IsFinished)
-        {
-            return;
-        }
-
-        EnsureWritable();
         try
         {
             if (BytesIn == 0 && _counter.BytesWritten == 0)
             {
-                ReleaseWithoutWriting();
+                ReleaseEncoder();
                 _counter.Discard = false;
                 _counter.Write(EmptyMember);
             }
@@ -178,9 +140,8 @@ public sealed class GzipCompressStream : CompressorStream
                 _gzip.Dispose(); // writes the final block and the CRC32/ISIZE trailer
             }
 
-            _output.Flush();
+            Output.Flush();
             BytesOut = _counter.BytesWritten;
-            IsFinished = true;
         }
         catch
         {
@@ -190,20 +151,14 @@ public sealed class GzipCompressStream : CompressorStream
     }
 
     /// <inheritdoc />
-    public override async Task FinishAsync(CancellationToken cancellationToken = default)
+    private protected override async Task FinishCoreAsync(CancellationToken cancellationToken)
     {
-        if (IsFinished)
-        {
-            return;
-        }
-
-        EnsureWritable();
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (BytesIn == 0 && _counter.BytesWritten == 0)
             {
-                ReleaseWithoutWriting();
+                ReleaseEncoder();
                 _counter.Discard = false;
                 await _counter.WriteAsync(EmptyMember.ToArray(), cancellationToken).ConfigureAwait(false);
             }
@@ -212,9 +167,8 @@ public sealed class GzipCompressStream : CompressorStream
                 await _gzip.DisposeAsync().ConfigureAwait(false); // writes the final block and the CRC32/ISIZE trailer
             }
 
-            await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await Output.FlushAsync(cancellationToken).ConfigureAwait(false);
             BytesOut = _counter.BytesWritten;
-            IsFinished = true;
         }
         catch
         {
@@ -223,95 +177,8 @@ public sealed class GzipCompressStream : CompressorStream
         }
     }
 
-    private void EnsureWritable()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (IsFinished)
-        {
-            throw new InvalidOperationException("The gzip member is already finished; no more data can be written.");
-        }
-
-        if (Faulted)
-        {
-            throw new InvalidOperationException("An earlier write to the gzip stream failed or it was abandoned; the compressed output is incomplete.");
-        }
-    }
-
-    /// <summary>Finishes the member unless a write failed (then only frees zlib's state), closes the output unless leaveOpen.</summary>
-    protected override void Dispose(bool disposing)
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        try
-        {
-            if (disposing && !IsFinished)
-            {
-                if (Faulted)
-                {
-                    ReleaseWithoutWriting();
-                }
-                else
-                {
-                    Finish();
-                }
-            }
-        }
-        finally
-        {
-            _disposed = true;
-            if (disposing)
-            {
-                if (!IsFinished)
-                {
-                    ReleaseWithoutWriting();
-                }
-
-                if (!_leaveOpen)
-                {
-                    _output.Dispose();
-                }
-            }
-
-            base.Dispose(disposing);
-        }
-    }
-
-    /// <inheritdoc cref="Dispose(bool)" />
-    public override async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!IsFinished && !Faulted)
-            {
-                await FinishAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _disposed = true;
-            if (!IsFinished)
-            {
-                ReleaseWithoutWriting();
-            }
-
-            if (!_leaveOpen)
-            {
-                await _output.DisposeAsync().ConfigureAwait(false);
-            }
-
-            GC.SuppressFinalize(this);
-        }
-    }
-
-    private void ReleaseWithoutWriting()
+    /// <summary>Frees zlib's state; whatever GZipStream writes on disposal (it always tries to end the member) is dropped.</summary>
+    private protected override void ReleaseEncoder()
     {
         _counter.Discard = true;
         try
@@ -337,37 +204,22 @@ public sealed class GzipCompressStream : CompressorStream
 /// </summary>
 public sealed class GzipDecompressStream : DecompressorStream
 {
-    private const string Format = "gzip";
     private const int MinimumGzipLength = 18; // 10-byte header + 8-byte trailer
 
-    private readonly Stream _input;
-    private readonly bool _leaveOpen;
-    private readonly string? _sourceName;
     private readonly TailTrackingReadStream _tracker;
+    private readonly GZipStream _gzip;
+    private uint _crc;
 
     private static ReadOnlySpan<byte> EmptyFixedBlock => [0x03, 0x00];
 
     private static ReadOnlySpan<byte> EmptyStoredBlock => [0x01, 0x00, 0x00, 0xFF, 0xFF];
-    private readonly GZipStream _gzip;
-    private uint _crc;
-    private bool _ended;
-    private Exception? _failure;
-    private bool _disposed;
 
     /// <param name="input">The gzip data; must be readable.</param>
     /// <param name="leaveOpen">true (default): disposing this stream leaves <paramref name="input"/> open.</param>
     /// <param name="sourceName">Named in error messages (e.g. the file path); optional.</param>
     public GzipDecompressStream(Stream input, bool leaveOpen = true, string? sourceName = null)
+        : base(input, leaveOpen, sourceName, "gzip")
     {
-        ArgumentNullException.ThrowIfNull(input);
-        if (!input.CanRead)
-        {
-            throw new ArgumentException("The input stream must be readable.", nameof(input));
-        }
-
-        _input = input;
-        _leaveOpen = leaveOpen;
-        _sourceName = sourceName;
         _tracker = new TailTrackingReadStream(input);
         _gzip = new GZipStream(_tracker, CompressionMode.Decompress, leaveOpen: true);
     }
@@ -376,99 +228,63 @@ public sealed class GzipDecompressStream : DecompressorStream
     public override CompressionKind Kind => CompressionKind.Gzip;
 
     /// <inheritdoc />
-    public override bool CanRead => !_disposed;
-
-    /// <inheritdoc />
-    public override int Read(Span<byte> buffer)
+    private protected override int ReadCore(Span<byte> buffer)
     {
-        ThrowIfUnusable();
-        if (buffer.IsEmpty || _ended)
-        {
-            return 0;
-        }
-
+        int n;
         try
         {
-            int n;
-            try
-            {
-                n = _gzip.Read(buffer);
-            }
-            catch (InvalidDataException e)
-            {
-                throw Map(e);
-            }
-
-            BytesIn = _tracker.BytesRead;
-            if (n > 0)
-            {
-                Produced(buffer[..n]);
-                return n;
-            }
-
-            Span<byte> scratch = stackalloc byte[512];
-            while (_tracker.Read(scratch) > 0)
-            {
-                // Drain whatever GZipStream left unread, so the tail is the input's real end.
-            }
-
-            VerifyTrailer();
-            return 0;
+            n = _gzip.Read(buffer);
         }
-        catch (Exception e)
+        catch (InvalidDataException e)
         {
-            _failure = e;
-            throw;
+            throw Map(e);
         }
+
+        BytesIn = _tracker.BytesRead;
+        if (n > 0)
+        {
+            Produced(buffer[..n]);
+            return n;
+        }
+
+        Span<byte> scratch = stackalloc byte[512];
+        while (_tracker.Read(scratch) > 0)
+        {
+            // Drain whatever GZipStream left unread, so the tail is the input's real end.
+        }
+
+        VerifyTrailer();
+        return 0;
     }
 
     /// <inheritdoc />
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    private protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        ThrowIfUnusable();
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<int>(cancellationToken);
-        }
-
-        return buffer.IsEmpty || _ended ? ValueTask.FromResult(0) : ReadCoreAsync(buffer, cancellationToken);
-    }
-
-    private async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
+        int n;
         try
         {
-            int n;
-            try
-            {
-                n = await _gzip.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidDataException e)
-            {
-                throw Map(e);
-            }
-
-            BytesIn = _tracker.BytesRead;
-            if (n > 0)
-            {
-                Produced(buffer.Span[..n]);
-                return n;
-            }
-
-            byte[] scratch = new byte[512];
-            while (await _tracker.ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
-            {
-                // Drain whatever GZipStream left unread, so the tail is the input's real end.
-            }
-
-            VerifyTrailer();
-            return 0;
+            n = await _gzip.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (InvalidDataException e)
         {
-            _failure = e;
-            throw;
+            throw Map(e);
         }
+
+        BytesIn = _tracker.BytesRead;
+        if (n > 0)
+        {
+            Produced(buffer.Span[..n]);
+            return n;
+        }
+
+        byte[] scratch = new byte[512];
+        while (await _tracker.ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
+        {
+            // Drain whatever GZipStream left unread, so the tail is the input's real end.
+        }
+
+        VerifyTrailer();
+        return 0;
     }
 
     private void Produced(ReadOnlySpan<byte> data)
@@ -483,7 +299,7 @@ public sealed class GzipDecompressStream : DecompressorStream
         BytesIn = inputLength;
         if (inputLength < MinimumGzipLength)
         {
-            throw CompressionErrors.Truncated(_sourceName, Format, inputLength,
+            throw CompressionErrors.Truncated(SourceName, Format, inputLength,
                 inputLength == 0 ? "it is empty" : "shorter than a gzip header and trailer");
         }
 
@@ -495,7 +311,7 @@ public sealed class GzipDecompressStream : DecompressorStream
         {
             // zlib itself checks the trailer when it reaches it (a mismatch there is InvalidDataException),
             // so a trailer that does not match here was never reached: the data stops early.
-            throw CompressionErrors.Truncated(_sourceName, Format, inputLength,
+            throw CompressionErrors.Truncated(SourceName, Format, inputLength,
                 $"the gzip trailer does not match the {BytesOut} bytes decoded");
         }
 
@@ -504,58 +320,18 @@ public sealed class GzipDecompressStream : DecompressorStream
         // write it: fixed Huffman 03 00 (zlib level >= 1, gzip, pigz, BackupPs) or stored 01 00 00 FF FF (level 0).
         if (BytesOut == 0 && !tail[..^8].EndsWith(EmptyFixedBlock) && !tail[..^8].EndsWith(EmptyStoredBlock))
         {
-            throw CompressionErrors.Truncated(_sourceName, Format, inputLength, "the empty gzip member is incomplete");
+            throw CompressionErrors.Truncated(SourceName, Format, inputLength, "the empty gzip member is incomplete");
         }
-
-        _ended = true;
     }
 
     // zlib rejected the data (bad block, CRC/length mismatch, garbage after the member; or, only in a host
     // that switched on System.IO.Compression.UseStrictValidation, a truncation).
     private Exception Map(InvalidDataException e) =>
-        CompressionErrors.Corrupt(_sourceName, Format, _tracker.BytesRead, e.Message, e);
-
-    private void ThrowIfUnusable()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_failure is not null)
-        {
-            throw new InvalidOperationException("An earlier read of this gzip stream failed; it cannot be read further.", _failure);
-        }
-    }
+        CompressionErrors.Corrupt(SourceName, Format, _tracker.BytesRead, e.Message, e);
 
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (!_disposed)
-        {
-            _disposed = true;
-            if (disposing)
-            {
-                _gzip.Dispose();
-                if (!_leaveOpen)
-                {
-                    _input.Dispose();
-                }
-            }
-        }
-
-        base.Dispose(disposing);
-    }
+    private protected override void ReleaseDecoder() => _gzip.Dispose();
 
     /// <inheritdoc />
-    public override async ValueTask DisposeAsync()
-    {
-        if (!_disposed)
-        {
-            _disposed = true;
-            await _gzip.DisposeAsync().ConfigureAwait(false);
-            if (!_leaveOpen)
-            {
-                await _input.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        GC.SuppressFinalize(this);
-    }
+    private protected override ValueTask ReleaseDecoderAsync() => _gzip.DisposeAsync();
 }

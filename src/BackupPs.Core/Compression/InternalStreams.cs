@@ -18,8 +18,31 @@ internal abstract class ForwardOnlyStream : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 }
 
+/// <summary>Base for the read-only adapters below: everything but the span/memory reads.</summary>
+internal abstract class ForwardOnlyReadStream : ForwardOnlyStream
+{
+    public sealed override bool CanRead => true;
+
+    public sealed override bool CanWrite => false;
+
+    public sealed override void Flush()
+    {
+    }
+
+    public sealed override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public sealed override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public sealed override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public abstract override int Read(Span<byte> buffer);
+
+    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
+}
+
 /// <summary>Replays bytes already read (the magic-number peek) before the rest of an inner stream.</summary>
-internal sealed class PrefixedReadStream : ForwardOnlyStream
+internal sealed class PrefixedReadStream : ForwardOnlyReadStream
 {
     private readonly byte[] _prefix;
     private readonly Stream _inner;
@@ -33,18 +56,6 @@ internal sealed class PrefixedReadStream : ForwardOnlyStream
         _leaveOpen = leaveOpen;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanWrite => false;
-
-    public override void Flush()
-    {
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (_prefixPosition < _prefix.Length && !buffer.IsEmpty)
@@ -57,9 +68,6 @@ internal sealed class PrefixedReadStream : ForwardOnlyStream
 
         return _inner.Read(buffer);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -94,10 +102,9 @@ internal sealed class PrefixedReadStream : ForwardOnlyStream
 
 /// <summary>
 /// Read pass-through that counts bytes, remembers the last 16 bytes returned (the gzip trailer of a
-/// single-member file and what precedes it) and whether the inner stream reported its end. Never closes the
-/// inner stream.
+/// single-member file and what precedes it). Never closes the inner stream.
 /// </summary>
-internal sealed class TailTrackingReadStream : ForwardOnlyStream
+internal sealed class TailTrackingReadStream : ForwardOnlyReadStream
 {
     private readonly Stream _inner;
     private const int TailSize = 16;
@@ -108,49 +115,27 @@ internal sealed class TailTrackingReadStream : ForwardOnlyStream
 
     public long BytesRead { get; private set; }
 
-    public bool ReachedEnd { get; private set; }
-
     /// <summary>The last min(16, BytesRead) bytes read, in order.</summary>
     public ReadOnlySpan<byte> Tail => _tail.AsSpan(TailSize - _tailLength);
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => false;
-
-    public override void Flush()
-    {
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
         int n = _inner.Read(buffer);
-        Track(buffer[..n], buffer.IsEmpty);
+        Track(buffer[..n]);
         return n;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         int n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Track(buffer.Span[..n], buffer.IsEmpty);
+        Track(buffer.Span[..n]);
         return n;
     }
 
-    private void Track(ReadOnlySpan<byte> read, bool emptyRequest)
+    private void Track(ReadOnlySpan<byte> read)
     {
         if (read.IsEmpty)
         {
-            if (!emptyRequest)
-            {
-                ReachedEnd = true;
-            }
-
             return;
         }
 

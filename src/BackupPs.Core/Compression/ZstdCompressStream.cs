@@ -25,12 +25,9 @@ public sealed class ZstdCompressStream : CompressorStream
     private const int OutputBufferSize = 256 * 1024;
 
     private readonly ZstdNative _native;
-    private readonly ZstdCompressionContextHandle _cctx;
-    private readonly Stream _output;
-    private readonly bool _leaveOpen;
+    private readonly ZstdContextHandle _cctx;
     private readonly byte[] _outBuffer;
     private readonly nint _outPtr;
-    private bool _disposed;
 
     /// <param name="output">Where the compressed frame goes; must be writable.</param>
     /// <param name="level">1..19; null means <see cref="DefaultLevel"/>.</param>
@@ -38,13 +35,8 @@ public sealed class ZstdCompressStream : CompressorStream
     /// calling thread. Falls back silently to 0 when the library was built without multi-threading.</param>
     /// <param name="leaveOpen">true (default): disposing this stream leaves <paramref name="output"/> open.</param>
     public ZstdCompressStream(Stream output, int? level = null, int? workers = null, bool leaveOpen = true)
+        : base(output, leaveOpen, "zstd", "frame")
     {
-        ArgumentNullException.ThrowIfNull(output);
-        if (!output.CanWrite)
-        {
-            throw new ArgumentException("The output stream must be writable.", nameof(output));
-        }
-
         int effectiveLevel = level ?? DefaultLevel;
         if (effectiveLevel is < MinLevel or > MaxLevel)
         {
@@ -55,7 +47,7 @@ public sealed class ZstdCompressStream : CompressorStream
         ArgumentOutOfRangeException.ThrowIfNegative(requestedWorkers, nameof(workers));
 
         _native = ZstdNative.Instance;
-        _cctx = new ZstdCompressionContextHandle(_native);
+        _cctx = ZstdContextHandle.ForCompression(_native);
         if (_cctx.IsInvalid)
         {
             _cctx.Dispose();
@@ -81,8 +73,6 @@ public sealed class ZstdCompressStream : CompressorStream
 
         Level = effectiveLevel;
         Workers = requestedWorkers;
-        _output = output;
-        _leaveOpen = leaveOpen;
         _outBuffer = GC.AllocateUninitializedArray<byte>(Math.Max(OutputBufferSize, _native.CStreamOutSize), pinned: true);
         _outPtr = AddressOf(_outBuffer);
     }
@@ -97,12 +87,8 @@ public sealed class ZstdCompressStream : CompressorStream
     public int Workers { get; }
 
     /// <inheritdoc />
-    public override bool CanWrite => !_disposed && !IsFinished;
-
-    /// <inheritdoc />
-    public override void Write(ReadOnlySpan<byte> buffer)
+    private protected override void WriteCore(ReadOnlySpan<byte> buffer)
     {
-        EnsureWritable();
         if (buffer.IsEmpty)
         {
             return;
@@ -121,7 +107,7 @@ public sealed class ZstdCompressStream : CompressorStream
                         Step((nint)source, length, ref position, ZstdEndDirective.Continue, out int produced);
                         if (produced > 0)
                         {
-                            _output.Write(_outBuffer, 0, produced);
+                            Output.Write(_outBuffer, 0, produced);
                             BytesOut += produced;
                         }
                     }
@@ -138,18 +124,17 @@ public sealed class ZstdCompressStream : CompressorStream
     }
 
     /// <inheritdoc />
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    private protected override ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
-        EnsureWritable();
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return buffer.IsEmpty ? ValueTask.CompletedTask : WriteCoreAsync(buffer, cancellationToken);
+        return buffer.IsEmpty ? ValueTask.CompletedTask : CompressAsync(buffer, cancellationToken);
     }
 
-    private async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask CompressAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         try
         {
@@ -162,7 +147,7 @@ public sealed class ZstdCompressStream : CompressorStream
                 Step(source, length, ref position, ZstdEndDirective.Continue, out int produced);
                 if (produced > 0)
                 {
-                    await _output.WriteAsync(_outBuffer.AsMemory(0, produced), cancellationToken).ConfigureAwait(false);
+                    await Output.WriteAsync(_outBuffer.AsMemory(0, produced), cancellationToken).ConfigureAwait(false);
                     BytesOut += produced;
                 }
             }
@@ -179,59 +164,32 @@ public sealed class ZstdCompressStream : CompressorStream
     /// <summary>
     /// Ends the current block (ZSTD_e_flush) so everything written so far is decodable, then flushes the inner
     /// stream. Costs ratio and, with workers, waits for them: the backup pipeline never needs it.
-    /// A no-op once the frame is finished or after a failed write.
     /// </summary>
-    public override void Flush()
+    private protected override void FlushCore()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (IsFinished || Faulted)
-        {
-            return;
-        }
-
         Drain(ZstdEndDirective.Flush);
-        _output.Flush();
+        Output.Flush();
     }
 
-    /// <inheritdoc cref="Flush" />
-    public override async Task FlushAsync(CancellationToken cancellationToken)
+    /// <inheritdoc cref="FlushCore" />
+    private protected override async Task FlushCoreAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (IsFinished || Faulted)
-        {
-            return;
-        }
-
         await DrainAsync(ZstdEndDirective.Flush, cancellationToken).ConfigureAwait(false);
-        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await Output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public override void Finish()
+    private protected override void FinishCore()
     {
-        if (IsFinished)
-        {
-            return;
-        }
-
-        EnsureWritable();
         Drain(ZstdEndDirective.End);
-        _output.Flush();
-        IsFinished = true;
+        Output.Flush();
     }
 
     /// <inheritdoc />
-    public override async Task FinishAsync(CancellationToken cancellationToken = default)
+    private protected override async Task FinishCoreAsync(CancellationToken cancellationToken)
     {
-        if (IsFinished)
-        {
-            return;
-        }
-
-        EnsureWritable();
         await DrainAsync(ZstdEndDirective.End, cancellationToken).ConfigureAwait(false);
-        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        IsFinished = true;
+        await Output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void Drain(ZstdEndDirective directive)
@@ -245,7 +203,7 @@ public sealed class ZstdCompressStream : CompressorStream
                 remaining = Step(0, 0, ref position, directive, out int produced);
                 if (produced > 0)
                 {
-                    _output.Write(_outBuffer, 0, produced);
+                    Output.Write(_outBuffer, 0, produced);
                     BytesOut += produced;
                 }
             }
@@ -270,7 +228,7 @@ public sealed class ZstdCompressStream : CompressorStream
                 remaining = Step(0, 0, ref position, directive, out int produced);
                 if (produced > 0)
                 {
-                    await _output.WriteAsync(_outBuffer.AsMemory(0, produced), cancellationToken).ConfigureAwait(false);
+                    await Output.WriteAsync(_outBuffer.AsMemory(0, produced), cancellationToken).ConfigureAwait(false);
                     BytesOut += produced;
                 }
             }
@@ -315,75 +273,8 @@ public sealed class ZstdCompressStream : CompressorStream
         }
     }
 
-    private void EnsureWritable()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (IsFinished)
-        {
-            throw new InvalidOperationException("The zstd frame is already finished; no more data can be written.");
-        }
-
-        if (Faulted)
-        {
-            throw new InvalidOperationException("An earlier write to the zstd stream failed or it was abandoned; the compressed output is incomplete.");
-        }
-    }
-
-    /// <summary>Finishes the frame unless a write failed, then frees the context (and the output unless leaveOpen).</summary>
-    protected override void Dispose(bool disposing)
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        try
-        {
-            if (disposing && !IsFinished && !Faulted)
-            {
-                Finish();
-            }
-        }
-        finally
-        {
-            _disposed = true;
-            _cctx.Dispose();
-            if (disposing && !_leaveOpen)
-            {
-                _output.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
-
-    /// <inheritdoc cref="Dispose(bool)" />
-    public override async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!IsFinished && !Faulted)
-            {
-                await FinishAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _disposed = true;
-            _cctx.Dispose();
-            if (!_leaveOpen)
-            {
-                await _output.DisposeAsync().ConfigureAwait(false);
-            }
-
-            GC.SuppressFinalize(this);
-        }
-    }
+    /// <inheritdoc />
+    private protected override void ReleaseEncoder() => _cctx.Dispose();
 
     internal static unsafe nint AddressOf(byte[] pinnedArray) =>
         (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinnedArray));

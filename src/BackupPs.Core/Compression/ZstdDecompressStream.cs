@@ -12,13 +12,8 @@ namespace BackupPs.Core.Compression;
 /// </summary>
 public sealed class ZstdDecompressStream : DecompressorStream
 {
-    private const string Format = "zstd";
-
     private readonly ZstdNative _native;
-    private readonly ZstdDecompressionContextHandle _dctx;
-    private readonly Stream _input;
-    private readonly bool _leaveOpen;
-    private readonly string? _sourceName;
+    private readonly ZstdContextHandle _dctx;
     private readonly byte[] _inBuffer;
     private readonly nint _inPtr;
     private int _inPosition;
@@ -26,32 +21,21 @@ public sealed class ZstdDecompressStream : DecompressorStream
     private bool _inputEnded;
     private bool _frameOpen = true; // nothing decoded yet: an empty input is a truncated one
     private bool _outputPending;
-    private bool _ended;
-    private Exception? _failure;
-    private bool _disposed;
 
     /// <param name="input">The compressed data; must be readable.</param>
     /// <param name="leaveOpen">true (default): disposing this stream leaves <paramref name="input"/> open.</param>
     /// <param name="sourceName">Named in error messages (e.g. the file path); optional.</param>
     public ZstdDecompressStream(Stream input, bool leaveOpen = true, string? sourceName = null)
+        : base(input, leaveOpen, sourceName, "zstd")
     {
-        ArgumentNullException.ThrowIfNull(input);
-        if (!input.CanRead)
-        {
-            throw new ArgumentException("The input stream must be readable.", nameof(input));
-        }
-
         _native = ZstdNative.Instance;
-        _dctx = new ZstdDecompressionContextHandle(_native);
+        _dctx = ZstdContextHandle.ForDecompression(_native);
         if (_dctx.IsInvalid)
         {
             _dctx.Dispose();
             throw new OutOfMemoryException("ZSTD_createDCtx returned NULL.");
         }
 
-        _input = input;
-        _leaveOpen = leaveOpen;
-        _sourceName = sourceName;
         _inBuffer = GC.AllocateUninitializedArray<byte>(Math.Max(128 * 1024, _native.DStreamInSize), pinned: true);
         _inPtr = ZstdCompressStream.AddressOf(_inBuffer);
     }
@@ -60,100 +44,66 @@ public sealed class ZstdDecompressStream : DecompressorStream
     public override CompressionKind Kind => CompressionKind.Zstd;
 
     /// <inheritdoc />
-    public override bool CanRead => !_disposed;
-
-    /// <inheritdoc />
-    public override int Read(Span<byte> buffer)
+    private protected override int ReadCore(Span<byte> buffer)
     {
-        ThrowIfUnusable();
-        if (buffer.IsEmpty || _ended)
+        while (true)
         {
-            return 0;
-        }
-
-        try
-        {
-            while (true)
+            if (_inPosition == _inLength && !_outputPending)
             {
-                if (_inPosition == _inLength && !_outputPending)
+                if (!_inputEnded)
                 {
-                    if (!_inputEnded)
-                    {
-                        Accept(_input.Read(_inBuffer, 0, _inBuffer.Length));
-                    }
-
-                    if (_inPosition == _inLength && ReachedEnd())
-                    {
-                        return 0;
-                    }
+                    Accept(Input.Read(_inBuffer, 0, _inBuffer.Length));
                 }
 
-                int produced;
-                unsafe
+                if (_inPosition == _inLength)
                 {
-                    fixed (byte* destination = buffer)
-                    {
-                        produced = Step((nint)destination, buffer.Length);
-                    }
-                }
-
-                if (produced > 0)
-                {
-                    return produced;
+                    ThrowIfInsideFrame();
+                    return 0;
                 }
             }
-        }
-        catch (Exception e)
-        {
-            _failure = e;
-            throw;
+
+            int produced;
+            unsafe
+            {
+                fixed (byte* destination = buffer)
+                {
+                    produced = Step((nint)destination, buffer.Length);
+                }
+            }
+
+            if (produced > 0)
+            {
+                return produced;
+            }
         }
     }
 
     /// <inheritdoc />
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    private protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        ThrowIfUnusable();
-        if (cancellationToken.IsCancellationRequested)
+        using MemoryHandle pin = buffer.Pin();
+        nint destination = ZstdCompressStream.AddressOf(pin);
+        while (true)
         {
-            return ValueTask.FromCanceled<int>(cancellationToken);
-        }
-
-        return buffer.IsEmpty || _ended ? ValueTask.FromResult(0) : ReadCoreAsync(buffer, cancellationToken);
-    }
-
-    private async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using MemoryHandle pin = buffer.Pin();
-            nint destination = ZstdCompressStream.AddressOf(pin);
-            while (true)
+            if (_inPosition == _inLength && !_outputPending)
             {
-                if (_inPosition == _inLength && !_outputPending)
+                if (!_inputEnded)
                 {
-                    if (!_inputEnded)
-                    {
-                        Accept(await _input.ReadAsync(_inBuffer.AsMemory(), cancellationToken).ConfigureAwait(false));
-                    }
-
-                    if (_inPosition == _inLength && ReachedEnd())
-                    {
-                        return 0;
-                    }
+                    Accept(await Input.ReadAsync(_inBuffer.AsMemory(), cancellationToken).ConfigureAwait(false));
                 }
 
-                int produced = Step(destination, buffer.Length);
-                if (produced > 0)
+                if (_inPosition == _inLength)
                 {
-                    return produced;
+                    ThrowIfInsideFrame();
+                    return 0;
                 }
             }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _failure = e;
-            throw;
+
+            int produced = Step(destination, buffer.Length);
+            if (produced > 0)
+            {
+                return produced;
+            }
         }
     }
 
@@ -172,16 +122,13 @@ public sealed class ZstdDecompressStream : DecompressorStream
     }
 
     /// <summary>Input exhausted and nothing buffered in libzstd: a clean end only between frames.</summary>
-    private bool ReachedEnd()
+    private void ThrowIfInsideFrame()
     {
         if (_frameOpen)
         {
-            throw CompressionErrors.Truncated(_sourceName, Format, BytesIn,
+            throw CompressionErrors.Truncated(SourceName, Format, BytesIn,
                 BytesIn == 0 ? "it is empty" : "the last frame is incomplete");
         }
-
-        _ended = true;
-        return true;
     }
 
     private unsafe int Step(nint destination, int capacity)
@@ -196,7 +143,7 @@ public sealed class ZstdDecompressStream : DecompressorStream
             if (_native.IsError(result))
             {
                 long offset = BytesIn - _inLength + (long)input.Pos;
-                throw CompressionErrors.Corrupt(_sourceName, Format, offset, _native.GetErrorName(result));
+                throw CompressionErrors.Corrupt(SourceName, Format, offset, _native.GetErrorName(result));
             }
 
             int consumed = (int)input.Pos - _inPosition;
@@ -225,44 +172,6 @@ public sealed class ZstdDecompressStream : DecompressorStream
         }
     }
 
-    private void ThrowIfUnusable()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_failure is not null)
-        {
-            throw new InvalidOperationException("An earlier read of this zstd stream failed; it cannot be read further.", _failure);
-        }
-    }
-
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (!_disposed)
-        {
-            _disposed = true;
-            _dctx.Dispose();
-            if (disposing && !_leaveOpen)
-            {
-                _input.Dispose();
-            }
-        }
-
-        base.Dispose(disposing);
-    }
-
-    /// <inheritdoc />
-    public override async ValueTask DisposeAsync()
-    {
-        if (!_disposed)
-        {
-            _disposed = true;
-            _dctx.Dispose();
-            if (!_leaveOpen)
-            {
-                await _input.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        GC.SuppressFinalize(this);
-    }
+    private protected override void ReleaseDecoder() => _dctx.Dispose();
 }

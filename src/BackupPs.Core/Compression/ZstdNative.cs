@@ -202,44 +202,27 @@ internal sealed unsafe class ZstdNative
     public int DStreamOutSize => (int)_dStreamOutSize();
 }
 
-/// <summary>Owns a ZSTD_CCtx*.</summary>
-internal sealed class ZstdCompressionContextHandle : SafeHandle
+/// <summary>Owns a ZSTD_CCtx* or a ZSTD_DCtx*, freed with the matching libzstd function.</summary>
+internal sealed class ZstdContextHandle : SafeHandle
 {
-    private readonly ZstdNative _native;
+    private readonly Action<nint> _free;
 
-    public ZstdCompressionContextHandle(ZstdNative native)
+    private ZstdContextHandle(Func<nint> create, Action<nint> free)
         : base(IntPtr.Zero, ownsHandle: true)
     {
-        _native = native;
-        SetHandle(native.CreateCCtx());
+        _free = free;
+        SetHandle(create());
     }
+
+    public static ZstdContextHandle ForCompression(ZstdNative native) => new(native.CreateCCtx, native.FreeCCtx);
+
+    public static ZstdContextHandle ForDecompression(ZstdNative native) => new(native.CreateDCtx, native.FreeDCtx);
 
     public override bool IsInvalid => handle == IntPtr.Zero;
 
     protected override bool ReleaseHandle()
     {
-        _native.FreeCCtx(handle);
-        return true;
-    }
-}
-
-/// <summary>Owns a ZSTD_DCtx*.</summary>
-internal sealed class ZstdDecompressionContextHandle : SafeHandle
-{
-    private readonly ZstdNative _native;
-
-    public ZstdDecompressionContextHandle(ZstdNative native)
-        : base(IntPtr.Zero, ownsHandle: true)
-    {
-        _native = native;
-        SetHandle(native.CreateDCtx());
-    }
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
-
-    protected override bool ReleaseHandle()
-    {
-        _native.FreeDCtx(handle);
+        _free(handle);
         return true;
     }
 }
