@@ -76,7 +76,18 @@ public abstract class CompressorStream : Stream
         }
 
         EnsureWritable();
-        FinishCore();
+        try
+        {
+            FinishCore();
+        }
+        catch
+        {
+            // A failed finish leaves the output incomplete whatever the format: never try again on
+            // disposal, where a second failure would replace this one.
+            Faulted = true;
+            throw;
+        }
+
         IsFinished = true;
     }
 
@@ -89,7 +100,16 @@ public abstract class CompressorStream : Stream
         }
 
         EnsureWritable();
-        await FinishCoreAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FinishCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Faulted = true;
+            throw;
+        }
+
         IsFinished = true;
     }
 

@@ -5,8 +5,8 @@ namespace BackupPs.Tests.Compression;
 
 public class CompressorLifecycleTests
 {
-    /// <summary>Accepts <c>limit</c> bytes, then throws like a full disk; counts writes and dispose calls.</summary>
-    private sealed class FailingStream(long limit) : Stream
+    /// <summary>Accepts <c>limit</c> bytes, then throws like a full disk (or fails every flush); counts writes and dispose calls.</summary>
+    private sealed class FailingStream(long limit, bool failFlush = false) : Stream
     {
         private readonly MemoryStream _data = new();
 
@@ -32,6 +32,10 @@ public class CompressorLifecycleTests
 
         public override void Flush()
         {
+            if (failFlush)
+            {
+                throw new IOException("No space left on device", 28);
+            }
         }
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
@@ -126,6 +130,21 @@ public class CompressorLifecycleTests
         Assert.Equal(writesBefore, output.WritesAfterFailure);
         Assert.False(compressor.IsFinished);
         Assert.Throws<ObjectDisposedException>(() => compressor.Write([1]));
+    }
+
+    [Theory]
+    [InlineData(CompressionKind.Zstd)]
+    [InlineData(CompressionKind.Gzip)]
+    public async Task AFailedFinishIsNotRetriedOnDisposal(CompressionKind kind)
+    {
+        var output = new FailingStream(long.MaxValue, failFlush: true);
+        var compressor = CompressionStreams.CreateCompressor(kind, output);
+        await compressor.WriteAsync(CompressionTestData.Random(10_000, 5));
+
+        var e = await Assert.ThrowsAsync<IOException>(() => compressor.FinishAsync());
+        Assert.Equal(28, e.HResult);
+        Assert.True(compressor.IsFaulted);
+        await compressor.DisposeAsync(); // the first failure stays the only one
     }
 
     [Theory]
