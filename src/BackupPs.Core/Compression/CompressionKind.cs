@@ -20,24 +20,4 @@ public static class CompressionKindExtensions
         CompressionKind.Gzip => ".gz",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown compression kind."),
     };
-
-    /// <summary>
-    /// The kind whose extension <paramref name="path"/> ends with (case-insensitive), or null. Only a hint for
-    /// naming and listing: reading always detects the format from the file's first bytes.
-    /// </summary>
-    public static CompressionKind? FromFileName(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (path.EndsWith(".zst", StringComparison.OrdinalIgnoreCase))
-        {
-            return CompressionKind.Zstd;
-        }
-
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-        {
-            return CompressionKind.Gzip;
-        }
-
-        return null;
-    }
 }

@@ -81,15 +81,6 @@ public static class CompressionStreams
         return Create(head[..n], input, sourceName, leaveOpen);
     }
 
-    /// <inheritdoc cref="OpenDecompressor" />
-    public static async Task<DecompressorStream> OpenDecompressorAsync(Stream input, string? sourceName = null, bool leaveOpen = true, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        byte[] head = new byte[4];
-        int n = await input.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        return Create(head.AsSpan(0, n), input, sourceName, leaveOpen);
-    }
-
     /// <summary>The kind whose magic number <paramref name="head"/> starts with, or null.</summary>
     public static CompressionKind? DetectKind(ReadOnlySpan<byte> head)
     {

@@ -61,7 +61,12 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             return;
         }
 
-        SecureDirectory.Ensure(folder);
+        if (SecureDirectory.Ensure(folder).IsGroupOrWorldWritable)
+        {
+            // Left as it is (it may be a deliberate shared mount), but others could replace or delete backups there.
+            host.WriteWarning($"{folder} is writable by other users, who could replace or delete backups in it; consider chmod 700.");
+        }
+
         foreach (var stale in AtomicFile.RemoveStalePartials(folder, StalePartialAge))
         {
             host.WriteWarning($"Removed {stale}, left behind by a backup process that was killed.");

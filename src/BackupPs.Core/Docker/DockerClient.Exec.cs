@@ -342,11 +342,4 @@ public sealed partial class DockerClient
             delayMs = Math.Min(delayMs * 2, 250);
         }
     }
-
-    /// <summary>Decodes <see cref="ExecResult.StdoutHead"/> as text (for 126/127 diagnostics).</summary>
-    public static string DescribeStdoutHead(ExecResult result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        return DockerErrors.OneLine(Encoding.UTF8.GetString(result.StdoutHead.Span));
-    }
 }

@@ -16,8 +16,6 @@ public readonly record struct ContentHash(string Sha256, long Length);
 /// </summary>
 public sealed class HashingStream : Stream
 {
-    private const int FileBufferSize = 1024 * 1024;
-
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -76,48 +74,6 @@ public sealed class HashingStream : Stream
         _result ??= new ContentHash(Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant(), BytesHashed);
         return _result.Value;
     }
-
-    /// <summary>SHA-256 of a file, streamed with a 1 MiB buffer (constant memory). I/O exceptions propagate unchanged.</summary>
-    public static ContentHash Sha256File(string path)
-    {
-        using FileStream file = OpenForHashing(path);
-        using var hashing = new HashingStream(file);
-        byte[] buffer = new byte[FileBufferSize];
-        while (hashing.Read(buffer, 0, buffer.Length) > 0)
-        {
-        }
-
-        return hashing.Complete();
-    }
-
-    /// <inheritdoc cref="Sha256File" />
-    public static async Task<ContentHash> Sha256FileAsync(string path, CancellationToken cancellationToken = default)
-    {
-        FileStream file = OpenForHashing(path);
-        await using (file.ConfigureAwait(false))
-        {
-            using var hashing = new HashingStream(file);
-            byte[] buffer = new byte[FileBufferSize];
-            while (await hashing.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
-            {
-            }
-
-            return hashing.Complete();
-        }
-    }
-
-    /// <summary>SHA-256 of a byte span, as lowercase hex.</summary>
-    public static string Sha256Hex(ReadOnlySpan<byte> data) => Convert.ToHexString(SHA256.HashData(data)).ToLowerInvariant();
-
-    private static FileStream OpenForHashing(string path) =>
-        new(path, new FileStreamOptions
-        {
-            Mode = FileMode.Open,
-            Access = FileAccess.Read,
-            Share = FileShare.Read,
-            BufferSize = 0,
-            Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
-        });
 
     /// <inheritdoc />
     public override void Write(byte[] buffer, int offset, int count)

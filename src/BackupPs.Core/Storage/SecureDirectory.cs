@@ -13,7 +13,7 @@ public sealed record SecureDirectoryResult(string FullPath, bool Created, UnixFi
 
     /// <summary>
     /// True for an existing directory that others may write into (e.g. 0777 or 0775). Left as it is (it may be
-    /// deliberate, like a shared NAS mount); the cmdlet may warn, because others could delete or replace backups.
+    /// deliberate, like a shared NAS mount); Backup-Database warns, because others could delete or replace backups.
     /// The backup files themselves are still created 0600.
     /// </summary>
     public bool IsGroupOrWorldWritable => (Mode & GroupOrOtherWrite) != 0;

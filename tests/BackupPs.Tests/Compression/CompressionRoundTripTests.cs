@@ -56,7 +56,7 @@ public class CompressionRoundTripTests
         }
 
         compressed.Position = 0;
-        await using DecompressorStream decompressor = await CompressionStreams.OpenDecompressorAsync(compressed);
+        await using DecompressorStream decompressor = CompressionStreams.OpenDecompressor(compressed);
         using var output = new MemoryStream();
         byte[] buffer = new byte[7919]; // small, odd reads exercise the pending-output path
         int n;
@@ -152,9 +152,6 @@ public class CompressionRoundTripTests
     {
         Assert.Equal(".zst", CompressionKind.Zstd.FileExtension());
         Assert.Equal(".gz", CompressionKind.Gzip.FileExtension());
-        Assert.Equal(CompressionKind.Zstd, CompressionKindExtensions.FromFileName("/b/db-2024.sql.ZST"));
-        Assert.Equal(CompressionKind.Gzip, CompressionKindExtensions.FromFileName("db.dump.gz"));
-        Assert.Null(CompressionKindExtensions.FromFileName("db.sql"));
         Assert.Equal(3, CompressionStreams.DefaultLevel(CompressionKind.Zstd));
         Assert.Equal(1, CompressionStreams.DefaultLevel(CompressionKind.Gzip));
         Assert.Equal((1, 19), CompressionStreams.LevelRange(CompressionKind.Zstd));

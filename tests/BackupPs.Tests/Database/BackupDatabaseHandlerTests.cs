@@ -52,6 +52,18 @@ public sealed class BackupDatabaseHandlerTests(SharedPostgresServer pg)
     }
 
     [Fact]
+    public async Task WarnsAboutAFolderOthersCanWriteTo()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "bps-handler-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Path.Combine(root, "prod", "app"));
+        File.SetUnixFileMode(Path.Combine(root, "prod", "app"), (UnixFileMode)0b111_111_111);
+        var host = new RecordingHost();
+        await Handler().ExecuteAsync(Options(root), host, CancellationToken.None);
+        Assert.Contains(host.Warnings, w => w.Contains("writable by other users", StringComparison.Ordinal));
+        Assert.Single(host.Output);
+    }
+
+    [Fact]
     public async Task DeclinedConfirmationWritesNothing()
     {
         var root = Path.Combine(Path.GetTempPath(), "bps-handler-" + Guid.NewGuid().ToString("N")[..8]);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Runtime.Versioning;
 using System.Text;
 using BackupPs.Core.Compression;
@@ -60,7 +61,7 @@ public class AtomicFileTests
             using var hashing = new HashingStream(reader);
             using DecompressorStream decompressor = CompressionStreams.OpenDecompressor(hashing, file.TempPath);
             decompressor.CopyTo(Stream.Null);
-            Assert.Equal(HashingStream.Sha256Hex(content), hashing.Complete().Sha256);
+            Assert.Equal(Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant(), hashing.Complete().Sha256);
         }
 
         file.Commit();
