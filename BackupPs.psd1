@@ -14,6 +14,7 @@
     CmdletsToExport      = @(
         'Backup-Database'
         'Get-Backup'
+        'Restore-Database'
         'Test-Backup'
     )
     FunctionsToExport    = @()
@@ -22,7 +23,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('PSEdition_Core', 'Linux', 'Backup', 'PostgreSQL', 'Docker', 'RaspberryPi')
-            ReleaseNotes = 'Backup-Database, Get-Backup and Test-Backup (integrity).'
+            ReleaseNotes = 'Backup-Database, Get-Backup, Restore-Database (new or -Replace, never destroying first) and Test-Backup (integrity, and -Restore drills).'
         }
     }
 }

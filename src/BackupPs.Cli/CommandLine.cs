@@ -130,6 +130,25 @@ internal sealed class CommandLine
     private static object? Convert(OptionSpec option, string text, Func<string, string?> getEnvironment)
     {
         var type = Nullable.GetUnderlyingType(option.Property.PropertyType) ?? option.Property.PropertyType;
+        if (type.IsArray)
+        {
+            // A list option takes comma-separated values: --accept-error MissingRole,NotOwner
+            var element = type.GetElementType()!;
+            var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var array = Array.CreateInstance(element, values.Length);
+            for (var i = 0; i < values.Length; i++)
+            {
+                array.SetValue(Convert(option, element, values[i], getEnvironment), i);
+            }
+
+            return array;
+        }
+
+        return Convert(option, type, text, getEnvironment);
+    }
+
+    private static object? Convert(OptionSpec option, Type type, string text, Func<string, string?> getEnvironment)
+    {
         try
         {
             if (type == typeof(string))

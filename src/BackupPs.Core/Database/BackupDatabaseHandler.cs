@@ -61,6 +61,18 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             return;
         }
 
+        host.WriteOutput(await BackupAsync(docker, target, environment, root, options.Format, compression, databaseBytes, host, cancellationToken)
+            .ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The backup itself, once the target is resolved and confirmed: also the safety backup that
+    /// Restore-Database takes of a database before replacing it.
+    /// </summary>
+    internal async Task<BackupRecord> BackupAsync(DockerClient docker, DatabaseTarget target, string environment, string root,
+        BackupFormat format, CompressionKind compression, long databaseBytes, IOperationHost host, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(root, environment, BackupNames.FileSafe(target.Database));
         if (SecureDirectory.Ensure(folder).IsGroupOrWorldWritable)
         {
             // Left as it is (it may be a deliberate shared mount), but others could replace or delete backups there.
@@ -73,7 +85,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         }
 
         var started = _clock.GetUtcNow();
-        var fileName = BackupNames.ArtifactFileName(target.Database, environment, started, options.Format, compression);
+        var fileName = BackupNames.ArtifactFileName(target.Database, environment, started, format, compression);
         var path = Path.Combine(folder, fileName);
         var manifestPath = BackupNames.ManifestPathFor(path);
         if (File.Exists(path) || File.Exists(manifestPath))
@@ -85,7 +97,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
 
         using var progress = new ProgressReporter(host, 1, $"Backing up {target.Description}", databaseBytes);
         await using var artifact = AtomicFile.Create(path);
-        var dump = await DumpAsync(docker, target, options.Format, compression, artifact.Stream, progress, host, cancellationToken).ConfigureAwait(false);
+        var dump = await DumpAsync(docker, target, format, compression, artifact.Stream, progress, host, cancellationToken).ConfigureAwait(false);
         var completed = _clock.GetUtcNow();
         var manifest = new BackupManifest
         {
@@ -93,7 +105,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             Environment = environment,
             Database = target.Database,
             FileName = fileName,
-            Format = options.Format,
+            Format = format,
             Compression = compression,
             SizeBytes = dump.SizeBytes,
             Sha256 = dump.Sha256,
@@ -136,7 +148,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             throw;
         }
 
-        host.WriteOutput(ManifestStore.ToRecord(manifest, path, manifestPath));
+        return ManifestStore.ToRecord(manifest, path, manifestPath);
     }
 
     private sealed record DumpResult(DumpInspection Inspection, long SizeBytes, string Sha256);

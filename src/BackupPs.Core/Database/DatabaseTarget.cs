@@ -66,10 +66,19 @@ internal sealed class DatabaseTarget
         return new DatabaseTarget(details, user, name, string.IsNullOrEmpty(password) ? null : password);
     }
 
+    /// <summary>The login user, for messages (never the password).</summary>
+    public string UserName => _user;
+
+    /// <summary>The same container and login, pointed at another database of the server.</summary>
+    public DatabaseTarget WithDatabase(string database) => new(Container, _user, database, _password);
+
     /// <summary>The exec request for a PostgreSQL client program run against this database.</summary>
     public ExecRequest Exec(params string[] command) => Exec(Database, command);
 
-    private ExecRequest Exec(string database, string[] command)
+    /// <summary>As <see cref="Exec(string[])"/>, with session settings for the server (PGOPTIONS, "-c name=value ...").</summary>
+    public ExecRequest Exec(string[] command, string? sessionOptions) => Exec(Database, command, sessionOptions);
+
+    private ExecRequest Exec(string database, string[] command, string? sessionOptions = null)
     {
         var env = new List<string> { "PGUSER=" + _user, "PGDATABASE=" + database, "PGAPPNAME=BackupPs" };
         if (_password is not null)
@@ -77,8 +86,17 @@ internal sealed class DatabaseTarget
             env.Add("PGPASSWORD=" + _password);
         }
 
+        if (sessionOptions is not null)
+        {
+            env.Add("PGOPTIONS=" + sessionOptions);
+        }
+
         return new ExecRequest { Cmd = command, Env = env };
     }
+
+    /// <summary>Runs one SQL statement (or a psql script on stdin when <paramref name="script"/> is true) in this database; returns psql's unaligned, tuples-only output.</summary>
+    public Task<string> QueryAsync(DockerClient docker, string sql, CancellationToken cancellationToken, bool script = false) =>
+        QueryAsync(docker, Database, sql, cancellationToken, script);
 
     /// <summary>
     /// Connects once before anything is written: proves login and database, and returns the server
@@ -92,12 +110,14 @@ internal sealed class DatabaseTarget
         return (parts[0], long.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
-    private async Task<string> QueryAsync(DockerClient docker, string database, string sql, CancellationToken cancellationToken)
+    private async Task<string> QueryAsync(DockerClient docker, string database, string sql, CancellationToken cancellationToken, bool script = false)
     {
         using var stdout = new MemoryStream();
+        string[] psql = ["psql", "-X", "-w", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"];
+        using var stdin = script ? new MemoryStream(Encoding.UTF8.GetBytes(sql)) : null;
         var result = await docker.ExecAsync(Container.Id,
-            Exec(database, ["psql", "-X", "-w", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql]),
-            stdout, cancellationToken).ConfigureAwait(false);
+            Exec(database, script ? psql : [.. psql, "-c", sql]),
+            stdin, stdout, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode == 0)
         {
             return Encoding.UTF8.GetString(stdout.ToArray());

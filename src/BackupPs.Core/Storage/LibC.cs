@@ -48,6 +48,9 @@ internal static partial class LibC
     /// <summary>O_WRONLY | O_NONBLOCK on Linux (same value on x86_64, arm64 and armhf).</summary>
     public const int OpenWriteOnlyNonBlocking = 0x1 | 0x800;
 
+    /// <summary>O_RDONLY | O_NONBLOCK on Linux (same value on x86_64, arm64 and armhf).</summary>
+    public const int OpenReadOnlyNonBlocking = 0x800;
+
     /// <summary>fcntl command that sets a pipe's capacity (Linux).</summary>
     public const int SetPipeSize = 1031;
 

@@ -17,10 +17,14 @@ namespace BackupPs.Core.Verification;
 internal static class ArtifactVerifier
 {
     /// <param name="progress">Called with the number of file bytes read so far, or null.</param>
+    /// <param name="copy">
+    /// Receives every decompressed byte as it is checked (a restore feeds pg_restore this way, so the
+    /// artifact is read once). Its write failures propagate: the reader on the other end has stopped.
+    /// </param>
     public static async Task<IReadOnlyList<BackupCheck>> VerifyAsync(string path, string fileName, BackupManifest manifest,
-        Action<long>? progress, CancellationToken cancellationToken)
+        Action<long>? progress, CancellationToken cancellationToken, Stream? copy = null)
     {
-        var reading = await Task.Run(() => Read(path, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var reading = await Task.Run(() => Read(path, progress, copy, cancellationToken), cancellationToken).ConfigureAwait(false);
         var checks = new List<BackupCheck>
         {
             Check("FileName", fileName == manifest.FileName,
@@ -102,7 +106,7 @@ internal static class ArtifactVerifier
 
     private sealed record Reading(long SizeBytes, string Sha256, DumpInspection? Inspection, BackupPsException? DecompressionError, BackupPsException? StructureError);
 
-    private static Reading Read(string path, Action<long>? progress, CancellationToken cancellationToken)
+    private static Reading Read(string path, Action<long>? progress, Stream? copy, CancellationToken cancellationToken)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
         using var counted = progress is null ? (Stream)file : new TeeReadStream(file, Stream.Null, progress);
@@ -112,8 +116,15 @@ internal static class ArtifactVerifier
         try
         {
             using var decompressor = CompressionStreams.OpenDecompressor(hashing, path);
+            using var tee = copy is null ? null : new TeeReadStream(decompressor, copy, static _ => { });
+            var dump = (Stream?)tee ?? decompressor;
             // Detect rather than trust the manifest: a format mismatch is then reported by Metadata.
-            inspection = DumpInspector.Read(decompressor, cancellationToken);
+            inspection = DumpInspector.Read(dump, cancellationToken);
+            if (copy is not null)
+            {
+                // Whatever follows the parsed structure belongs to the copy too.
+                dump.CopyTo(Stream.Null);
+            }
         }
         catch (BackupPsException e) when (e.ErrorId.StartsWith("Dump", StringComparison.Ordinal))
         {

@@ -3,10 +3,28 @@ using BackupPs.Core.Commands;
 namespace BackupPs.Core.Verification;
 
 [Command("Test", "Backup", typeof(TestBackupResult), typeof(TestBackupHandler),
-    Synopsis = "Proves a backup file intact: hash, full decompression, archive structure and row counts against its manifest.")]
+    Synopsis = "Proves a backup: hash, full decompression, structure and row counts against its manifest; with -Restore, a full restore drill.")]
 public sealed class TestBackupOptions
 {
     [Option(Mandatory = true, Position = 0, IsPath = true, FromPipelineByPropertyName = true,
         Help = "Path of the backup file (pipe Get-Backup or Backup-Database output).")]
     public string? Path { get; set; }
+
+    [Option(Help = "Restore drill: restore into a throwaway database, compare exact row counts with the manifest, check Prisma migrations and -Query, then drop it.")]
+    public bool Restore { get; set; }
+
+    [Option(Help = "With -Restore: restore into a throwaway container started from the source's image instead of a database in the target server.")]
+    public bool Isolated { get; set; }
+
+    [Option(Help = "With -Restore: the container to drill in. Default: the container the backup was taken from.")]
+    public string? Container { get; set; }
+
+    [Option(Help = "With -Restore: SQL run in the restored database; its single value must equal -Expected.")]
+    public string? Query { get; set; }
+
+    [Option(Help = "What -Query must return (psql's unaligned text, e.g. 42 or t). Default: t (true).")]
+    public string? Expected { get; set; }
+
+    [Option(Help = "With -Restore: PostgreSQL login for the drill. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container.")]
+    public DatabaseCredential? Credential { get; set; }
 }

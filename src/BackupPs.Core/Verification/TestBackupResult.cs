@@ -17,4 +17,10 @@ public sealed class TestBackupResult
     public required IReadOnlyList<BackupCheck> Checks { get; init; }
 
     public TimeSpan Duration { get; init; }
+
+    /// <summary>With -Restore: how long the restore itself took (the recovery time to plan with).</summary>
+    public TimeSpan? RestoreDuration { get; init; }
+
+    /// <summary>With -Restore: the throwaway database and container the drill restored into (both gone now).</summary>
+    public string? RestoredInto { get; init; }
 }

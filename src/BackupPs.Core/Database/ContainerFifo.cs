@@ -1,0 +1,116 @@
+using BackupPs.Core.Docker;
+using BackupPs.Core.Hosting;
+using BackupPs.Core.Storage;
+
+namespace BackupPs.Core.Database;
+
+/// <summary>
+/// A named pipe in a container's /tmp that this process opens through /proc/&lt;container pid&gt;/root,
+/// so a PostgreSQL program in the container (pg_dump writing, pg_restore or psql reading) exchanges
+/// its stream with us through one kernel pipe instead of dockerd's exec relay. Relaying through
+/// dockerd and containerd-shim costs about 6.6 CPU-seconds per GB, taken on a 2-core machine from the
+/// PostgreSQL program and the (de)compressor. It needs a local Docker daemon and the right to enter
+/// the container's file system (root, as the runbooks' cron jobs run); <see cref="TryCreateAsync"/>
+/// returns null otherwise and callers use the Docker API stream instead.
+/// </summary>
+internal sealed class ContainerFifo
+{
+    private readonly DockerClient _docker;
+    private readonly string _containerId;
+
+    private ContainerFifo(DockerClient docker, string containerId, string containerPath, string hostPath)
+    {
+        _docker = docker;
+        _containerId = containerId;
+        ContainerPath = containerPath;
+        HostPath = hostPath;
+    }
+
+    /// <summary>The FIFO's path as the program in the container sees it.</summary>
+    public string ContainerPath { get; }
+
+    private string HostPath { get; }
+
+    public static async Task<ContainerFifo?> TryCreateAsync(DockerClient docker, DockerContainerDetails container, IOperationHost host,
+        CancellationToken cancellationToken)
+    {
+        var containerRoot = $"/proc/{container.State.Pid}/root";
+        if (!OperatingSystem.IsLinux() || container.State.Pid <= 0 || !Directory.Exists(containerRoot + "/tmp"))
+        {
+            host.WriteVerbose("Streaming through the Docker API: this process cannot enter the container's file system (that needs root and a local daemon).");
+            return null;
+        }
+
+        // A random name: nothing else in the container uses it, and only a local daemon's container
+        // can make it appear under our /proc (a remote daemon's pid means nothing here).
+        var name = $"/tmp/.backupps-{Guid.NewGuid():N}.fifo";
+        var fifo = new ContainerFifo(docker, container.Id, name, containerRoot + name);
+        var made = await docker.ExecAsync(container.Id, new ExecRequest { Cmd = ["mkfifo", "-m", "600", name] }, Stream.Null, cancellationToken)
+            .ConfigureAwait(false);
+        if (made.ExitCode != 0 || !File.Exists(fifo.HostPath))
+        {
+            host.WriteVerbose($"Streaming through the Docker API: no FIFO could be made in the container's /tmp ({DatabaseTarget.FirstLine(made.Stderr)}).");
+            await fifo.RemoveAsync().ConfigureAwait(false);
+            return null;
+        }
+
+        return fifo;
+    }
+
+    /// <summary>Opens our end; completes once the program in the container has opened its end.</summary>
+    public Task<FileStream> OpenAsync(FileAccess access) => Task.Run(() =>
+    {
+        var stream = new FileStream(HostPath, FileMode.Open, access, FileShare.ReadWrite, bufferSize: 0);
+        // A 1 MiB pipe instead of 64 KiB: fewer context switches between the two ends. Best effort.
+        _ = LibC.Fcntl(stream.SafeFileHandle.DangerousGetHandle(), LibC.SetPipeSize, 1 << 20);
+        return stream;
+    }, CancellationToken.None);
+
+    /// <summary>
+    /// Wakes an <see cref="OpenAsync"/> that waits for a program that will never open its end (it
+    /// failed first, or was cancelled): a non-blocking open of the other end succeeds only while our
+    /// open waits, which then completes and sees EOF (reading) or a broken pipe (writing).
+    /// </summary>
+    public void ReleaseBlockedOpen(Task open, FileAccess access)
+    {
+        // Our opening thread may not have reached open() yet, so retry until it has been released (bounded: 5 s).
+        var flags = access == FileAccess.Read ? LibC.OpenWriteOnlyNonBlocking : LibC.OpenReadOnlyNonBlocking;
+        for (var attempt = 0; attempt < 500 && !open.IsCompleted; attempt++)
+        {
+            var fd = LibC.Open(HostPath, flags);
+            if (fd >= 0)
+            {
+                _ = LibC.Close(fd);
+            }
+
+            Thread.Sleep(10);
+        }
+    }
+
+    /// <summary>Opens our end while the program starts; if the program ends without opening its end, the open is released.</summary>
+    public async Task<FileStream> OpenWhileRunningAsync(Task program, FileAccess access)
+    {
+        var open = OpenAsync(access);
+        if (await Task.WhenAny(open, program).ConfigureAwait(false) == program)
+        {
+            // The program ended before it opened the FIFO (a failure it reports itself).
+            ReleaseBlockedOpen(open, access);
+        }
+
+        return await open.ConfigureAwait(false);
+    }
+
+    /// <summary>Best effort, and not cancellable: this runs on the way out of a cancelled operation too.</summary>
+    public async Task RemoveAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _docker.ExecAsync(_containerId, new ExecRequest { Cmd = ["rm", "-f", ContainerPath] }, Stream.Null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Errors.BackupPsException or OperationCanceledException)
+        {
+            // A leftover empty FIFO in the container's /tmp harms nothing.
+        }
+    }
+}

@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using System.Text;
+using BackupPs.Core.Catalog;
+using BackupPs.Core.Commands;
+using BackupPs.Core.Database;
+using BackupPs.Core.Docker;
+using BackupPs.Core.Errors;
+using BackupPs.Core.Hosting;
+
+namespace BackupPs.Core.Restore;
+
+/// <summary>
+/// Restore-Database. Never destroys first: the backup is always restored into a side database
+/// (backupps_side_*), checked (hash and structure on the way in, then exact row counts), and only
+/// then renamed into place. With -Replace the existing database is first backed up (the safety
+/// backup), then swapped out in one transaction and dropped last (or kept). Any failure before the
+/// swap drops the side database and leaves the original as it was.
+/// </summary>
+public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOptions>
+{
+    private readonly Func<DockerClient> _connect;
+    private readonly TimeProvider _clock;
+
+    public RestoreDatabaseHandler()
+        : this(() => new DockerClient(), TimeProvider.System)
+    {
+    }
+
+    internal RestoreDatabaseHandler(Func<DockerClient> connect, TimeProvider clock)
+    {
+        _connect = connect;
+        _clock = clock;
+    }
+
+    public async Task ExecuteAsync(RestoreDatabaseOptions options, IOperationHost host, CancellationToken cancellationToken)
+    {
+        if (!options.Replace && (options.KeepPrevious || options.SkipSafetyBackup))
+        {
+            throw new BackupPsException("ReplaceOptionWithoutReplace", FailureCategory.InvalidArgument,
+                "-KeepPrevious and -SkipSafetyBackup only apply to -Replace; add -Replace or leave them out.");
+        }
+
+        if (options.Jobs < 1)
+        {
+            throw new BackupPsException("InvalidJobs", FailureCategory.InvalidArgument, $"-Jobs must be 1 or more, not {options.Jobs}.");
+        }
+
+        var backup = StoredBackup.Load(options.Path!);
+        var manifest = backup.Manifest;
+        using var docker = _connect();
+        var target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, cancellationToken).ConfigureAwait(false);
+        var database = options.Database ?? manifest.Database;
+        var description = $"database {database} in container {target.Container.Name}";
+        var environment = target.DetermineEnvironment(options.TargetEnvironment, manifest);
+        RestoreTarget.GuardEnvironment(manifest.Environment, environment, options.AllowCrossEnvironment, description, host);
+        await target.CheckVersionAsync(docker, backup, cancellationToken).ConfigureAwait(false);
+
+        var exists = await target.DatabaseExistsAsync(docker, database, cancellationToken).ConfigureAwait(false);
+        if (options.Replace && !exists)
+        {
+            throw new BackupPsException("DatabaseNotFound", FailureCategory.ObjectNotFound,
+                $"-Replace needs an existing database, and {description} does not exist; leave out -Replace to restore into a new database.")
+            { Target = database };
+        }
+
+        if (!options.Replace && exists)
+        {
+            throw new BackupPsException("DatabaseExists", FailureCategory.ResourceExists,
+                $"{description} already exists; add -Replace to replace it (it is backed up first and only dropped after the restore is proven), or pass another -Database.")
+            { Target = database };
+        }
+
+        var now = _clock.GetUtcNow();
+        var side = ScratchDatabase.NewName(ScratchDatabase.Side, now);
+        var previous = PreviousName(database, now);
+        var safetyRoot = options.Replace && !options.SkipSafetyBackup ? SafetyRoot(options, backup) : null;
+        if (!host.ShouldProcess(description, Plan(options, backup, database, environment, side, previous, safetyRoot)))
+        {
+            return;
+        }
+
+        await ScratchDatabase.RemoveStaleAsync(docker, target.Server, now, host, cancellationToken).ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        string? safetyBackupPath = null;
+        if (safetyRoot is not null)
+        {
+            host.WriteVerbose($"Safety backup of {description} to {safetyRoot} before anything changes.");
+            var existing = target.Server.WithDatabase(database);
+            var (_, bytes) = await existing.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
+            var safety = await new BackupDatabaseHandler(_connect, _clock).BackupAsync(docker, existing, environment, safetyRoot, BackupFormat.Custom,
+                BackupDatabaseHandler.ChooseCompression(null, Compression.CompressionStreams.IsZstdAvailable, host), bytes, host, cancellationToken)
+                .ConfigureAwait(false);
+            safetyBackupPath = safety.Path;
+        }
+        else if (options.Replace)
+        {
+            host.WriteWarning($"No safety backup of {description} (-SkipSafetyBackup): if the restored data is wrong, the replaced data is gone.");
+        }
+
+        await ScratchDatabase.CreateAsync(docker, target.Server, side, options.Replace ? database : null, options.Role, cancellationToken).ConfigureAwait(false);
+        var sideConsumed = false;
+        try
+        {
+            var settings = new RestoreSettings(options.NoOwner, options.NoAcl, options.Role, options.Jobs, options.AcceptError ?? []);
+            var outcome = await ArtifactRestore.RunAsync(docker, target.Server.WithDatabase(side), backup.Path, manifest, settings, host, cancellationToken)
+                .ConfigureAwait(false);
+            IReadOnlyList<TableRowComparison> tables = [];
+            string? failure = outcome.Succeeded ? null : outcome.Explain();
+            if (failure is null)
+            {
+                tables = await RestoredRows.CompareAsync(docker, target.Server.WithDatabase(side), manifest.Tables, cancellationToken).ConfigureAwait(false);
+                failure = RestoredRows.Describe(tables);
+            }
+
+            if (failure is null)
+            {
+                host.WriteVerbose($"Restored and verified in {side}; putting it in place as {database}.");
+                // Past this point Ctrl+C no longer interrupts: a half-done swap is worse than a finished one.
+                using var swapTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+                failure = options.Replace
+                    ? await SwapAsync(docker, target.Server, database, side, previous, swapTimeout.Token).ConfigureAwait(false)
+                    : await RenameAsync(docker, target.Server, side, database, swapTimeout.Token).ConfigureAwait(false);
+                sideConsumed = failure is null;
+            }
+
+            var keptPrevious = options.Replace && sideConsumed && options.KeepPrevious;
+            if (options.Replace && sideConsumed && !options.KeepPrevious)
+            {
+                await ScratchDatabase.DropAsync(docker, target.Server, previous, host).ConfigureAwait(false);
+            }
+
+            host.WriteOutput(new RestoreRecord
+            {
+                Container = target.Container.Name,
+                Database = database,
+                Environment = environment,
+                Mode = options.Replace ? RestoreMode.Replace : RestoreMode.New,
+                Succeeded = failure is null,
+                BackupPath = backup.Path,
+                BackupEnvironment = manifest.Environment,
+                BackupDatabase = manifest.Database,
+                StartedUtc = now,
+                Duration = watch.Elapsed,
+                RestoreDuration = outcome.Duration,
+                SafetyBackupPath = safetyBackupPath,
+                SafetyBackupSkipped = options.Replace && options.SkipSafetyBackup,
+                PreviousDatabase = keptPrevious ? previous : null,
+                Tables = tables,
+                RowCountsMatch = tables.Count == manifest.Tables.Count && tables.All(t => t.Matches),
+                Errors = outcome.Errors,
+            });
+
+            if (failure is not null)
+            {
+                var unchanged = options.Replace ? $"{database} was left as it was" : $"no database {database} was created";
+                host.WriteError(new BackupPsException("RestoreFailed", outcome.IntegrityPassed ? FailureCategory.InvalidOperation : FailureCategory.InvalidData,
+                    $"Restoring {Path.GetFileName(backup.Path)} into {description} failed: {failure}. {unchanged}, and the side database was dropped.")
+                { Target = backup.Path });
+            }
+        }
+        finally
+        {
+            if (!sideConsumed)
+            {
+                await ScratchDatabase.DropAsync(docker, target.Server, side, host).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>"app_before_20261121T101500Z", shortened to PostgreSQL's 63-byte name limit.</summary>
+    internal static string PreviousName(string database, DateTimeOffset now)
+    {
+        var suffix = $"_before_{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}";
+        var name = database;
+        while (Encoding.UTF8.GetByteCount(name) + suffix.Length > 63)
+        {
+            name = name[..^1];
+        }
+
+        return name + suffix;
+    }
+
+    /// <summary>The store the restored backup lives in (&lt;root&gt;/&lt;env&gt;/&lt;db&gt;/file), else ./backups.</summary>
+    private static string SafetyRoot(RestoreDatabaseOptions options, StoredBackup backup)
+    {
+        if (options.SafetyBackupPath is not null)
+        {
+            return Path.GetFullPath(options.SafetyBackupPath);
+        }
+
+        var databaseFolder = Path.GetDirectoryName(backup.Path);
+        var environmentFolder = Path.GetDirectoryName(databaseFolder);
+        return Path.GetFileName(databaseFolder) == BackupNames.FileSafe(backup.Manifest.Database)
+            && Path.GetFileName(environmentFolder) == backup.Manifest.Environment
+            && Path.GetDirectoryName(environmentFolder) is { } root
+            ? root
+            : Path.GetFullPath(BackupNames.DefaultRoot);
+    }
+
+    /// <summary>The exact steps, for -WhatIf and the confirmation prompt.</summary>
+    private static string Plan(RestoreDatabaseOptions options, StoredBackup backup, string database, string environment, string side,
+        string previous, string? safetyRoot)
+    {
+        var m = backup.Manifest;
+        var steps = new List<string>();
+        if (options.Replace)
+        {
+            steps.Add(safetyRoot is not null
+                ? $"back up {database} to {Path.Combine(safetyRoot, environment, BackupNames.FileSafe(database))} (safety backup)"
+                : "no safety backup (-SkipSafetyBackup)");
+        }
+
+        steps.Add($"create database {side} and restore the backup into it with {(m.Format == BackupFormat.Custom ? "pg_restore" : "psql (ON_ERROR_STOP, one transaction)")}, checking its SHA-256 and structure on the way");
+        steps.Add($"compare the exact row counts of its {m.Tables.Count} tables with the manifest");
+        if (options.Replace)
+        {
+            steps.Add($"block new connections to {database}, end its sessions, rename it to {previous} and {side} to {database} (one transaction)");
+            steps.Add(options.KeepPrevious ? $"keep {previous}" : $"drop {previous}");
+        }
+        else
+        {
+            steps.Add($"rename {side} to {database}");
+        }
+
+        steps.Add($"on any failure before the rename: drop {side}{(options.Replace ? $", leaving {database} as it is" : "")}");
+        var header = $"{(options.Replace ? "Replace" : "Restore into new")} database {database} ({environment}) from {backup.Path} ({m.Environment}, {m.Format}, taken {m.StartedUtc:u}):";
+        return header + string.Concat(steps.Select((s, i) => $"\n  {i + 1}. {s}"));
+    }
+
+    private static async Task<string?> RenameAsync(DockerClient docker, DatabaseTarget server, string side, string database, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await server.QueryAsync(docker, $"ALTER DATABASE {SqlText.Identifier(side)} RENAME TO {SqlText.Identifier(database)}", cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (BackupPsException e)
+        {
+            return $"the restored database could not be renamed to {database} ({e.Message})";
+        }
+    }
+
+    /// <summary>
+    /// Blocks new connections to the original, ends its sessions, and renames both databases in one
+    /// transaction. It runs as one psql script inside the container, so it completes even if this
+    /// process dies meanwhile, and its last step always restores the original's ALLOW_CONNECTIONS,
+    /// whether the swap happened or not. Returns null when swapped, else why not.
+    /// </summary>
+    private static async Task<string?> SwapAsync(DockerClient docker, DatabaseTarget server, string database, string side, string previous,
+        CancellationToken cancellationToken)
+    {
+        var (db, sd, pv, dbLiteral) = (SqlText.Identifier(database), SqlText.Identifier(side), SqlText.Identifier(previous), SqlText.Literal(database));
+        var script = $"""
+            \set ON_ERROR_STOP 0
+            SELECT CASE WHEN datallowconn THEN 'true' ELSE 'false' END AS backupps_allow FROM pg_database WHERE datname = {dbLiteral} \gset
+            ALTER DATABASE {db} WITH ALLOW_CONNECTIONS false;
+            SELECT count(pg_terminate_backend(pid)) AS backupps_ended FROM pg_stat_activity WHERE datname = {dbLiteral} AND pid <> pg_backend_pid() \gset
+            BEGIN;
+            ALTER DATABASE {db} RENAME TO {pv};
+            ALTER DATABASE {sd} RENAME TO {db};
+            COMMIT;
+            SELECT count(*) = 1 AS backupps_swapped FROM pg_database WHERE datname = {SqlText.Literal(previous)} \gset
+            \if :backupps_swapped
+            ALTER DATABASE {pv} WITH ALLOW_CONNECTIONS :backupps_allow;
+            \echo swapped :backupps_ended
+            \else
+            ALTER DATABASE {db} WITH ALLOW_CONNECTIONS :backupps_allow;
+            \echo not-swapped :LAST_ERROR_MESSAGE
+            \endif
+            """;
+        var output = (await server.QueryAsync(docker, script, cancellationToken, script: true).ConfigureAwait(false)).Trim();
+        return output.StartsWith("swapped", StringComparison.Ordinal)
+            ? null
+            : $"the names could not be swapped ({(output.StartsWith("not-swapped", StringComparison.Ordinal) ? output["not-swapped".Length..].Trim() : output)})";
+    }
+}

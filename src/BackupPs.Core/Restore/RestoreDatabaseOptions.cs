@@ -1,0 +1,54 @@
+using BackupPs.Core.Commands;
+
+namespace BackupPs.Core.Restore;
+
+[Command("Restore", "Database", typeof(RestoreRecord), typeof(RestoreDatabaseHandler), Impact = CommandImpact.High,
+    Synopsis = "Restores a proven backup into a new database, or replaces a database without ever destroying it first.")]
+public sealed class RestoreDatabaseOptions
+{
+    [Option(Mandatory = true, Position = 0, IsPath = true, FromPipelineByPropertyName = true,
+        Help = "Backup file to restore (pipe Get-Backup output).")]
+    public string? Path { get; set; }
+
+    [Option(Help = "Container to restore into. Default: the container the backup was taken from (its manifest).")]
+    public string? Container { get; set; }
+
+    [Option(Help = "Database to restore into. Default: the database the backup was taken from.")]
+    public string? Database { get; set; }
+
+    [Option(Help = "Replace the existing database: restore beside it, verify, swap the names, then drop the old copy.")]
+    public bool Replace { get; set; }
+
+    [Option(Help = "With -Replace: keep the replaced database as <name>_before_<UTC stamp> instead of dropping it.")]
+    public bool KeepPrevious { get; set; }
+
+    [Option(Help = "Environment of the target (prod, dev...). Default: the container's label backupps.environment, else the backup's environment when the target is the backup's own source container.")]
+    public string? TargetEnvironment { get; set; }
+
+    [Option(Help = "Allow a backup of another environment (dev, staging...) to be restored into a prod target.")]
+    public bool AllowCrossEnvironment { get; set; }
+
+    [Option(Help = "With -Replace: do not back up the database being replaced first (recorded in the output).")]
+    public bool SkipSafetyBackup { get; set; }
+
+    [Option(IsPath = true, Help = "Root folder of the store for the safety backup. Default: the store the restored backup lives in.")]
+    public string? SafetyBackupPath { get; set; }
+
+    [Option(Help = "Do not restore ownership: the restoring user (or -Role) owns everything. For servers without the original roles.")]
+    public bool NoOwner { get; set; }
+
+    [Option(Help = "Do not restore privileges (GRANT/REVOKE). For servers without the original roles.")]
+    public bool NoAcl { get; set; }
+
+    [Option(Help = "Role to restore as (SET ROLE); with -NoOwner it owns everything restored, mapping the dump's owners onto one role of this server.")]
+    public string? Role { get; set; }
+
+    [Option(Help = "Error classes that do not fail a custom-format restore (they are still listed): MissingRole, NotOwner, AlreadyExists.")]
+    public RestoreErrorClass[]? AcceptError { get; set; }
+
+    [Option(Help = "Parallel pg_restore jobs for custom-format backups; above 1 the archive is staged in the container's /tmp. Default 1 (streamed).")]
+    public int Jobs { get; set; } = 1;
+
+    [Option(Help = "PostgreSQL login for the target. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container.")]
+    public DatabaseCredential? Credential { get; set; }
+}

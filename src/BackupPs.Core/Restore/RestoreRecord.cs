@@ -1,0 +1,59 @@
+namespace BackupPs.Core.Restore;
+
+public enum RestoreMode
+{
+    /// <summary>Into a database that did not exist.</summary>
+    New,
+
+    /// <summary>In place of an existing database, which is kept or dropped only after the swap.</summary>
+    Replace,
+}
+
+/// <summary>What Restore-Database emits per backup restored (also when the restore failed, with the errors).</summary>
+public sealed class RestoreRecord
+{
+    /// <summary>The container restored into.</summary>
+    public required string Container { get; init; }
+
+    /// <summary>The database restored into (its final name).</summary>
+    public required string Database { get; init; }
+
+    /// <summary>The target's environment, as established by the environment guard.</summary>
+    public required string Environment { get; init; }
+
+    public RestoreMode Mode { get; init; }
+
+    /// <summary>True only when the database is in place, verified, with no error that was not accepted.</summary>
+    public bool Succeeded { get; init; }
+
+    /// <summary>The backup file restored.</summary>
+    public required string BackupPath { get; init; }
+
+    public required string BackupEnvironment { get; init; }
+
+    public required string BackupDatabase { get; init; }
+
+    public DateTimeOffset StartedUtc { get; init; }
+
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>The time pg_restore/psql took: the recovery time an operator plans with.</summary>
+    public TimeSpan RestoreDuration { get; init; }
+
+    /// <summary>The backup taken of the replaced database first; null when skipped or not a replace.</summary>
+    public string? SafetyBackupPath { get; init; }
+
+    /// <summary>True when -SkipSafetyBackup waived the safety backup of a replaced database.</summary>
+    public bool SafetyBackupSkipped { get; init; }
+
+    /// <summary>With -KeepPrevious: the name the replaced database was kept under.</summary>
+    public string? PreviousDatabase { get; init; }
+
+    /// <summary>Every table of the backup with its recorded and restored row counts.</summary>
+    public required IReadOnlyList<TableRowComparison> Tables { get; init; }
+
+    public bool RowCountsMatch { get; init; }
+
+    /// <summary>Every error pg_restore or psql reported, accepted or not.</summary>
+    public required IReadOnlyList<RestoreError> Errors { get; init; }
+}

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text;
+using BackupPs.Core.Catalog;
+using BackupPs.Core.Commands;
+using BackupPs.Core.Database;
+using BackupPs.Core.Docker;
+using BackupPs.Core.Errors;
+using BackupPs.Core.Hosting;
+
+namespace BackupPs.Core.Restore;
+
+/// <summary>A stored backup about to be restored: its file and manifest, checked for the cheap facts first.</summary>
+internal sealed record StoredBackup(string Path, BackupManifest Manifest)
+{
+    public static StoredBackup Load(string path)
+    {
+        path = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(path))
+        {
+            throw new BackupPsException("BackupFileNotFound", FailureCategory.ObjectNotFound,
+                $"No backup file at {path}; Get-Backup lists the backups that exist.")
+            { Target = path };
+        }
+
+        var manifest = ManifestStore.Read(BackupNames.ManifestPathFor(path));
+        var size = new FileInfo(path).Length;
+        if (size != manifest.SizeBytes)
+        {
+            throw new BackupPsException("BackupFileDamaged", FailureCategory.InvalidData,
+                $"{path} is {size} bytes but its manifest records {manifest.SizeBytes}: it is truncated or was replaced, so it is not restored. Test-Backup shows the details; restore another backup.")
+            { Target = path };
+        }
+
+        return new StoredBackup(path, manifest);
+    }
+}
+
+/// <summary>
+/// The PostgreSQL server restored into, reached through its maintenance database, and the guards
+/// that run against it before anything is created: version and environment.
+/// </summary>
+internal sealed class RestoreTarget
+{
+    /// <summary>A container label naming the environment a database container belongs to.</summary>
+    public const string EnvironmentLabel = "backupps.environment";
+
+    private RestoreTarget(DatabaseTarget server, string serverVersion)
+    {
+        Server = server;
+        ServerVersion = serverVersion;
+    }
+
+    /// <summary>The login pointed at the maintenance database (postgres, else template1).</summary>
+    public DatabaseTarget Server { get; }
+
+    public string ServerVersion { get; }
+
+    public DockerContainerDetails Container => Server.Container;
+
+    /// <summary>Resolves the container (default: the backup's source, by name) and proves the login.</summary>
+    public static async Task<RestoreTarget> ConnectAsync(DockerClient docker, string? container, BackupManifest manifest,
+        DatabaseCredential? credential, CancellationToken cancellationToken)
+    {
+        var name = container ?? manifest.Container
+            ?? throw new BackupPsException("TargetContainerUnknown", FailureCategory.InvalidArgument,
+                "The backup's manifest does not name the container it came from; pass -Container.");
+        var target = await DatabaseTarget.ResolveAsync(docker, name, null, null, "postgres", credential, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (version, _) = await target.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
+            return new RestoreTarget(target, version);
+        }
+        catch (BackupPsException e) when (e.ErrorId == "DatabaseNotFound")
+        {
+            // A server without the postgres database still has template1.
+            target = target.WithDatabase("template1");
+            var (version, _) = await target.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
+            return new RestoreTarget(target, version);
+        }
+    }
+
+    public async Task<bool> DatabaseExistsAsync(DockerClient docker, string database, CancellationToken cancellationToken) =>
+        (await Server.QueryAsync(docker, $"SELECT count(*) FROM pg_database WHERE datname = {SqlText.Literal(database)}", cancellationToken)
+            .ConfigureAwait(false)).Trim() == "1";
+
+    /// <summary>
+    /// Refuses a backup made by a newer major version than the target's pg_restore (custom) or server
+    /// (plain) understands: pg_restore would stop at an unknown archive version, psql at unknown
+    /// syntax, and only after the target database had been created.
+    /// </summary>
+    public async Task CheckVersionAsync(DockerClient docker, StoredBackup backup, CancellationToken cancellationToken)
+    {
+        var manifest = backup.Manifest;
+        var dumpMajor = Major(manifest.PgDumpVersion);
+        string program, version;
+        if (manifest.Format == BackupFormat.Custom)
+        {
+            using var stdout = new MemoryStream();
+            var result = await docker.ExecAsync(Container.Id, new ExecRequest { Cmd = ["pg_restore", "--version"] }, stdout, cancellationToken).ConfigureAwait(false);
+            // "pg_restore (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)"
+            var words = Encoding.UTF8.GetString(stdout.ToArray()).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            (program, version) = ("pg_restore", result.ExitCode == 0 && words.Length >= 3 ? words[2] : ServerVersion);
+        }
+        else
+        {
+            (program, version) = ("PostgreSQL", ServerVersion);
+        }
+
+        if (dumpMajor > Major(version))
+        {
+            throw new BackupPsException("BackupFromNewerPostgres", FailureCategory.InvalidOperation,
+                $"{System.IO.Path.GetFileName(backup.Path)} was made by pg_dump {FirstWord(manifest.PgDumpVersion)} (archive {manifest.ArchiveVersion ?? "plain SQL"}), "
+                + $"but {Container.Name} has {program} {version}, which cannot restore a dump of a newer major version. Restore into a PostgreSQL {dumpMajor.ToString(CultureInfo.InvariantCulture)} (or newer) container.")
+            { Target = backup.Path };
+        }
+    }
+
+    /// <summary>
+    /// The target's environment: -TargetEnvironment, else the container's backupps.environment label,
+    /// else the backup's own environment when the target is the container the backup came from.
+    /// Anything else is refused: a guess is how prod and dev get mixed up.
+    /// </summary>
+    public string DetermineEnvironment(string? declared, BackupManifest manifest)
+    {
+        if (declared is not null)
+        {
+            return BackupNames.NormalizeEnvironment(declared);
+        }
+
+        if (Container.Config.Labels.TryGetValue(EnvironmentLabel, out var label))
+        {
+            return BackupNames.NormalizeEnvironment(label);
+        }
+
+        if (Container.Name == manifest.Container || Container.Id == manifest.ContainerId)
+        {
+            return manifest.Environment;
+        }
+
+        throw new BackupPsException("TargetEnvironmentUnknown", FailureCategory.InvalidArgument,
+            $"Cannot tell which environment container {Container.Name} belongs to (the backup came from {manifest.Container}); pass -TargetEnvironment, or label the container {EnvironmentLabel}=<env>.")
+        { Target = Container.Name };
+    }
+
+    /// <summary>Refuses a non-prod backup into a prod target unless allowed; warns about any other mix.</summary>
+    public static void GuardEnvironment(string backupEnvironment, string targetEnvironment, bool allowCrossEnvironment, string targetDescription,
+        IOperationHost host)
+    {
+        if (backupEnvironment == targetEnvironment)
+        {
+            return;
+        }
+
+        if (IsProduction(targetEnvironment) && !IsProduction(backupEnvironment) && !allowCrossEnvironment)
+        {
+            throw new BackupPsException("CrossEnvironmentRestore", FailureCategory.InvalidOperation,
+                $"Refusing to restore a {backupEnvironment} backup into {targetDescription}, which is {targetEnvironment}. Check -Path and -Container; if this is really intended, add -AllowCrossEnvironment.")
+            { Target = targetDescription };
+        }
+
+        host.WriteWarning($"Restoring a {backupEnvironment} backup into {targetDescription}, which is {targetEnvironment}.");
+    }
+
+    internal static bool IsProduction(string environment) =>
+        environment is "prod" or "production" or "prd" or "live"
+        || environment.StartsWith("prod-", StringComparison.Ordinal) || environment.StartsWith("prod_", StringComparison.Ordinal);
+
+    /// <summary>The major version of "15.14 (Debian ...)" or "9.6.24": 15, 9.</summary>
+    internal static int Major(string? version)
+    {
+        var digits = new string(FirstWord(version).TakeWhile(char.IsAsciiDigit).ToArray());
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var major) ? major : 0;
+    }
+
+    private static string FirstWord(string? text) => text?.Split(' ', 2)[0] ?? "";
+}

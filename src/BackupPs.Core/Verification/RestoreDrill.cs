@@ -1,0 +1,149 @@
+using System.Globalization;
+using BackupPs.Core.Database;
+using BackupPs.Core.Docker;
+using BackupPs.Core.Errors;
+using BackupPs.Core.Hosting;
+using BackupPs.Core.Restore;
+
+namespace BackupPs.Core.Verification;
+
+/// <summary>What a drill adds to a test result.</summary>
+internal sealed record DrillResult(IReadOnlyList<BackupCheck> Checks, TimeSpan? RestoreDuration, string? RestoredInto);
+
+/// <summary>
+/// Test-Backup -Restore: restores the backup into a throwaway database (backupps_drill_*) in the
+/// target server, or into a throwaway container from the source's image (-Isolated), and proves
+/// the result: exact row counts against the manifest, the Prisma migration table, and the caller's
+/// own query. Whatever it created is dropped on every exit path, Ctrl+C included.
+/// </summary>
+internal static class RestoreDrill
+{
+    /// <summary>What -Query must return when no -Expected is given.</summary>
+    public const string DefaultExpected = "t";
+
+    public static async Task<DrillResult> RunAsync(DockerClient docker, StoredBackup backup, TestBackupOptions options, TimeProvider clock,
+        IOperationHost host, CancellationToken cancellationToken)
+    {
+        var manifest = backup.Manifest;
+        var checks = new List<BackupCheck>();
+        ThrowawayServer? throwaway = null;
+        RestoreTarget? target = null;
+        string? drill = null;
+        TimeSpan? restoreDuration = null;
+        try
+        {
+            try
+            {
+                if (options.Isolated)
+                {
+                    throwaway = await ThrowawayServer.StartAsync(docker, manifest, host, cancellationToken).ConfigureAwait(false);
+                    target = await RestoreTarget.ConnectAsync(docker, throwaway.Id, manifest, null, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, cancellationToken).ConfigureAwait(false);
+                }
+
+                await target.CheckVersionAsync(docker, backup, cancellationToken).ConfigureAwait(false);
+                await ScratchDatabase.RemoveStaleAsync(docker, target.Server, clock.GetUtcNow(), host, cancellationToken).ConfigureAwait(false);
+                drill = ScratchDatabase.NewName(ScratchDatabase.Drill, clock.GetUtcNow());
+                await ScratchDatabase.CreateAsync(docker, target.Server, drill, like: null, owner: null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BackupPsException e) when (e.Category != FailureCategory.InvalidArgument)
+            {
+                // No server to restore into: the file itself can still be proven.
+                checks.AddRange(await ArtifactVerifier.VerifyAsync(backup.Path, Path.GetFileName(backup.Path), manifest, null, cancellationToken).ConfigureAwait(false));
+                checks.Add(new BackupCheck("Restore", false, "not attempted: " + e.Message));
+                return new DrillResult(checks, null, null);
+            }
+
+            // A throwaway server has none of the source's roles: ownership and privileges are not what a drill proves.
+            var settings = new RestoreSettings(NoOwner: options.Isolated, NoAcl: options.Isolated, Role: null, Jobs: 1, AcceptedErrors: []);
+            var into = target.Server.WithDatabase(drill);
+            var outcome = await ArtifactRestore.RunAsync(docker, into, backup.Path, manifest, settings, host, cancellationToken).ConfigureAwait(false);
+            checks.AddRange(outcome.Integrity);
+            var restored = outcome.Failure is null && outcome.Errors.All(e => e.Accepted);
+            restoreDuration = outcome.Duration;
+            checks.Add(new BackupCheck("Restore", restored, restored
+                ? $"restored into {drill} in {target.Container.Name} in {outcome.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"
+                : outcome.Explain()));
+            if (restored && outcome.IntegrityPassed)
+            {
+                var tables = await RestoredRows.CompareAsync(docker, into, manifest.Tables, cancellationToken).ConfigureAwait(false);
+                var difference = RestoredRows.Describe(tables);
+                checks.Add(new BackupCheck("RestoredRows", difference is null, difference
+                    ?? $"{tables.Count} tables, {tables.Sum(t => t.Restored ?? 0).ToString("N0", CultureInfo.InvariantCulture)} rows, exactly as in the manifest"));
+                if (manifest.Tables.FirstOrDefault(t => t.Table == "_prisma_migrations") is { } prisma)
+                {
+                    checks.Add(await CheckPrismaAsync(docker, into, prisma.Schema, prisma.Rows, cancellationToken).ConfigureAwait(false));
+                }
+
+                if (options.Query is not null)
+                {
+                    checks.Add(await CheckQueryAsync(docker, into, options.Query, options.Expected ?? DefaultExpected, cancellationToken).ConfigureAwait(false));
+                }
+            }
+
+            return new DrillResult(checks, restoreDuration, $"{drill} in {target.Container.Name}");
+        }
+        finally
+        {
+            string? cleanup = null;
+            if (throwaway is not null)
+            {
+                cleanup = await throwaway.RemoveAsync().ConfigureAwait(false);
+            }
+            else if (drill is not null && target is not null && !await ScratchDatabase.DropAsync(docker, target.Server, drill, host).ConfigureAwait(false))
+            {
+                cleanup = $"the drill database {drill} could not be dropped";
+            }
+
+            if (cleanup is not null)
+            {
+                checks.Add(new BackupCheck("Cleanup", false, cleanup));
+            }
+        }
+    }
+
+    /// <summary>Prisma's migration table: as many migrations as the backup holds, none failed or half-applied, and the latest one named.</summary>
+    private static async Task<BackupCheck> CheckPrismaAsync(DockerClient docker, DatabaseTarget database, string schema, long? expected,
+        CancellationToken cancellationToken)
+    {
+        var table = SqlText.Table(schema, "_prisma_migrations");
+        var row = (await database.QueryAsync(docker,
+                $"SELECT count(*) || '|' || count(*) FILTER (WHERE finished_at IS NULL AND rolled_back_at IS NULL) || '|' || "
+                + $"coalesce(max(migration_name) FILTER (WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL), '') FROM {table}",
+                cancellationToken).ConfigureAwait(false)).Trim().Split('|');
+        var count = long.Parse(row[0], CultureInfo.InvariantCulture);
+        var unfinished = long.Parse(row[1], CultureInfo.InvariantCulture);
+        var problems = new List<string>();
+        if (expected is { } e && e != count)
+        {
+            problems.Add($"{count} migrations restored, {e} in the backup");
+        }
+
+        if (unfinished > 0)
+        {
+            problems.Add($"{unfinished} migration(s) unfinished or failed (finished_at empty): the backup was taken mid-migration");
+        }
+
+        return new BackupCheck("PrismaMigrations", problems.Count == 0, problems.Count == 0
+            ? $"{count} migrations, latest {(row[2].Length > 0 ? row[2] : "(none)")}"
+            : string.Join("; ", problems));
+    }
+
+    private static async Task<BackupCheck> CheckQueryAsync(DockerClient docker, DatabaseTarget database, string query, string expected,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var actual = (await database.QueryAsync(docker, query, cancellationToken).ConfigureAwait(false)).Trim();
+            return new BackupCheck("Query", actual == expected.Trim(),
+                actual == expected.Trim() ? $"returned {expected.Trim()} as expected" : $"returned '{actual}', expected '{expected.Trim()}'");
+        }
+        catch (BackupPsException e)
+        {
+            return new BackupCheck("Query", false, "the query failed: " + e.Message);
+        }
+    }
+}
