@@ -6,6 +6,15 @@
 #   seed000  docker exec ... pg_dump | gzip > file           (runbook 000, section 5)
 #   seed003  pg_dump -F c -f /tmp/x in the container, docker cp (runbook 003)
 #   limit    pg_dump -Fc -Z0 > /dev/null inside the container (nothing can be faster)
+# Then, on the same database and from those same files, restores (each into a new database, dropped
+# again before the next one, outside the timing):
+#   restore          backupps restore-database, as root: the .dump.zst streams into pg_restore through a FIFO
+#   restore-j2       the same with --jobs 2: the archive is staged in the container's /tmp first
+#   seed003-restore  docker cp the seed003 dump in, createdb, pg_restore, rm (runbook 003, procedure A/B)
+#   seed000-restore  createdb, gunzip -c | docker exec -i psql (runbook 000)
+#   pg_restore-bare  createdb + pg_restore of backupps' archive (zstd removed) already in the container:
+#                    the floor for a drill
+#   drill            backupps test-backup --restore: throwaway database, exact row counts, drop
 # Prints wall time, output size and peak RSS (GNU time: max over the process tree) per procedure,
 # and the ratios the issue sets targets for. Usage: bench/run.sh [scale]. Run as root.
 set -euo pipefail
@@ -36,7 +45,10 @@ echo "seeded in $(( $(date +%s) - seed_start )) s; database size $dbsize"
 measure() {
     local name=$1 file=$2; shift 2
     sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
-    /usr/bin/time -f '%e %M' -o "$out/time" "$@" >/dev/null
+    # stdout is kept only to show it when the command fails (set -e would otherwise end the run silently).
+    if ! /usr/bin/time -f '%e %M' -o "$out/time" "$@" > "$out/stdout"; then
+        echo "$name failed:" >&2; tail -n 40 "$out/stdout" >&2; return 1
+    fi
     local bytes=0
     [ -n "$file" ] && bytes=$(stat -c %s $file)
     read -r seconds rss < "$out/time"
@@ -58,10 +70,47 @@ measure seed003 "$out/seed003.dump" \
 measure limit "" \
     docker exec "$container" sh -c 'pg_dump -U app -d app -Fc -Z0 > /dev/null'
 
+# Restores. Every restore goes into a database of its own name; dropping it afterwards (and the
+# checkpoint that writes out what the restore left dirty in shared buffers) happens here, outside
+# the measurement, so no restore pays for the previous one and the server does not fill up.
+psql_app() { docker exec "$container" psql -X -q -U app -d app -v ON_ERROR_STOP=1 "$@" >/dev/null; }
+settle() {
+    local db
+    for db in "$@"; do docker exec "$container" dropdb -U app --if-exists "$db"; done
+    psql_app -c checkpoint
+}
+settle
+bps_file=$(echo "$out"/bps/bench/app/*.dump.zst)
+measure restore "" \
+    dotnet "$cli" restore-database "$bps_file" --container "$container" --database r_bps --force
+settle r_bps
+measure restore-j2 "" \
+    dotnet "$cli" restore-database "$bps_file" --container "$container" --database r_bps_j2 --jobs 2 --force
+settle r_bps_j2
+measure seed003-restore "" \
+    bash -c "docker cp $out/seed003.dump $container:/tmp/r.dump && docker exec $container createdb -U app r_seed003 && docker exec $container pg_restore -U app -d r_seed003 /tmp/r.dump && docker exec $container rm /tmp/r.dump"
+settle r_seed003
+measure seed000-restore "" \
+    bash -c "docker exec $container createdb -U app r_seed000 && gunzip -c $out/seed000.sql.gz | docker exec -i $container psql -X -q -U app -d r_seed000"
+settle r_seed000
+# The floor for a drill: the very archive backupps stored (its zstd layer removed, -Z0 inside, so
+# pg_restore decompresses nothing), already a file in the container; copying it in is not timed.
+zstd -q -d -c "$bps_file" > "$out/bare.dump"
+docker cp -q "$out/bare.dump" "$container:/tmp/bare.dump"
+rm -f "$out/bare.dump"
+measure pg_restore-bare "" \
+    bash -c "docker exec $container createdb -U app r_bare && docker exec $container pg_restore -U app -d r_bare /tmp/bare.dump"
+docker exec "$container" rm -f /tmp/bare.dump
+settle r_bare
+# The drill creates, counts and drops its own throwaway database: all of that is its time.
+measure drill "" \
+    dotnet "$cli" test-backup "$bps_file" --restore
+
 echo
-printf '%-13s %8s %11s %12s\n' procedure 'wall s' 'output MiB' 'peak RSS MiB'
+printf '%-15s %8s %11s %12s\n' procedure 'wall s' 'output MiB' 'peak RSS MiB'
 while read -r name seconds bytes rss; do
-    printf '%-13s %8.2f %11.1f %12.1f\n' "$name" "$seconds" "$(echo "$bytes/1048576" | bc -l)" "$(echo "$rss/1024" | bc -l)"
+    size=-; [ "$bytes" -gt 0 ] && size=$(printf '%.1f' "$(echo "$bytes/1048576" | bc -l)")
+    printf '%-15s %8.2f %11s %12.1f\n' "$name" "$seconds" "$size" "$(echo "$rss/1024" | bc -l)"
 done < "$out/results"
 get() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$out/results"; }
 echo
@@ -71,3 +120,8 @@ printf 'backupps / seed003 size: %.2f (target <= 1.0)\n' "$(echo "$(get backupps
 printf 'backupps / limit   time: %.2f\n' "$(echo "$(get backupps 2) / $(get limit 2)" | bc -l)"
 printf 'backupps-api / seed003 time: %.2f, / seed000 time: %.2f\n' "$(echo "$(get backupps-api 2) / $(get seed003 2)" | bc -l)" "$(echo "$(get backupps-api 2) / $(get seed000 2)" | bc -l)"
 printf 'backupps peak RSS: %.0f MiB, backupps-api: %.0f MiB (target < 150)\n' "$(echo "$(get backupps 4) / 1024" | bc -l)" "$(echo "$(get backupps-api 4) / 1024" | bc -l)"
+printf 'restore / seed003-restore time: %.2f (target <= 0.8)\n' "$(echo "$(get restore 2) / $(get seed003-restore 2)" | bc -l)"
+printf 'restore-j2 / seed003-restore time: %.2f\n' "$(echo "$(get restore-j2 2) / $(get seed003-restore 2)" | bc -l)"
+printf 'restore / seed000-restore time: %.2f\n' "$(echo "$(get restore 2) / $(get seed000-restore 2)" | bc -l)"
+printf 'drill / pg_restore-bare time: %.2f (target <= 1.1)\n' "$(echo "$(get drill 2) / $(get pg_restore-bare 2)" | bc -l)"
+printf 'restore peak RSS: %.0f MiB, restore-j2: %.0f MiB, drill: %.0f MiB\n' "$(echo "$(get restore 4) / 1024" | bc -l)" "$(echo "$(get restore-j2 4) / 1024" | bc -l)" "$(echo "$(get drill 4) / 1024" | bc -l)"

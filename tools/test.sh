@@ -11,7 +11,7 @@ if ! command -v dotnet >/dev/null; then
     exit 1
 fi
 
-tests/rig/setup.sh
+tests/rig/setup.sh --pg 15 --pg 17
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 dotnet build BackupPs.sln -c Release --nologo -v quiet -clp:NoSummary

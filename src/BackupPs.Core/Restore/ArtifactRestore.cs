@@ -66,6 +66,10 @@ internal static class ArtifactRestore
     /// <summary>How many 1 MiB chunks may wait between us and the Docker socket: bounds memory.</summary>
     private const int PipeChunks = 16;
 
+    /// <summary>What clients report when the server shuts down under them (the container stops before docker says so).</summary>
+    private static readonly string[] ServerGone =
+        ["the database system is shutting down", "terminating connection due to administrator command", "server closed the connection unexpectedly"];
+
     /// <summary>Session settings that make the restore cheaper: index builds sort in memory, commits do not wait for the disk.</summary>
     /// <remarks>synchronous_commit=off loses nothing: the restored database is only renamed into place by a
     /// later, synchronous commit, which flushes all WAL written before it.</remarks>
@@ -246,7 +250,7 @@ internal static class ArtifactRestore
         ProgressReporter progress, CancellationToken cancellationToken)
     {
         await using var buffered = new BufferedStream(input, 1 << 20);
-        var filter = manifest.Format == BackupFormat.Plain && PlainScriptFilter.IsNeeded(settings.NoOwner, settings.NoAcl, settings.Role)
+        var filter = manifest.Format == BackupFormat.Plain
             ? new PlainScriptFilter(buffered, settings.NoOwner, settings.NoAcl, settings.Role)
             : null;
         await using (filter)
@@ -298,9 +302,14 @@ internal static class ArtifactRestore
             }
         }
 
-        if (failure is not null && !await IsRunningAsync(docker, into.Container.Id).ConfigureAwait(false))
+        if (failure is not null || result?.ExitCode != 0)
         {
-            failure = $"container {into.Container.Name} stopped during the restore ({failure})";
+            var why = failure ?? errors.FirstOrDefault()?.Message;
+            if (!await IsRunningAsync(docker, into.Container.Id).ConfigureAwait(false)
+                || errors.Any(e => ServerGone.Any(m => e.Message.Contains(m, StringComparison.Ordinal))))
+            {
+                failure = $"the server in container {into.Container.Name} stopped or restarted during the restore ({why})";
+            }
         }
 
         return new RestoreOutcome(integrity, errors, failure, watch.Elapsed);

@@ -3,12 +3,18 @@ using System.Text;
 namespace BackupPs.Core.Restore;
 
 /// <summary>
-/// -NoOwner / -NoAcl / -Role for plain SQL dumps, which psql runs as they are (pg_restore does this
-/// for custom archives from their table of contents). A write-through filter on the way to psql:
-/// outside COPY data it drops the one-line statements pg_dump writes for ownership
-/// (<c>ALTER ... OWNER TO ...;</c>) and privileges (<c>GRANT</c>, <c>REVOKE</c>, <c>ALTER DEFAULT
-/// PRIVILEGES</c>), and puts <c>SET ROLE</c> first. COPY data passes untouched. Limitation: such a
-/// line inside a function body would be dropped too; pg_dump never writes one there on its own.
+/// What psql gets of a plain SQL dump. A write-through filter that works on whole lines outside COPY
+/// data (which passes untouched):
+/// <list type="bullet">
+/// <item>drops the <c>BEGIN;</c>/<c>COMMIT;</c> pg_dump wraps large-object data in, which would
+/// otherwise end psql's --single-transaction early: the whole restore stays one transaction;</item>
+/// <item>-NoOwner / -NoAcl / -Role, which pg_restore does for custom archives from their table of
+/// contents: drops the one-line statements pg_dump writes for ownership (<c>ALTER ... OWNER TO
+/// ...;</c>) and privileges (<c>GRANT</c>, <c>REVOKE</c>, <c>ALTER DEFAULT PRIVILEGES</c>), and puts
+/// <c>SET ROLE</c> first.</item>
+/// </list>
+/// Limitation: such a line inside a function body would be dropped too; pg_dump never writes one
+/// there on its own.
 /// </summary>
 internal sealed class PlainScriptFilter : Stream
 {
@@ -29,8 +35,6 @@ internal sealed class PlainScriptFilter : Stream
             _inner.Write(set);
         }
     }
-
-    public static bool IsNeeded(bool noOwner, bool noAcl, string? role) => noOwner || noAcl || role is not null;
 
     public override bool CanRead => false;
 
@@ -90,7 +94,8 @@ internal sealed class PlainScriptFilter : Stream
         {
             _inCopyData = true;
         }
-        else if ((_noOwner && text.StartsWith("ALTER "u8) && text.IndexOf(" OWNER TO "u8) > 0 && text.EndsWith(";"u8))
+        else if (text.SequenceEqual("BEGIN;"u8) || text.SequenceEqual("COMMIT;"u8)
+            || (_noOwner && text.StartsWith("ALTER "u8) && text.IndexOf(" OWNER TO "u8) > 0 && text.EndsWith(";"u8))
             || (_noAcl && (text.StartsWith("GRANT "u8) || text.StartsWith("REVOKE "u8) || text.StartsWith("ALTER DEFAULT PRIVILEGES "u8))))
         {
             return;

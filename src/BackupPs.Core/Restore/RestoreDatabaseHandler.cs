@@ -98,7 +98,8 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         }
 
         await ScratchDatabase.CreateAsync(docker, target.Server, side, options.Replace ? database : null, options.Role, cancellationToken).ConfigureAwait(false);
-        var sideConsumed = false;
+        // Set once the side database is renamed into place or already dropped: the finally drops it otherwise (Ctrl+C, exceptions).
+        var sideSettled = false;
         try
         {
             var settings = new RestoreSettings(options.NoOwner, options.NoAcl, options.Role, options.Jobs, options.AcceptError ?? []);
@@ -120,11 +121,12 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 failure = options.Replace
                     ? await SwapAsync(docker, target.Server, database, side, previous, swapTimeout.Token).ConfigureAwait(false)
                     : await RenameAsync(docker, target.Server, side, database, swapTimeout.Token).ConfigureAwait(false);
-                sideConsumed = failure is null;
+                sideSettled = failure is null;
             }
 
-            var keptPrevious = options.Replace && sideConsumed && options.KeepPrevious;
-            if (options.Replace && sideConsumed && !options.KeepPrevious)
+            var swapped = options.Replace && failure is null;
+            var keptPrevious = swapped && options.KeepPrevious;
+            if (swapped && !options.KeepPrevious)
             {
                 await ScratchDatabase.DropAsync(docker, target.Server, previous, host).ConfigureAwait(false);
             }
@@ -153,14 +155,18 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             if (failure is not null)
             {
                 var unchanged = options.Replace ? $"{database} was left as it was" : $"no database {database} was created";
+                sideSettled = true;
+                var dropped = await ScratchDatabase.DropAsync(docker, target.Server, side, host).ConfigureAwait(false)
+                    ? "the side database was dropped"
+                    : $"the side database {side} is dropped by the next restore or drill there";
                 host.WriteError(new BackupPsException("RestoreFailed", outcome.IntegrityPassed ? FailureCategory.InvalidOperation : FailureCategory.InvalidData,
-                    $"Restoring {Path.GetFileName(backup.Path)} into {description} failed: {failure}. {unchanged}, and the side database was dropped.")
+                    $"Restoring {Path.GetFileName(backup.Path)} into {description} failed: {failure}. {unchanged}, and {dropped}.")
                 { Target = backup.Path });
             }
         }
         finally
         {
-            if (!sideConsumed)
+            if (!sideSettled)
             {
                 await ScratchDatabase.DropAsync(docker, target.Server, side, host).ConfigureAwait(false);
             }

@@ -72,19 +72,26 @@ internal static partial class ScratchDatabase
     public static async Task<bool> DropAsync(DockerClient docker, DatabaseTarget server, string name, IOperationHost host)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            // Terminating first works on every version; DROP then waits for those sessions to end.
-            await server.QueryAsync(docker, $"""
-                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = {SqlText.Literal(name)} AND pid <> pg_backend_pid();
-                DROP DATABASE IF EXISTS {SqlText.Identifier(name)};
-                """, timeout.Token, script: true).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception e) when (e is BackupPsException or OperationCanceledException)
-        {
-            host.WriteWarning($"Could not drop the database {name} in {server.Container.Name} ({e.Message}); the next restore or drill there drops it, or run DROP DATABASE {SqlText.Identifier(name)};");
-            return false;
+            try
+            {
+                // Terminating first works on every version; DROP then waits up to 5 s for those sessions
+                // to end, which a busy or CPU-starved server can exceed: hence a few attempts.
+                await server.QueryAsync(docker, $"""
+                    SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = {SqlText.Literal(name)} AND pid <> pg_backend_pid();
+                    DROP DATABASE IF EXISTS {SqlText.Identifier(name)};
+                    """, timeout.Token, script: true).ConfigureAwait(false);
+                return true;
+            }
+            catch (BackupPsException e) when (attempt < 3 && e.Message.Contains("is being accessed by other users", StringComparison.Ordinal))
+            {
+            }
+            catch (Exception e) when (e is BackupPsException or OperationCanceledException)
+            {
+                host.WriteWarning($"Could not drop the database {name} in {server.Container.Name} ({e.Message}); the next restore or drill there drops it, or run DROP DATABASE {SqlText.Identifier(name)};");
+                return false;
+            }
         }
     }
 

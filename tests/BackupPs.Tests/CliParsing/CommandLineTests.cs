@@ -15,7 +15,7 @@ public sealed class CommandLineTests
     [Fact]
     public void VerbsAreTheCmdletNamesInLowerCase()
     {
-        Assert.Equal(["backup-database", "get-backup", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName));
+        Assert.Equal(["backup-database", "get-backup", "restore-database", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName).Order());
     }
 
     [Fact]
@@ -28,6 +28,17 @@ public sealed class CommandLineTests
         Assert.Equal(BackupFormat.Plain, options.Format);
         Assert.Equal(CompressionKind.Gzip, options.Compression);
         Assert.True(line.Flags.Json);
+    }
+
+    [Fact]
+    public void ListOptionsTakeCommaSeparatedValues()
+    {
+        var options = Assert.IsType<BackupPs.Core.Restore.RestoreDatabaseOptions>(CommandLine.Parse(
+            ["restore-database", "x.dump.zst", "--accept-error", "missingrole, NotOwner", "--jobs", "2", "--replace"], NoEnvironment).Options);
+        Assert.Equal([BackupPs.Core.Restore.RestoreErrorClass.MissingRole, BackupPs.Core.Restore.RestoreErrorClass.NotOwner], options.AcceptError);
+        Assert.Equal(2, options.Jobs);
+        Assert.True(options.Replace);
+        Assert.Throws<UsageException>(() => CommandLine.Parse(["restore-database", "x", "--accept-error", "Everything"], NoEnvironment));
     }
 
     [Fact]

@@ -16,15 +16,21 @@ public class PostgresContainer : IAsyncLifetime
 
     private readonly int _scale;
     private readonly string? _composeProject;
+    private readonly string _image;
 
-    public PostgresContainer(int scale, string? composeProject = null)
+    /// <param name="image">Default <see cref="Image"/>; <see cref="Image17"/> for cross-version tests.</param>
+    public PostgresContainer(int scale, string? composeProject = null, string? image = null)
     {
         _scale = scale;
         _composeProject = composeProject;
+        _image = image ?? Image;
         Name = "bps-test-" + Guid.NewGuid().ToString("N")[..10];
     }
 
     public static string Image => Environment.GetEnvironmentVariable("BACKUPPS_TEST_IMAGE") ?? "backupps-test/postgres:15";
+
+    /// <summary>Debian trixie's PostgreSQL 17 (tests/rig/setup.sh --pg 17).</summary>
+    public const string Image17 = "backupps-test/postgres:17";
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
@@ -32,14 +38,14 @@ public class PostgresContainer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        List<string> args = ["run", "-d", "--name", Name, "--network", "none", "--label", "backupps.test=1",
+        List<string> args = ["run", "-d", "--name", Name, "--network", "none", "--shm-size=256m", "--label", "backupps.test=1",
             "-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=" + Password, "-e", "POSTGRES_DB=" + DatabaseName];
         if (_composeProject is not null)
         {
             args.AddRange(["--label", "com.docker.compose.project=" + _composeProject, "--label", "com.docker.compose.service=db"]);
         }
 
-        Docker([.. args, Image]);
+        Docker([.. args, _image]);
         await WaitReadyAsync();
         if (_scale > 0)
         {
