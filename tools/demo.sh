@@ -26,3 +26,7 @@ backupps get-backup ./demo-backups --environment demo --latest --json
 latest=$(backupps get-backup ./demo-backups --environment demo --latest --json | sed -E 's/.*"Path":"([^"]+)".*/\1/')
 echo "== backupps test-backup $latest"
 backupps test-backup "$latest"
+echo "== backupps test-backup $latest --restore   (the restore drill: throwaway database, exact row counts, dropped)"
+backupps test-backup "$latest" --restore
+echo "== backupps restore-database $latest --database app_restored --force"
+backupps restore-database "$latest" --database app_restored --force

@@ -21,7 +21,7 @@ AfterAll {
 
 Describe 'BackupPs module' {
     It 'exports exactly the cmdlets of the manifest' {
-        (Get-Command -Module BackupPs).Name | Sort-Object | Should -Be @('Backup-Database', 'Get-Backup', 'Test-Backup')
+        (Get-Command -Module BackupPs).Name | Sort-Object | Should -Be @('Backup-Database', 'Get-Backup', 'Restore-Database', 'Test-Backup')
     }
 
     It 'declares output types' {
@@ -72,3 +72,37 @@ Describe 'Backup-Database | Test-Backup' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'BackupTestFailed,*'
     }
 }
+
+Describe 'Restore-Database and Test-Backup -Restore' {
+    # xUnit: RestoreDatabaseTests and RestoreDrillTests cover the same behaviour through the CLI.
+    BeforeAll {
+        $script:restoreBackup = Backup-Database -Container $container -Environment dev -Path $root
+    }
+
+    It 'restores into a new database and proves it' {
+        $record = $restoreBackup | Restore-Database -Database app_copy -Confirm:$false
+        $record.Succeeded | Should -BeTrue
+        $record.RowCountsMatch | Should -BeTrue
+        $record.Mode | Should -Be 'New'
+    }
+
+    It 'replaces a database only after a safety backup, and -WhatIf changes nothing' {
+        $restoreBackup | Restore-Database -Replace -WhatIf | Should -BeNullOrEmpty
+        $record = $restoreBackup | Restore-Database -Replace -Confirm:$false
+        $record.Succeeded | Should -BeTrue
+        Test-Path $record.SafetyBackupPath | Should -BeTrue
+    }
+
+    It 'refuses a dev backup into prod with a stable error id' {
+        { $restoreBackup | Restore-Database -Database app_prod -TargetEnvironment prod -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CrossEnvironmentRestore*'
+    }
+
+    It 'drills a backup: one result per backup, Passed, and nothing left behind' {
+        $result = Get-Backup -Path $root -Environment dev -Latest | Test-Backup -Restore -Query 'select count(*) > 0 from employees'
+        $result.Passed | Should -BeTrue
+        ($result.Checks | Where-Object Name -EQ 'RestoredRows').Passed | Should -BeTrue
+        docker exec $container psql -At -U app -d postgres -c "select count(*) from pg_database where datname like 'backupps%'" | Should -Be '0'
+    }
+}
+
