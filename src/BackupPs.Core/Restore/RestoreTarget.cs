@@ -12,7 +12,8 @@ namespace BackupPs.Core.Restore;
 /// <summary>A stored backup about to be restored: its file and manifest, checked for the cheap facts first.</summary>
 internal sealed record StoredBackup(string Path, BackupManifest Manifest)
 {
-    public static StoredBackup Load(string path)
+    /// <summary>The full path of an existing backup file, or a BackupFileNotFound error.</summary>
+    public static string RequireFile(string path)
     {
         path = System.IO.Path.GetFullPath(path);
         if (!File.Exists(path))
@@ -22,6 +23,12 @@ internal sealed record StoredBackup(string Path, BackupManifest Manifest)
             { Target = path };
         }
 
+        return path;
+    }
+
+    public static StoredBackup Load(string path)
+    {
+        path = RequireFile(path);
         var manifest = ManifestStore.Read(BackupNames.ManifestPathFor(path));
         var size = new FileInfo(path).Length;
         if (size != manifest.SizeBytes)

@@ -38,13 +38,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
                 "-Isolated, -Container, -Query and -Expected belong to the restore drill; add -Restore.");
         }
 
-        var path = System.IO.Path.GetFullPath(options.Path!);
-        if (!File.Exists(path))
-        {
-            throw new BackupPsException("BackupFileNotFound", FailureCategory.ObjectNotFound,
-                $"No backup file at {path}; Get-Backup lists the backups that exist.")
-            { Target = path };
-        }
+        var path = StoredBackup.RequireFile(options.Path!);
 
         var watch = Stopwatch.StartNew();
         var manifestPath = BackupNames.ManifestPathFor(path);
