@@ -136,36 +136,32 @@ internal static class ArtifactRestore
         string? inputFailure = null;
         try
         {
-            integrity = await FeedAsync(path, manifest, settings, input, progress, cancellationToken).ConfigureAwait(false);
-            if (pipe is null)
+            try
             {
-                await input.DisposeAsync().ConfigureAwait(false);
+                // FeedAsync closes the input at the end: the program sees EOF.
+                integrity = await FeedAsync(path, manifest, settings, input, progress, cancellationToken).ConfigureAwait(false);
+                pipe?.Complete();
             }
-            else
+            catch (Exception e) when (e is IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                pipe.Complete();
+                // The program stopped reading: its own exit status says why.
+                inputFailure = e.Message;
+                pipe?.Complete(e);
             }
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            // The program stopped reading: its own exit status says why.
-            inputFailure = e.Message;
-            pipe?.Complete(e);
-        }
-        finally
-        {
-            if (pipe is null)
+            finally
             {
-                await DisposeQuietlyAsync(input).ConfigureAwait(false);
+                if (pipe is null)
+                {
+                    await DisposeQuietlyAsync(input).ConfigureAwait(false);
+                }
             }
-        }
 
-        try
-        {
             return await FinishAsync(docker, into, manifest, settings, exec, integrity, inputFailure, watch, host, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            // Also on the way out of a cancellation: the program (killed by then) may still hold our pipe.
+            await Task.WhenAny(exec).ConfigureAwait(false);
             if (fifo is not null)
             {
                 await fifo.RemoveAsync().ConfigureAwait(false);

@@ -146,6 +146,7 @@ public sealed class RestoreInterruptionTests : IAsyncLifetime
         Assert.True(!Databases(_pg).Any(d => d.StartsWith("backupps_", StringComparison.Ordinal)), result.ToString());
         await Task.Delay(1000);
         Assert.Empty(Pids(Restoring));
+        Assert.DoesNotContain(".fifo", PostgresContainer.Docker(["exec", _pg.Name, "ls", "-a", "/tmp"]));
     }
 
     [Fact]
