@@ -142,9 +142,10 @@ internal static class ArtifactRestore
                 integrity = await FeedAsync(path, manifest, settings, input, progress, cancellationToken).ConfigureAwait(false);
                 pipe?.Complete();
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                // The program stopped reading: its own exit status says why.
+                // The program stopped reading: its own exit status says why. (After Ctrl+C the program
+                // was killed, so the write fails with a broken pipe; FinishAsync then reports the cancellation.)
                 inputFailure = e.Message;
                 pipe?.Complete(e);
             }
