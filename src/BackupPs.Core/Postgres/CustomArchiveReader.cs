@@ -27,9 +27,22 @@ public static class CustomArchiveReader
         return Read(input);
     }
 
-    internal static DumpInspection Read(DumpInput input)
+    /// <summary>
+    /// Reads the header and TOC of the custom archive at the start of <paramref name="stream"/>, with
+    /// their raw bytes; the data blocks are not read.
+    /// </summary>
+    internal static ArchiveTableOfContents ReadTableOfContents(Stream stream, CancellationToken cancellationToken)
     {
+        using var input = new DumpInput(stream, cancellationToken);
+        using var raw = new MemoryStream();
         var parser = new CustomArchiveParser(input);
+        var entries = parser.ReadTableOfContents(raw);
+        return new ArchiveTableOfContents(raw.ToArray(), entries, parser.OffsetSize);
+    }
+
+    internal static DumpInspection Read(DumpInput input, IArchiveObserver? observer = null)
+    {
+        var parser = new CustomArchiveParser(input, observer);
         try
         {
             return parser.Parse();
@@ -82,8 +95,9 @@ internal sealed class CustomArchiveParser
     private const int InflateBufferSize = 1 << 17;
 
     private readonly DumpInput _in;
-    private readonly Dictionary<int, TocEntry> _entriesById = new();
-    private readonly List<TocEntry> _entries = new();
+    private readonly IArchiveObserver? _observer;
+    private readonly Dictionary<int, ArchiveEntry> _entriesById = new();
+    private readonly List<ArchiveEntry> _entries = new();
 
     private int _version;
     private int _intSize;
@@ -96,12 +110,14 @@ internal sealed class CustomArchiveParser
     private Stage _stage = Stage.Header;
     private int _tocIndex;
     private int _tocCount;
-    private TocEntry? _current;
+    private ArchiveEntry? _current;
+    private bool _rowsToObserver;
     private byte[]? _inflateBuffer;
 
-    internal CustomArchiveParser(DumpInput input)
+    internal CustomArchiveParser(DumpInput input, IArchiveObserver? observer = null)
     {
         _in = input;
+        _observer = observer;
     }
 
     private enum Stage
@@ -114,6 +130,9 @@ internal sealed class CustomArchiveParser
 
     internal DumpInput Input => _in;
 
+    /// <summary>Bytes per file offset in the TOC (from the header).</summary>
+    internal int OffsetSize => _offSize;
+
     internal void ReleaseBuffers()
     {
         if (_inflateBuffer is { } b)
@@ -121,6 +140,19 @@ internal sealed class CustomArchiveParser
             _inflateBuffer = null;
             ArrayPool<byte>.Shared.Return(b);
         }
+    }
+
+    /// <summary>
+    /// Reads only the header and the TOC, writing their raw bytes to <paramref name="raw"/>: a complete
+    /// archive without data, which pg_restore accepts for its pre-data and post-data sections.
+    /// </summary>
+    internal IReadOnlyList<ArchiveEntry> ReadTableOfContents(Stream raw)
+    {
+        _in.StartRecording(_in.Position, raw);
+        ReadHeader();
+        ReadToc();
+        _in.StopRecording();
+        return _entries;
     }
 
     internal DumpInspection Parse()
@@ -319,7 +351,7 @@ internal sealed class CustomArchiveParser
 
         for (_tocIndex = 0; _tocIndex < _tocCount; _tocIndex++)
         {
-            var e = new TocEntry { Order = _tocIndex };
+            var e = new ArchiveEntry { Order = _tocIndex };
             e.DumpId = ReadInt();
             if (e.DumpId <= 0)
             {
@@ -350,11 +382,19 @@ internal sealed class CustomArchiveParser
                 }
             }
 
-            SkipString(); // defn
+            if (e.Desc is "ENCODING" or "STDSTRINGS")
+            {
+                e.Definition = ReadKeptString();
+            }
+            else
+            {
+                SkipString(); // defn
+            }
+
             SkipString(); // dropStmt
             if (_version >= K1_3)
             {
-                e.HasCopyStatement = SkipString() >= 0;
+                e.CopyStatement = ReadKeptString();
             }
 
             if (_version >= K1_6)
@@ -407,7 +447,7 @@ internal sealed class CustomArchiveParser
         }
     }
 
-    private void ReadDataOffset(TocEntry e)
+    private void ReadDataOffset(ArchiveEntry e)
     {
         if (_version < K1_7)
         {
@@ -418,6 +458,7 @@ internal sealed class CustomArchiveParser
             return;
         }
 
+        e.OffsetField = _in.Position;
         int flag = ReadByte();
         if (flag is not (OffsetPosNotSet or OffsetPosSet or OffsetNoData))
         {
@@ -473,6 +514,9 @@ internal sealed class CustomArchiveParser
                 return lastOrder;
             }
 
+            // Keep the whole block header in the window, so an observer can record the block from its first byte.
+            _in.Ensure(1 + (_hasSignByte ? 1 : 0) + _intSize);
+
             int type;
             if (_version < K1_3)
             {
@@ -517,9 +561,17 @@ internal sealed class CustomArchiveParser
             }
 
             e.BlockSeen = true;
+            e.BlockStart = blockStart;
             lastOrder = e.Order;
             _current = e;
             _stage = Stage.Data;
+            bool forward = _observer?.ForwardBlock(e) == true;
+            if (forward)
+            {
+                _in.StartRecording(blockStart, _observer!.BlockSink);
+            }
+
+            _rowsToObserver = _observer is not null && !forward && e.IsTableData && e.CopyStatement is not null;
             if (type == BlockBlobs)
             {
                 ReadLargeObjects(e);
@@ -528,12 +580,20 @@ internal sealed class CustomArchiveParser
             {
                 ReadTableData(e);
             }
+
+            if (forward)
+            {
+                _in.StopRecording();
+            }
+
+            e.BlockEnd = _in.Position;
+            _observer?.BlockEnded(e);
         }
     }
 
     private void CheckEveryBlockPresent(int lastBlockOrder)
     {
-        TocEntry? firstMissing = null;
+        ArchiveEntry? firstMissing = null;
         int missing = 0;
         bool missingBeforeLast = false;
         foreach (var e in _entries)
@@ -568,9 +628,9 @@ internal sealed class CustomArchiveParser
             $"The dump has no data block for {Describe(firstMissing)}{more}, although its TOC says the data was dumped: the archive is incomplete.");
     }
 
-    private void ReadTableData(TocEntry e)
+    private void ReadTableData(ArchiveEntry e)
     {
-        bool copyText = e.IsTableData && e.HasCopyStatement;
+        bool copyText = e.IsTableData && e.CopyStatement is not null;
         var tail = new StreamTail();
         long newlines = ReadDataStream(e, copyText, ref tail);
 
@@ -586,7 +646,7 @@ internal sealed class CustomArchiveParser
         }
     }
 
-    private void ReadLargeObjects(TocEntry e)
+    private void ReadLargeObjects(ArchiveEntry e)
     {
         long count = 0;
         while (true)
@@ -610,7 +670,7 @@ internal sealed class CustomArchiveParser
     /// <paramref name="countRows"/>, returns the number of '\n' in its (inflated) payload and keeps the
     /// payload's tail in <paramref name="tail"/>; otherwise returns 0.
     /// </summary>
-    private long ReadDataStream(TocEntry e, bool countRows, ref StreamTail tail) =>
+    private long ReadDataStream(ArchiveEntry e, bool countRows, ref StreamTail tail) =>
         _compression == DumpCompression.None
             ? ReadUncompressedChunks(countRows, ref tail)
             : Inflate(e, countRows, ref tail);
@@ -636,6 +696,10 @@ internal sealed class CustomArchiveParser
                     var span = new ReadOnlySpan<byte>(input.Buffer, input.Pos, take);
                     newlines += span.Count((byte)'\n');
                     tail.Push(span);
+                    if (_rowsToObserver)
+                    {
+                        _observer!.Rows(_current!, span);
+                    }
                 }
 
                 input.Pos += take;
@@ -649,7 +713,7 @@ internal sealed class CustomArchiveParser
     /// stream that stops short, so completeness is proven by recomputing the Adler-32 of the output and
     /// comparing it with the stream's trailer, the last four payload bytes.
     /// </summary>
-    private long Inflate(TocEntry e, bool countRows, ref StreamTail tail)
+    private long Inflate(ArchiveEntry e, bool countRows, ref StreamTail tail)
     {
         _inflateBuffer ??= ArrayPool<byte>.Shared.Rent(InflateBufferSize);
         var output = _inflateBuffer;
@@ -668,6 +732,10 @@ internal sealed class CustomArchiveParser
                 {
                     newlines += span.Count((byte)'\n');
                     tail.Push(span);
+                    if (_rowsToObserver)
+                    {
+                        _observer!.Rows(e, span);
+                    }
                 }
             }
         }
@@ -856,7 +924,7 @@ internal sealed class CustomArchiveParser
     private static BackupPsException Invalid(string what) =>
         DumpErrors.Create(DumpErrorIds.DumpStructureInvalid, $"The dump is not a valid custom archive: {what}.");
 
-    private static string Describe(TocEntry? e)
+    private static string Describe(ArchiveEntry? e)
     {
         if (e is null)
         {
@@ -877,22 +945,57 @@ internal sealed class CustomArchiveParser
     }
 
     private sealed record HeaderInfo(string ArchiveVersion, string? DatabaseName, string? ServerVersion, string? PgDumpVersion);
+}
 
-    private sealed class TocEntry
-    {
-        public int Order;
-        public int DumpId;
-        public bool HadDumper;
-        public string? Tag;
-        public string Desc = string.Empty;
-        public string? Namespace;
-        public bool HasCopyStatement;
-        public int DataState;
-        public long DataPos;
-        public bool BlockSeen;
-        public long? Rows;
-        public long LargeObjects;
+/// <summary>One TOC entry of a custom archive, as the parser keeps it.</summary>
+internal sealed class ArchiveEntry
+{
+    public int Order;
+    public int DumpId;
+    public bool HadDumper;
+    public string? Tag;
+    public string Desc = string.Empty;
+    public string? Namespace;
 
-        public bool IsTableData => Desc == "TABLE DATA";
-    }
+    /// <summary>The entry's SQL, kept only for the session settings a data load must repeat (ENCODING, STDSTRINGS).</summary>
+    public string? Definition;
+
+    /// <summary>"COPY schema.table (columns) FROM stdin;" for table data dumped as COPY text, else null.</summary>
+    public string? CopyStatement;
+    public int DataState;
+    public long DataPos;
+
+    /// <summary>Where in the archive the data-offset field (flag byte, then the offset) is; -1 before archive version 1.7.</summary>
+    public long OffsetField = -1;
+    public bool BlockSeen;
+
+    /// <summary>Where the entry's data block starts and ends in the archive, once it has been read; else -1.</summary>
+    public long BlockStart = -1;
+    public long BlockEnd = -1;
+    public long? Rows;
+    public long LargeObjects;
+
+    public bool IsTableData => Desc == "TABLE DATA";
+}
+
+/// <summary>
+/// Follows a custom archive while <see cref="CustomArchiveParser"/> proves it, so a restore can load
+/// what the parser reads. The parser asks, per data block, whether the observer wants the block's raw
+/// bytes (<see cref="ForwardBlock"/>, written to <see cref="BlockSink"/>) or, for COPY text, the
+/// payload (<see cref="Rows"/>). Everything it is given has been checked structurally, but the archive
+/// as a whole is only proven when the parse ends without an exception.
+/// </summary>
+internal interface IArchiveObserver
+{
+    /// <summary>Receives the raw bytes of forwarded blocks, in archive order.</summary>
+    Stream BlockSink { get; }
+
+    /// <summary>True: the block's bytes go to <see cref="BlockSink"/>; false: COPY text goes to <see cref="Rows"/> (other blocks are dropped).</summary>
+    bool ForwardBlock(ArchiveEntry entry);
+
+    /// <summary>The next piece of the COPY text of <paramref name="entry"/>, terminator line included.</summary>
+    void Rows(ArchiveEntry entry, ReadOnlySpan<byte> payload);
+
+    /// <summary>The block of <paramref name="entry"/> has been read to its end marker.</summary>
+    void BlockEnded(ArchiveEntry entry);
 }

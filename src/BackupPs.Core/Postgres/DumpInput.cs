@@ -18,6 +18,8 @@ internal sealed class DumpInput : IDisposable
     private int _end;
     private long _bufferOffset;
     private bool _eof;
+    private Stream? _recording;
+    private int _recordFrom;
 
     internal DumpInput(Stream stream, CancellationToken cancellationToken, int bufferSize = DefaultBufferSize)
     {
@@ -116,6 +118,7 @@ internal sealed class DumpInput : IDisposable
     {
         if (_pos == _end)
         {
+            FlushRecording();
             _bufferOffset += _pos;
             _pos = 0;
             _end = 0;
@@ -133,6 +136,7 @@ internal sealed class DumpInput : IDisposable
         int unread = _end - _pos;
         if (_pos > 0)
         {
+            FlushRecording();
             if (unread > 0)
             {
                 System.Buffer.BlockCopy(_buffer, _pos, _buffer, 0, unread);
@@ -141,6 +145,40 @@ internal sealed class DumpInput : IDisposable
             _bufferOffset += _pos;
             _pos = 0;
             _end = unread;
+        }
+    }
+
+    /// <summary>
+    /// From now on, every byte consumed from absolute position <paramref name="from"/> on (which must
+    /// still be in the window) is also written to <paramref name="sink"/>, until <see cref="StopRecording"/>.
+    /// Lets a caller keep the raw bytes of a region the parser walks (a restore forwards the TOC and
+    /// some data blocks verbatim) without a second parser.
+    /// </summary>
+    internal void StartRecording(long from, Stream sink)
+    {
+        if (_recording is not null || from < _bufferOffset || from > Position)
+        {
+            throw new InvalidOperationException("Recording must start inside the window, and not while another recording runs.");
+        }
+
+        _recording = sink;
+        _recordFrom = (int)(from - _bufferOffset);
+    }
+
+    /// <summary>Writes the recorded bytes up to the current position to the sink and stops recording.</summary>
+    internal void StopRecording()
+    {
+        FlushRecording();
+        _recording = null;
+    }
+
+    /// <summary>Hands the consumed part of the recorded region to the sink before the window drops it.</summary>
+    private void FlushRecording()
+    {
+        if (_recording is { } sink)
+        {
+            sink.Write(_buffer, _recordFrom, _pos - _recordFrom);
+            _recordFrom = 0;
         }
     }
 

@@ -9,7 +9,10 @@ public static class DumpInspector
     /// Throws <see cref="Errors.BackupPsException"/> (ErrorIds in <see cref="DumpErrorIds"/>) when the
     /// stream is empty, of neither format, or not a complete dump. The stream is not disposed.
     /// </summary>
-    public static DumpInspection Read(Stream stream, CancellationToken cancellationToken = default)
+    public static DumpInspection Read(Stream stream, CancellationToken cancellationToken = default) => Read(stream, null, cancellationToken);
+
+    /// <summary>As <see cref="Read(Stream, CancellationToken)"/>; a custom archive is also shown to <paramref name="observer"/> as it is read.</summary>
+    internal static DumpInspection Read(Stream stream, IArchiveObserver? observer, CancellationToken cancellationToken)
     {
         using var input = new DumpInput(stream, cancellationToken);
         if (!input.Ensure(1))
@@ -20,7 +23,7 @@ public static class DumpInspector
         input.Ensure(DumpFormatDetector.BytesNeeded);
         return DumpFormatDetector.Detect(input.AvailableSpan) switch
         {
-            DumpFormat.Custom => CustomArchiveReader.Read(input),
+            DumpFormat.Custom => CustomArchiveReader.Read(input, observer),
             DumpFormat.Plain => PlainDumpReader.Read(input),
             _ => throw Unknown(input.AvailableSpan),
         };

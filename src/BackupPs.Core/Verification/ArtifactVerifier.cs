@@ -21,10 +21,11 @@ internal static class ArtifactVerifier
     /// Receives every decompressed byte as it is checked (a restore feeds pg_restore this way, so the
     /// artifact is read once). Its write failures propagate: the reader on the other end has stopped.
     /// </param>
+    /// <param name="observer">Follows a custom archive's blocks as they are checked (a parallel restore loads them this way).</param>
     public static async Task<IReadOnlyList<BackupCheck>> VerifyAsync(string path, string fileName, BackupManifest manifest,
-        Action<long>? progress, CancellationToken cancellationToken, Stream? copy = null)
+        Action<long>? progress, CancellationToken cancellationToken, Stream? copy = null, IArchiveObserver? observer = null)
     {
-        var reading = await Task.Run(() => Read(path, progress, copy, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var reading = await Task.Run(() => Read(path, progress, copy, observer, cancellationToken), cancellationToken).ConfigureAwait(false);
         var checks = new List<BackupCheck>
         {
             Check("FileName", fileName == manifest.FileName,
@@ -106,7 +107,7 @@ internal static class ArtifactVerifier
 
     private sealed record Reading(long SizeBytes, string Sha256, DumpInspection? Inspection, BackupPsException? DecompressionError, BackupPsException? StructureError);
 
-    private static Reading Read(string path, Action<long>? progress, Stream? copy, CancellationToken cancellationToken)
+    private static Reading Read(string path, Action<long>? progress, Stream? copy, IArchiveObserver? observer, CancellationToken cancellationToken)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
         using var counted = progress is null ? (Stream)file : new TeeReadStream(file, Stream.Null, progress);
@@ -119,7 +120,7 @@ internal static class ArtifactVerifier
             using var tee = copy is null ? null : new TeeReadStream(decompressor, copy, static _ => { });
             var dump = (Stream?)tee ?? decompressor;
             // Detect rather than trust the manifest: a format mismatch is then reported by Metadata.
-            inspection = DumpInspector.Read(dump, cancellationToken);
+            inspection = DumpInspector.Read(dump, observer, cancellationToken);
             if (copy is not null)
             {
                 // Whatever follows the parsed structure belongs to the copy too.
