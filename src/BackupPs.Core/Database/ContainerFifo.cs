@@ -26,6 +26,10 @@ internal sealed class ContainerFifo
         HostPath = hostPath;
     }
 
+    /// <summary>What the verbose stream says when no FIFO can be used.</summary>
+    public const string ApiFallbackNote =
+        "Streaming through the Docker API: this process cannot enter the container's file system (that needs root and a local daemon).";
+
     /// <summary>The FIFO's path as the program in the container sees it.</summary>
     public string ContainerPath { get; }
 
@@ -37,7 +41,7 @@ internal sealed class ContainerFifo
         var containerRoot = $"/proc/{container.State.Pid}/root";
         if (!OperatingSystem.IsLinux() || container.State.Pid <= 0 || !Directory.Exists(containerRoot + "/tmp"))
         {
-            host.WriteVerbose("Streaming through the Docker API: this process cannot enter the container's file system (that needs root and a local daemon).");
+            host.WriteVerbose(ApiFallbackNote);
             return null;
         }
 
@@ -55,6 +59,19 @@ internal sealed class ContainerFifo
         }
 
         return fifo;
+    }
+
+    /// <summary>
+    /// A FIFO that already exists in the container (made by a script that prepares several at once), or
+    /// null when this process cannot reach it through /proc (not root, or a remote daemon). Whoever made
+    /// it removes it.
+    /// </summary>
+    public static ContainerFifo? Existing(DockerClient docker, DockerContainerDetails container, string containerPath)
+    {
+        var hostPath = $"/proc/{container.State.Pid}/root{containerPath}";
+        return OperatingSystem.IsLinux() && container.State.Pid > 0 && File.Exists(hostPath)
+            ? new ContainerFifo(docker, container.Id, containerPath, hostPath)
+            : null;
     }
 
     /// <summary>Opens our end; completes once the program in the container has opened its end.</summary>

@@ -1,16 +1,24 @@
-using System.Diagnostics;
 using BackupPs.Core.Catalog;
+using BackupPs.Core.Compression;
 using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
+using BackupPs.Core.Postgres;
 using BackupPs.Core.Verification;
+using System.Diagnostics;
 
 namespace BackupPs.Core.Restore;
 
-/// <param name="Jobs">Parallel pg_restore jobs (custom format); more than one stages the archive in the container.</param>
+/// <param name="Jobs">COPY sessions and post-data jobs for a custom archive; 0 picks <see cref="EffectiveJobs"/>.</param>
 /// <param name="AcceptedErrors">Error classes that are listed but do not fail the restore.</param>
-internal sealed record RestoreSettings(bool NoOwner, bool NoAcl, string? Role, int Jobs, IReadOnlyCollection<RestoreErrorClass> AcceptedErrors);
+internal sealed record RestoreSettings(bool NoOwner, bool NoAcl, string? Role, int Jobs, IReadOnlyCollection<RestoreErrorClass> AcceptedErrors)
+{
+    /// <summary>More sessions than cores only contend; beyond 4, one table's COPY sessions mostly wait on each other's page extensions.</summary>
+    public const int MaxAutomaticJobs = 4;
+
+    public int EffectiveJobs => Jobs > 0 ? Jobs : Math.Clamp(Environment.ProcessorCount, 1, MaxAutomaticJobs);
+}
 
 /// <summary>What came of feeding one artifact into one database.</summary>
 /// <param name="Integrity">The artifact's checks (hash, decompression, structure, rows in the file), made on the bytes that were restored.</param>
@@ -52,20 +60,22 @@ internal sealed record RestoreOutcome(IReadOnlyList<BackupCheck> Integrity, IRea
 }
 
 /// <summary>
-/// Feeds a stored artifact into an existing, empty database: pg_restore for custom archives, psql
-/// with ON_ERROR_STOP in one transaction for plain SQL, both running inside the target container
-/// (client and server versions match, no port needed). The file is read once: the same pass hashes,
-/// decompresses, proves the structure (the checks of <see cref="ArtifactVerifier"/>) and hands every
-/// byte to the restore program, through a FIFO (root, local daemon) or the exec's stdin. With more
-/// than one job the archive is staged as a file in the container's /tmp instead, because parallel
-/// pg_restore needs to seek. Errors are read from the program's stderr and classified; nothing is
-/// ignored silently. Dropping the database on failure is the caller's business.
+/// Feeds a stored artifact into an existing, empty database, with the PostgreSQL programs of the target
+/// container (client and server versions match, no port needed). The file is read once: the same pass
+/// hashes, decompresses and proves the structure (the checks of <see cref="ArtifactVerifier"/>) and
+/// hands the bytes on. Errors are read from the programs' stderr and classified; nothing is ignored
+/// silently. Dropping the database on failure is the caller's business.
+/// <list type="bullet">
+/// <item>Plain SQL: psql with ON_ERROR_STOP in one transaction.</item>
+/// <item>Custom archives: pg_restore in its three sections. Pre-data from the archive's TOC (staged in
+/// the container); then the data, loaded by <see cref="CopyLoader"/> over several COPY sessions while
+/// the file is checked, with the rest of the data section (sequence values, large objects) restored
+/// by pg_restore alongside; then post-data (indexes, constraints, triggers, privileges) with parallel
+/// jobs. One COPY per table would leave all but one core idle during the longest phase.</item>
+/// </list>
 /// </summary>
 internal static class ArtifactRestore
 {
-    /// <summary>How many 1 MiB chunks may wait between us and the Docker socket: bounds memory.</summary>
-    private const int PipeChunks = 16;
-
     /// <summary>What clients report when the server shuts down under them (the container stops before docker says so).</summary>
     private static readonly string[] ServerGone =
         ["the database system is shutting down", "terminating connection due to administrator command", "server closed the connection unexpectedly"];
@@ -80,150 +90,228 @@ internal static class ArtifactRestore
         RestoreSettings settings, IOperationHost host, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var custom = manifest.Format == BackupFormat.Custom;
-        var jobs = custom ? Math.Max(1, settings.Jobs) : 1;
-        var containerRoot = $"/proc/{into.Container.State.Pid}/root";
-        if (jobs > 1 && !(OperatingSystem.IsLinux() && into.Container.State.Pid > 0 && Directory.Exists(containerRoot + "/tmp")))
-        {
-            host.WriteWarning("-Jobs needs the archive staged in the container's file system, which only root with a local Docker daemon can write; restoring with one job.");
-            jobs = 1;
-        }
-
         using var progress = new ProgressReporter(host, 3, $"Restoring {manifest.FileName} into {into.Description}", manifest.SizeBytes);
-        if (jobs > 1)
-        {
-            return await RunStagedAsync(docker, into, path, manifest, settings, jobs, containerRoot, host, progress, watch, cancellationToken)
-                .ConfigureAwait(false);
-        }
+        var findings = new Findings(docker, into, host);
+        var integrity = manifest.Format == BackupFormat.Custom
+            ? await RestoreArchiveAsync(docker, into, path, manifest, settings, findings, progress, host, cancellationToken).ConfigureAwait(false)
+            : await RestorePlainAsync(docker, into, path, manifest, settings, findings, progress, host, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new RestoreOutcome(integrity, findings.Errors, await findings.FailureAsync().ConfigureAwait(false), watch.Elapsed);
+    }
 
-        string[] program = custom
-            ? PgRestore(into, settings, jobs: 1)
-            : ["psql", "-X", "-w", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction"];
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    private static async Task<IReadOnlyList<BackupCheck>> RestorePlainAsync(DockerClient docker, DatabaseTarget into, string path, BackupManifest manifest,
+        RestoreSettings settings, Findings findings, ProgressReporter progress, IOperationHost host, CancellationToken cancellationToken)
+    {
+        string[] psql = ["psql", "-X", "-w", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction"];
         var fifo = await ContainerFifo.TryCreateAsync(docker, into.Container, host, cancellationToken).ConfigureAwait(false);
-        Task<ExecResult> exec;
-        Stream input;
-        ChunkPipe? pipe = null;
-        if (fifo is not null)
-        {
-            // pg_restore opens a named input file twice (once to detect its format), which would lose the
-            // start of a FIFO; as stdin it reads the stream once. psql -f reads it once.
-            string[] command = custom
-                ? ["sh", "-c", $"exec \"$0\" \"$@\" < {fifo.ContainerPath}", .. program]
-                : [.. program, "-f", fifo.ContainerPath];
-            exec = docker.ExecAsync(into.Container.Id, into.Exec(command, SessionOptions(jobs)), Stream.Null, abort.Token);
-            try
-            {
-                input = await fifo.OpenWhileRunningAsync(exec, FileAccess.Write).ConfigureAwait(false);
-            }
-            catch
-            {
-                await Task.WhenAny(exec).ConfigureAwait(false);
-                await fifo.RemoveAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-        else
-        {
-            pipe = new ChunkPipe(PipeChunks, abort.Token);
-            exec = docker.ExecAsync(into.Container.Id, into.Exec(program, SessionOptions(jobs)), pipe.Reader, Stream.Null, abort.Token);
-            input = pipe.Writer;
-        }
-
-        // If the program ends before it has read everything, writing must fail rather than block.
-        _ = exec.ContinueWith(_ => abort.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        IReadOnlyList<BackupCheck> integrity = [];
-        string? inputFailure = null;
         try
         {
-            try
+            // psql stops at the first error and rolls the whole transaction back: nothing of a plain restore can be accepted.
+            var program = await FedProgram.StartAsync(docker, into, "psql", fifo is null ? psql : [.. psql, "-f", fifo.ContainerPath], fifo,
+                SessionOptions(1), cancellationToken).ConfigureAwait(false);
+            await using (program.ConfigureAwait(false))
             {
-                // FeedAsync closes the input at the end: the program sees EOF.
-                integrity = await FeedAsync(path, manifest, settings, input, progress, cancellationToken).ConfigureAwait(false);
-                pipe?.Complete();
+                var (integrity, inputFailure) = await FeedAsync(program, () => VerifyAsync(path, manifest, settings, program.Input, null, progress, cancellationToken))
+                    .ConfigureAwait(false);
+                await findings.AddAsync(program, [], inputFailure, cancellationToken).ConfigureAwait(false);
+                return integrity;
             }
-            catch (Exception e) when (e is IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                // The program stopped reading: its own exit status says why. (After Ctrl+C the program
-                // was killed, so the write fails with a broken pipe; FinishAsync then reports the cancellation.)
-                inputFailure = e.Message;
-                pipe?.Complete(e);
-            }
-            finally
-            {
-                if (pipe is null)
-                {
-                    await DisposeQuietlyAsync(input).ConfigureAwait(false);
-                }
-            }
-
-            return await FinishAsync(docker, into, manifest, settings, exec, integrity, inputFailure, watch, host, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            // Also on the way out of a cancellation: the program (killed by then) may still hold our pipe.
-            await Task.WhenAny(exec).ConfigureAwait(false);
             if (fifo is not null)
             {
                 await fifo.RemoveAsync().ConfigureAwait(false);
             }
-
-            pipe?.Dispose();
         }
     }
 
-    private static async Task<RestoreOutcome> RunStagedAsync(DockerClient docker, DatabaseTarget into, string path, BackupManifest manifest,
-        RestoreSettings settings, int jobs, string containerRoot, IOperationHost host, ProgressReporter progress, Stopwatch watch,
-        CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<BackupCheck>> RestoreArchiveAsync(DockerClient docker, DatabaseTarget into, string path, BackupManifest manifest,
+        RestoreSettings settings, Findings findings, ProgressReporter progress, IOperationHost host, CancellationToken cancellationToken)
     {
-        var staged = $"/tmp/.backupps-{Guid.NewGuid():N}.dump";
-        var hostPath = containerRoot + staged;
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
+        ArchiveTableOfContents toc;
         try
         {
-            IReadOnlyList<BackupCheck> integrity;
-            await using (var file = new FileStream(hostPath, options))
+            toc = await Task.Run(() => ReadTableOfContents(path, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackupPsException)
+        {
+            // Not even the TOC is intact: the full check says exactly what is wrong, and nothing is restored.
+            return await ArtifactVerifier.VerifyAsync(path, Path.GetFileName(path), manifest, progress.Report, cancellationToken).ConfigureAwait(false);
+        }
+
+        var jobs = settings.EffectiveJobs;
+        var listed = toc.Entries.Where(e => !CopyLoader.Loads(e)).Select(e => e.DumpId);
+        var workspace = await ContainerWorkspace.CreateAsync(docker, into, toc.Bytes, listed, fifos: jobs + 1, cancellationToken).ConfigureAwait(false);
+        await using (workspace.ConfigureAwait(false))
+        {
+            if (workspace.Fifo(0) is null)
             {
+                host.WriteVerbose(ContainerFifo.ApiFallbackNote);
+            }
+
+            host.WriteVerbose($"Restoring the schema (pre-data) into {into.Description}.");
+            findings.Add(
+                await RunToEndAsync(docker, into, [.. PgRestore(into, settings), "--section=pre-data", workspace.TableOfContents], jobs, cancellationToken).ConfigureAwait(false),
+                "pg_restore", settings.AcceptedErrors, cancellationToken);
+            if (findings.HardFailure)
+            {
+                return [];
+            }
+
+            // Pausing autovacuum does not conflict with COPY (its lock only excludes vacuum and DDL), so it runs alongside.
+            var pausing = AutovacuumPause.PauseAsync(docker, into, cancellationToken);
+            host.WriteVerbose($"Loading the data over {jobs} COPY session(s) while the file is checked.");
+            IReadOnlyList<BackupCheck> integrity;
+            CopyLoader loaded;
+            IReadOnlyList<string> paused;
+            try
+            {
+                (integrity, loaded) = await LoadDataAsync(docker, into, path, manifest, settings, jobs, toc, workspace, findings, progress, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            finally
+            {
+                paused = await pausing.ConfigureAwait(false);
+            }
+
+            if (findings.HardFailure || !integrity.All(c => c.Passed))
+            {
+                return integrity;
+            }
+
+            host.WriteVerbose($"Building indexes and constraints (post-data) with {jobs} job(s).");
+            var postDataToc = jobs > 1
+                && await workspace.WriteSizedTableOfContentsAsync(toc.WithDataPositions(loaded.BlockStarts), loaded.ArchiveLength, cancellationToken).ConfigureAwait(false)
+                ? workspace.SizedTableOfContents
+                : workspace.TableOfContents;
+            string[] postData = [.. PgRestore(into, settings), "--section=post-data", .. jobs > 1 ? new[] { "--jobs=" + jobs } : [], postDataToc];
+            findings.Add(await RunToEndAsync(docker, into, postData, jobs, cancellationToken).ConfigureAwait(false),
+                "pg_restore", settings.AcceptedErrors, cancellationToken);
+            if (!findings.HardFailure)
+            {
+                // The folder is no longer needed: remove it while autovacuum is turned back on.
+                await Task.WhenAll(AutovacuumPause.ResumeAsync(docker, into, paused, cancellationToken), workspace.DisposeAsync().AsTask()).ConfigureAwait(false);
+            }
+
+            return integrity;
+        }
+    }
+
+    /// <summary>The data section: pg_restore for what is not COPY text, and <paramref name="jobs"/> psql COPY sessions.</summary>
+    private static async Task<(IReadOnlyList<BackupCheck> Integrity, CopyLoader Loaded)> LoadDataAsync(DockerClient docker, DatabaseTarget into, string path,
+        BackupManifest manifest, RestoreSettings settings, int jobs, ArchiveTableOfContents toc, ContainerWorkspace workspace, Findings findings,
+        ProgressReporter progress, CancellationToken cancellationToken)
+    {
+        var programs = new List<FedProgram>();
+        try
+        {
+            // Program 0 is the data-section pg_restore, the others are the COPY sessions; all start at once.
+            var starts = Enumerable.Range(0, jobs + 1).Select(i =>
+            {
+                var fifo = workspace.Fifo(i);
+                if (i == 0)
+                {
+                    string[] pgRestore = [.. PgRestore(into, settings), "--section=data", "-L", workspace.List];
+                    // pg_restore opens a named input file twice (once to detect its format), which would lose the
+                    // start of a FIFO; as stdin it reads the stream once.
+                    return FedProgram.StartAsync(docker, into, "pg_restore",
+                        fifo is null ? pgRestore : ["sh", "-c", $"exec \"$0\" \"$@\" < {fifo.ContainerPath}", .. pgRestore],
+                        fifo, SessionOptions(jobs), cancellationToken);
+                }
+
+                string[] psql = ["psql", "-X", "-w", "-q", "-v", "ON_ERROR_STOP=1"];
+                return FedProgram.StartAsync(docker, into, "psql", fifo is null ? psql : [.. psql, "-f", fifo.ContainerPath], fifo,
+                    SessionOptions(jobs), cancellationToken);
+            }).ToArray();
+            try
+            {
+                await Task.WhenAll(starts).ConfigureAwait(false);
+            }
+            finally
+            {
+                programs.AddRange(starts.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            }
+
+            var loader = new CopyLoader(programs[0].Input, programs.Skip(1).ToArray(), CopyLoader.Preamble(toc.Entries, settings.Role));
+            var (integrity, inputFailure) = await FeedAsync(programs[0], async () =>
+            {
+                var aborted = true;
                 try
                 {
-                    integrity = await FeedAsync(path, manifest, settings, file, progress, cancellationToken).ConfigureAwait(false);
+                    // The data-section pg_restore reads the TOC first, then the blocks forwarded to it.
+                    await programs[0].Input.WriteAsync(toc.Bytes, cancellationToken).ConfigureAwait(false);
+                    var checks = await VerifyAsync(path, manifest, settings, null, loader, progress, cancellationToken).ConfigureAwait(false);
+                    aborted = false;
+                    return checks;
                 }
-                catch (IOException e)
+                finally
                 {
-                    throw new BackupPsException("RestoreStagingFailed", FailureCategory.WriteError,
-                        $"The archive could not be staged in {into.Container.Name}:/tmp for a parallel restore ({e.Message}); free space there or use -Jobs 1, which streams without staging.", e)
-                    { Target = into.Container.Name };
+                    await loader.FinishAsync(aborted).ConfigureAwait(false);
                 }
-            }
-
-            if (!integrity.All(c => c.Passed))
+            }).ConfigureAwait(false);
+            // Programs that ended by themselves come first: when one session is killed, that is the failure
+            // to report, not the others that were stopped because of it.
+            foreach (var program in programs.OrderBy(p => p.Exec.IsCompletedSuccessfully ? 0 : 1))
             {
-                return new RestoreOutcome(integrity, [], null, watch.Elapsed);
+                await findings.AddAsync(program, program == programs[0] ? settings.AcceptedErrors : [], inputFailure, cancellationToken).ConfigureAwait(false);
             }
 
-            host.WriteVerbose($"Archive staged as {into.Container.Name}:{staged}; running pg_restore with {jobs} jobs.");
-            var exec = docker.ExecAsync(into.Container.Id, into.Exec([.. PgRestore(into, settings, jobs), staged], SessionOptions(jobs)), Stream.Null, cancellationToken);
-            return await FinishAsync(docker, into, manifest, settings, exec, integrity, null, watch, host, cancellationToken).ConfigureAwait(false);
+            return (integrity, loader);
         }
         finally
         {
-            File.Delete(hostPath);
+            foreach (var program in programs)
+            {
+                await program.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    private static string[] PgRestore(DatabaseTarget into, RestoreSettings settings, int jobs)
+    /// <summary>
+    /// Runs <paramref name="feed"/>, which writes <paramref name="program"/>'s input, and ends that input.
+    /// A write that fails because a reader stopped is not an error of its own: the reader's exit status
+    /// says why (after Ctrl+C the programs are killed, and the caller reports the cancellation).
+    /// </summary>
+    private static async Task<(IReadOnlyList<BackupCheck> Integrity, string? InputFailure)> FeedAsync(FedProgram program,
+        Func<Task<IReadOnlyList<BackupCheck>>> feed)
+    {
+        try
+        {
+            var integrity = await feed().ConfigureAwait(false);
+            program.CloseInput();
+            return (integrity, null);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            program.CloseInput(e);
+            return ([], e.Message);
+        }
+    }
+
+    private static ArchiveTableOfContents ReadTableOfContents(string path, CancellationToken cancellationToken)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var decompressor = CompressionStreams.OpenDecompressor(file, path);
+        return CustomArchiveReader.ReadTableOfContents(decompressor, cancellationToken);
+    }
+
+    private static async Task<ExecResult?> RunToEndAsync(DockerClient docker, DatabaseTarget into, string[] command, int jobs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await docker.ExecAsync(into.Container.Id, into.Exec(command, SessionOptions(jobs)), Stream.Null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackupPsException)
+        {
+            // The container went away under the exec: Findings reports it from the container's state.
+            return null;
+        }
+    }
+
+    private static string[] PgRestore(DatabaseTarget into, RestoreSettings settings)
     {
         var args = new List<string> { "pg_restore", "-w", "--dbname=" + into.Database };
-        if (jobs > 1)
-        {
-            args.Add("--jobs=" + jobs);
-        }
-
         if (settings.NoOwner)
         {
             args.Add("--no-owner");
@@ -242,51 +330,80 @@ internal static class ArtifactRestore
         return [.. args];
     }
 
-    /// <summary>Reads, checks and copies the whole artifact into <paramref name="input"/>; returns the integrity checks.</summary>
-    private static async Task<IReadOnlyList<BackupCheck>> FeedAsync(string path, BackupManifest manifest, RestoreSettings settings, Stream input,
-        ProgressReporter progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and checks the whole artifact, handing its bytes to <paramref name="input"/> (a plain
+    /// script, through the filter that makes it restorable in one transaction) or to <paramref name="observer"/>.
+    /// </summary>
+    private static async Task<IReadOnlyList<BackupCheck>> VerifyAsync(string path, BackupManifest manifest, RestoreSettings settings, Stream? input,
+        IArchiveObserver? observer, ProgressReporter progress, CancellationToken cancellationToken)
     {
+        if (input is null)
+        {
+            return await ArtifactVerifier.VerifyAsync(path, Path.GetFileName(path), manifest, progress.Report, cancellationToken, observer: observer)
+                .ConfigureAwait(false);
+        }
+
         await using var buffered = new BufferedStream(input, 1 << 20);
-        var filter = manifest.Format == BackupFormat.Plain
-            ? new PlainScriptFilter(buffered, settings.NoOwner, settings.NoAcl, settings.Role)
-            : null;
+        var filter = new PlainScriptFilter(buffered, settings.NoOwner, settings.NoAcl, settings.Role);
         await using (filter)
         {
-            var checks = await ArtifactVerifier.VerifyAsync(path, Path.GetFileName(path), manifest, progress.Report, cancellationToken, (Stream?)filter ?? buffered)
+            var checks = await ArtifactVerifier.VerifyAsync(path, Path.GetFileName(path), manifest, progress.Report, cancellationToken, filter)
                 .ConfigureAwait(false);
-            filter?.Complete();
+            filter.Complete();
             await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
             return checks;
         }
     }
 
-    private static async Task<RestoreOutcome> FinishAsync(DockerClient docker, DatabaseTarget into, BackupManifest manifest, RestoreSettings settings,
-        Task<ExecResult> exec, IReadOnlyList<BackupCheck> integrity, string? inputFailure, Stopwatch watch, IOperationHost host,
-        CancellationToken cancellationToken)
+    /// <summary>The errors and the failure of all the programs one restore ran, in the order they ran.</summary>
+    private sealed class Findings(DockerClient docker, DatabaseTarget into, IOperationHost host)
     {
-        var program = manifest.Format == BackupFormat.Custom ? "pg_restore" : "psql";
-        ExecResult? result = null;
-        string? failure = null;
-        try
+        private readonly List<RestoreError> _errors = [];
+        private string? _failure;
+        private bool _nonZeroExit;
+
+        public IReadOnlyList<RestoreError> Errors => _errors;
+
+        /// <summary>A program failed as a whole (killed, could not run, refused its input): what follows would fail too.</summary>
+        public bool HardFailure => _failure is not null;
+
+        /// <summary>Waits for <paramref name="program"/> and adds what it reported.</summary>
+        public async Task AddAsync(FedProgram program, IReadOnlyCollection<RestoreErrorClass> accepted, string? inputFailure, CancellationToken cancellationToken)
         {
-            result = await exec.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            failure = $"{program} stopped reading its input ({inputFailure})";
-        }
-        catch (BackupPsException e)
-        {
-            failure = $"{program} could not be run to the end: {e.Message}";
+            ExecResult? result = null;
+            try
+            {
+                result = await program.Exec.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                _failure ??= $"{program.Name} stopped reading its input ({inputFailure})";
+            }
+            catch (BackupPsException e)
+            {
+                _failure ??= $"{program.Name} could not be run to the end: {e.Message}";
+            }
+
+            if (result is not null)
+            {
+                Add(result, program.Name, accepted, cancellationToken);
+            }
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<RestoreError> errors = [];
-        if (result is not null)
+        /// <summary>Adds what a program that has ended reported (null: it could not be run).</summary>
+        public void Add(ExecResult? result, string program, IReadOnlyCollection<RestoreErrorClass> accepted, CancellationToken cancellationToken)
         {
-            // psql stops at the first error and rolls the whole transaction back: nothing of a plain restore can be accepted.
-            errors = RestoreErrorParser.Parse(result.Stderr, manifest.Format == BackupFormat.Custom ? settings.AcceptedErrors : []);
-            failure = result.ExitCode switch
+            cancellationToken.ThrowIfCancellationRequested();
+            if (result is null)
+            {
+                _failure ??= $"{program} could not be run to the end";
+                return;
+            }
+
+            var errors = RestoreErrorParser.Parse(result.Stderr, accepted);
+            _errors.AddRange(errors);
+            _nonZeroExit |= result.ExitCode != 0;
+            _failure ??= result.ExitCode switch
             {
                 0 => null,
                 > 128 => $"{program} was killed (signal {result.ExitCode - 128})",
@@ -299,17 +416,20 @@ internal static class ArtifactRestore
             }
         }
 
-        if (failure is not null || result?.ExitCode != 0)
+        /// <summary>The failure, told as the server going away when that is what happened.</summary>
+        public async Task<string?> FailureAsync()
         {
-            var why = failure ?? errors.FirstOrDefault()?.Message;
-            if (!await IsRunningAsync(docker, into.Container.Id).ConfigureAwait(false)
-                || errors.Any(e => ServerGone.Any(m => e.Message.Contains(m, StringComparison.Ordinal))))
+            if (_failure is null && !_nonZeroExit)
             {
-                failure = $"the server in container {into.Container.Name} stopped or restarted during the restore ({why})";
+                return null;
             }
-        }
 
-        return new RestoreOutcome(integrity, errors, failure, watch.Elapsed);
+            var why = _failure ?? _errors.FirstOrDefault()?.Message;
+            return !await IsRunningAsync(docker, into.Container.Id).ConfigureAwait(false)
+                || _errors.Any(e => ServerGone.Any(m => e.Message.Contains(m, StringComparison.Ordinal)))
+                ? $"the server in container {into.Container.Name} stopped or restarted during the restore ({why})"
+                : _failure;
+        }
     }
 
     private static async Task<bool> IsRunningAsync(DockerClient docker, string containerId)
@@ -322,18 +442,6 @@ internal static class ArtifactRestore
         catch (Exception e) when (e is BackupPsException or OperationCanceledException)
         {
             return false;
-        }
-    }
-
-    private static async Task DisposeQuietlyAsync(Stream stream)
-    {
-        try
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            // The reader is gone (broken pipe on the final flush); the exit status reports it.
         }
     }
 }

@@ -40,9 +40,9 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 "-KeepPrevious and -SkipSafetyBackup only apply to -Replace; add -Replace or leave them out.");
         }
 
-        if (options.Jobs < 1)
+        if (options.Jobs < 0)
         {
-            throw new BackupPsException("InvalidJobs", FailureCategory.InvalidArgument, $"-Jobs must be 1 or more, not {options.Jobs}.");
+            throw new BackupPsException("InvalidJobs", FailureCategory.InvalidArgument, $"-Jobs must be 1 or more (or 0 for one per CPU, at most {RestoreSettings.MaxAutomaticJobs}), not {options.Jobs}.");
         }
 
         var backup = StoredBackup.Load(options.Path!);

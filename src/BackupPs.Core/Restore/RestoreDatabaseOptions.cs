@@ -46,8 +46,8 @@ public sealed class RestoreDatabaseOptions
     [Option(Help = "Error classes that do not fail a custom-format restore (they are still listed): MissingRole, NotOwner, AlreadyExists.")]
     public RestoreErrorClass[]? AcceptError { get; set; }
 
-    [Option(Help = "Parallel pg_restore jobs for custom-format backups; above 1 the archive is staged in the container's /tmp. Default 1 (streamed).")]
-    public int Jobs { get; set; } = 1;
+    [Option(Help = "Parallel COPY sessions and index-building jobs for custom-format backups. Default 0: one per CPU, at most 4.")]
+    public int Jobs { get; set; }
 
     [Option(Help = "PostgreSQL login for the target. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container.")]
     public DatabaseCredential? Credential { get; set; }

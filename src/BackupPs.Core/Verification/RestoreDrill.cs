@@ -58,7 +58,7 @@ internal static class RestoreDrill
             }
 
             // A throwaway server has none of the source's roles: ownership and privileges are not what a drill proves.
-            var settings = new RestoreSettings(NoOwner: options.Isolated, NoAcl: options.Isolated, Role: null, Jobs: 1, AcceptedErrors: []);
+            var settings = new RestoreSettings(NoOwner: options.Isolated, NoAcl: options.Isolated, Role: null, Jobs: 0, AcceptedErrors: []);
             var into = target.Server.WithDatabase(drill);
             var outcome = await ArtifactRestore.RunAsync(docker, into, backup.Path, manifest, settings, host, cancellationToken).ConfigureAwait(false);
             checks.AddRange(outcome.Integrity);

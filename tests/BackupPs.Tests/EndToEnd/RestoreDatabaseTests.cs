@@ -34,20 +34,56 @@ public sealed class RestoreDatabaseTests(RestoreServers servers) : IClassFixture
     }
 
     [Fact]
-    public void ParallelJobsStageTheArchiveAndRemoveIt()
+    public void JobsSetTheCopySessionsAndNothingIsLeftInTheContainer()
     {
         var path = BackupOf(Source, "rich");
         try
         {
-            var result = RunRestore(path, "--database", "rich_jobs", "--jobs", "2", "--verbose");
+            var result = RunRestore(path, "--database", "rich_jobs", "--jobs", "3", "--verbose");
             Succeeds(result);
-            Assert.Contains("running pg_restore with 2 jobs", result.Stderr);
+            Assert.Contains("over 3 COPY session(s)", result.Stderr);
+            Assert.Contains("post-data) with 3 job(s)", result.Stderr);
             DatabaseFingerprint.Take(Source, "rich_jobs").AssertSameAs(DatabaseFingerprint.Take(Source, "rich"));
             Assert.DoesNotContain(".backupps-", PostgresContainer.Docker(["exec", Source.Name, "ls", "-a", "/tmp"]));
+            // Autovacuum was kept off the tables during the load only.
+            Assert.Equal("0", Source.Psql("select count(*) from pg_class where reloptions::text like '%autovacuum_enabled%'", "rich_jobs"));
         }
         finally
         {
             Drop(Source, "rich_jobs");
+        }
+    }
+
+    /// <summary>
+    /// The COPY data is cut into ~1 MiB chunks at row boundaries: a table of many chunks, rows longer
+    /// than a chunk, escapes that look like the COPY terminator, an empty table, and a table
+    /// whose dump sets autovacuum_enabled itself (left as it was).
+    /// </summary>
+    [Fact]
+    public void RowsAreSplitAcrossSessionsWithoutLosingOrDuplicatingAny()
+    {
+        Source.Psql("create database chunks", "postgres");
+        try
+        {
+            Source.Psql("""
+                create table many (id int primary key, note text);
+                insert into many select g, repeat(md5(g::text), 3) from generate_series(1, 60000) g;
+                create table wide (id int primary key, body text, blob bytea);
+                insert into wide values (1, repeat('x', 3 * 1024 * 1024), null), (2, 'short', decode(repeat('ab', 2 * 1024 * 1024), 'hex')), (3, E'tab\there\nnewline\\.', null);
+                create table empty_one (id int);
+                create table tuned (id int) with (autovacuum_enabled = false);
+                insert into tuned select generate_series(1, 10);
+                """, "chunks");
+            var path = BackupOf(Source, "chunks");
+            var record = Succeeds(RunRestore(path, "--database", "chunks_copy", "--jobs", "2"));
+            Assert.Empty(record.GetProperty("Errors").EnumerateArray());
+            DatabaseFingerprint.Take(Source, "chunks_copy").AssertSameAs(DatabaseFingerprint.Take(Source, "chunks"));
+            Assert.Equal("{autovacuum_enabled=false}", Source.Psql("select reloptions from pg_class where relname = 'tuned'", "chunks_copy"));
+        }
+        finally
+        {
+            Drop(Source, "chunks_copy");
+            Drop(Source, "chunks");
         }
     }
 

@@ -93,7 +93,7 @@ public sealed class RestoreDrillTests(RestoreServers servers) : IClassFixture<Re
 
 /// <summary>
 /// Restores interrupted mid-way on a CPU-capped server (so the interruption lands mid-restore):
-/// pg_restore killed, the container stopped, Ctrl+C. After each the original is intact and no
+/// a COPY session killed, the container stopped, Ctrl+C. After each the original is intact and no
 /// scratch database remains (after a restart, the next drill drops the leftover).
 /// </summary>
 public sealed class RestoreInterruptionTests : IAsyncLifetime
@@ -114,7 +114,7 @@ public sealed class RestoreInterruptionTests : IAsyncLifetime
     public Task DisposeAsync() => _pg.DisposeAsync();
 
     [Fact]
-    public async Task KilledPgRestoreLeavesTheOriginalAndNoSideDatabase()
+    public async Task AKilledCopySessionLeavesTheOriginalAndNoSideDatabase()
     {
         var run = StartReplace(_ => { });
         await WhenRestoringAsync();
@@ -146,7 +146,9 @@ public sealed class RestoreInterruptionTests : IAsyncLifetime
         Assert.True(!Databases(_pg).Any(d => d.StartsWith("backupps_", StringComparison.Ordinal)), result.ToString());
         await Task.Delay(1000);
         Assert.Empty(Pids(Restoring));
-        Assert.DoesNotContain(".fifo", PostgresContainer.Docker(["exec", _pg.Name, "ls", "-a", "/tmp"]));
+        Assert.Empty(Pids("pg_restore"));
+        // The restore's folder (TOC, list, FIFOs) is gone with it.
+        Assert.DoesNotContain(".backupps-", PostgresContainer.Docker(["exec", _pg.Name, "ls", "-a", "/tmp"]));
     }
 
     [Fact]
@@ -178,10 +180,10 @@ public sealed class RestoreInterruptionTests : IAsyncLifetime
     private Task<ProcessResult> StartReplace(Action<Process> started) =>
         BackupPsCli.RunAsync(null, started, "restore-database", _backup, "--replace", "--skip-safety-backup", "--force", "--json");
 
-    /// <summary>The restoring pg_restore (not the version check that runs before it).</summary>
-    private const string Restoring = "pg_restore -w --dbname=backupps_side_";
+    /// <summary>A COPY session of the data load (the FIFO path: the tests run as root).</summary>
+    private const string Restoring = "psql -X -w -q -v ON_ERROR_STOP=1 -f /tmp/.backupps-";
 
-    /// <summary>Waits until pg_restore runs in the container: the side database exists and is being filled.</summary>
+    /// <summary>Waits until the data load runs in the container: the side database exists and is being filled.</summary>
     private async Task WhenRestoringAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -195,7 +197,7 @@ public sealed class RestoreInterruptionTests : IAsyncLifetime
             await Task.Delay(20);
         }
 
-        throw new TimeoutException("pg_restore never started");
+        throw new TimeoutException("the data load never started");
     }
 
     private string[] Pids(string program) => PostgresContainer.Docker(["top", _pg.Name, "-eo", "pid,args"])

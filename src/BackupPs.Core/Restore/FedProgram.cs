@@ -1,0 +1,121 @@
+using BackupPs.Core.Database;
+using BackupPs.Core.Docker;
+
+namespace BackupPs.Core.Restore;
+
+/// <summary>
+/// A PostgreSQL client program (pg_restore, psql) running in the target container and reading a
+/// stream that this process writes: through a FIFO when we can reach one (root, local daemon), else
+/// through the exec's stdin over the Docker API. Writing fails rather than blocks once the program has
+/// ended. Disposing waits for the program and releases the pipe on every exit path, Ctrl+C included.
+/// </summary>
+internal sealed class FedProgram : IAsyncDisposable
+{
+    /// <summary>How many 1 MiB chunks may wait between us and the Docker socket: bounds memory.</summary>
+    private const int PipeChunks = 16;
+
+    private readonly CancellationTokenSource _abort;
+    private readonly ChunkPipe? _pipe;
+    private bool _inputClosed;
+
+    private FedProgram(string name, Task<ExecResult> exec, Stream input, ChunkPipe? pipe, CancellationTokenSource abort)
+    {
+        Name = name;
+        Exec = exec;
+        Input = input;
+        _pipe = pipe;
+        _abort = abort;
+    }
+
+    /// <summary>What error messages call the program ("pg_restore", "psql").</summary>
+    public string Name { get; }
+
+    public Task<ExecResult> Exec { get; }
+
+    /// <summary>Where the program's input is written; <see cref="CloseInput"/> ends it.</summary>
+    public Stream Input { get; }
+
+    /// <summary>
+    /// Starts <paramref name="command"/> with its input from <paramref name="fifo"/> (the command must read
+    /// that path) or, when it is null, from its stdin.
+    /// </summary>
+    public static async Task<FedProgram> StartAsync(DockerClient docker, DatabaseTarget into, string name, string[] command, ContainerFifo? fifo,
+        string? sessionOptions, CancellationToken cancellationToken)
+    {
+        var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<ExecResult> exec;
+        Stream input;
+        ChunkPipe? pipe = null;
+        try
+        {
+            if (fifo is not null)
+            {
+                exec = docker.ExecAsync(into.Container.Id, into.Exec(command, sessionOptions), Stream.Null, abort.Token);
+                try
+                {
+                    input = await fifo.OpenWhileRunningAsync(exec, FileAccess.Write).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await Task.WhenAny(exec).ConfigureAwait(false);
+                    throw;
+                }
+            }
+            else
+            {
+                pipe = new ChunkPipe(PipeChunks, abort.Token);
+                exec = docker.ExecAsync(into.Container.Id, into.Exec(command, sessionOptions), pipe.Reader, Stream.Null, abort.Token);
+                input = pipe.Writer;
+            }
+        }
+        catch
+        {
+            pipe?.Dispose();
+            abort.Dispose();
+            throw;
+        }
+
+        // If the program ends before it has read everything, writing must fail rather than block.
+        _ = exec.ContinueWith(_ => abort.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return new FedProgram(name, exec, input, pipe, abort);
+    }
+
+    /// <summary>Ends the input: the program sees EOF, or with <paramref name="failure"/> (the input could not be produced) a broken stream.</summary>
+    public void CloseInput(Exception? failure = null)
+    {
+        if (_inputClosed)
+        {
+            return;
+        }
+
+        _inputClosed = true;
+        if (_pipe is not null)
+        {
+            _pipe.Complete(failure);
+            return;
+        }
+
+        try
+        {
+            if (failure is not null)
+            {
+                // A FIFO cannot carry an error: stop the program so it does not take a partial input as complete.
+                _abort.Cancel();
+            }
+
+            Input.Dispose();
+        }
+        catch (IOException)
+        {
+            // The reader is gone (broken pipe on the final flush); the exit status reports it.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        CloseInput(new OperationCanceledException("the restore stopped"));
+        await Task.WhenAny(Exec).ConfigureAwait(false);
+        _pipe?.Dispose();
+        _abort.Dispose();
+    }
+}
