@@ -8,8 +8,10 @@
 #   limit    pg_dump -Fc -Z0 > /dev/null inside the container (nothing can be faster)
 # Then, on the same database and from those same files, restores (each into a new database, dropped
 # again before the next one, outside the timing):
-#   restore          backupps restore-database, as root: the .dump.zst streams into pg_restore through a FIFO
-#   restore-j2       the same with --jobs 2: the archive is staged in the container's /tmp first
+#   restore          backupps restore-database, as root, default options: pre-data, then the COPY rows
+#                    split over one psql session per CPU (through FIFOs) while the file is checked, then
+#                    post-data with as many jobs
+#   restore-j1       the same with --jobs 1 (one COPY session, post-data serial): what the split gains
 #   seed003-restore  docker cp the seed003 dump in, createdb, pg_restore, rm (runbook 003, procedure A/B)
 #   seed000-restore  createdb, gunzip -c | docker exec -i psql (runbook 000)
 #   pg_restore-bare  createdb + pg_restore of backupps' archive (zstd removed) already in the container:
@@ -84,9 +86,9 @@ bps_file=$(echo "$out"/bps/bench/app/*.dump.zst)
 measure restore "" \
     dotnet "$cli" restore-database "$bps_file" --container "$container" --database r_bps --force
 settle r_bps
-measure restore-j2 "" \
-    dotnet "$cli" restore-database "$bps_file" --container "$container" --database r_bps_j2 --jobs 2 --force
-settle r_bps_j2
+measure restore-j1 "" \
+    dotnet "$cli" restore-database "$bps_file" --container "$container" --database r_bps_j1 --jobs 1 --force
+settle r_bps_j1
 measure seed003-restore "" \
     bash -c "docker cp $out/seed003.dump $container:/tmp/r.dump && docker exec $container createdb -U app r_seed003 && docker exec $container pg_restore -U app -d r_seed003 /tmp/r.dump && docker exec $container rm /tmp/r.dump"
 settle r_seed003
@@ -121,7 +123,7 @@ printf 'backupps / limit   time: %.2f\n' "$(echo "$(get backupps 2) / $(get limi
 printf 'backupps-api / seed003 time: %.2f, / seed000 time: %.2f\n' "$(echo "$(get backupps-api 2) / $(get seed003 2)" | bc -l)" "$(echo "$(get backupps-api 2) / $(get seed000 2)" | bc -l)"
 printf 'backupps peak RSS: %.0f MiB, backupps-api: %.0f MiB (target < 150)\n' "$(echo "$(get backupps 4) / 1024" | bc -l)" "$(echo "$(get backupps-api 4) / 1024" | bc -l)"
 printf 'restore / seed003-restore time: %.2f (target <= 0.8)\n' "$(echo "$(get restore 2) / $(get seed003-restore 2)" | bc -l)"
-printf 'restore-j2 / seed003-restore time: %.2f\n' "$(echo "$(get restore-j2 2) / $(get seed003-restore 2)" | bc -l)"
+printf 'restore-j1 / seed003-restore time: %.2f\n' "$(echo "$(get restore-j1 2) / $(get seed003-restore 2)" | bc -l)"
 printf 'restore / seed000-restore time: %.2f\n' "$(echo "$(get restore 2) / $(get seed000-restore 2)" | bc -l)"
 printf 'drill / pg_restore-bare time: %.2f (target <= 1.1)\n' "$(echo "$(get drill 2) / $(get pg_restore-bare 2)" | bc -l)"
-printf 'restore peak RSS: %.0f MiB, restore-j2: %.0f MiB, drill: %.0f MiB\n' "$(echo "$(get restore 4) / 1024" | bc -l)" "$(echo "$(get restore-j2 4) / 1024" | bc -l)" "$(echo "$(get drill 4) / 1024" | bc -l)"
+printf 'restore peak RSS: %.0f MiB, restore-j1: %.0f MiB, drill: %.0f MiB\n' "$(echo "$(get restore 4) / 1024" | bc -l)" "$(echo "$(get restore-j1 4) / 1024" | bc -l)" "$(echo "$(get drill 4) / 1024" | bc -l)"
