@@ -22,7 +22,7 @@ internal sealed record RestoreSettings(bool NoOwner, bool NoAcl, string? Role, i
 
 /// <summary>What came of feeding one artifact into one database.</summary>
 /// <param name="Integrity">The artifact's checks (hash, decompression, structure, rows in the file), made on the bytes that were restored.</param>
-/// <param name="Failure">Why the restore program failed as a whole (killed, container stopped, refused the input), or null.</param>
+/// <param name="Failure">Why a restore program failed as a whole (killed, container stopped, refused the input), or null.</param>
 internal sealed record RestoreOutcome(IReadOnlyList<BackupCheck> Integrity, IReadOnlyList<RestoreError> Errors, string? Failure, TimeSpan Duration)
 {
     public bool IntegrityPassed => Integrity.Count > 0 && Integrity.All(c => c.Passed);
@@ -61,7 +61,8 @@ internal sealed record RestoreOutcome(IReadOnlyList<BackupCheck> Integrity, IRea
 
 /// <summary>
 /// Feeds a stored artifact into an existing, empty database, with the PostgreSQL programs of the target
-/// container (client and server versions match, no port needed). The file is read once: the same pass
+/// container (client and server versions match, no port needed). The file is read once (a custom
+/// archive's few-KB header and TOC are read ahead of that): the same pass
 /// hashes, decompresses and proves the structure (the checks of <see cref="ArtifactVerifier"/>) and
 /// hands the bytes on. Errors are read from the programs' stderr and classified; nothing is ignored
 /// silently. Dropping the database on failure is the caller's business.
