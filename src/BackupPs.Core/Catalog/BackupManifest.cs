@@ -74,6 +74,12 @@ public class BackupManifest
     /// <summary>Custom-format archive version (1.14 = PG12-15, 1.15 = PG16, 1.16 = PG17+); null for plain.</summary>
     public string? ArchiveVersion { get; init; }
 
+    /// <summary>
+    /// Encoding, collation and settings of the database (which pg_dump only carries with --create); a
+    /// restore creates its database with them. Null in manifests written before they were recorded.
+    /// </summary>
+    public Database.DatabaseProperties? DatabaseProperties { get; init; }
+
     /// <summary>Exact row counts of the dumped snapshot, counted from the dump stream itself.</summary>
     public required IReadOnlyList<TableRowCount> Tables { get; init; }
 

@@ -100,6 +100,7 @@ public static class ManifestStore
         ServerVersion = m.ServerVersion,
         PgDumpVersion = m.PgDumpVersion,
         ArchiveVersion = m.ArchiveVersion,
+        DatabaseProperties = m.DatabaseProperties,
         Tables = m.Tables,
         TotalRows = m.TotalRows,
         Tool = m.Tool,

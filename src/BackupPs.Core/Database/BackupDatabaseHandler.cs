@@ -95,6 +95,8 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             { Target = path };
         }
 
+        // Read before the dump: a change between the two is a change of the database's definition, which no backup can be consistent with anyway.
+        var properties = await DatabaseProperties.ReadAsync(docker, target, target.Database, cancellationToken).ConfigureAwait(false);
         using var progress = new ProgressReporter(host, 1, $"Backing up {target.Description}", databaseBytes);
         await using var artifact = AtomicFile.Create(path);
         var dump = await DumpAsync(docker, target, format, compression, artifact.Stream, progress, host, cancellationToken).ConfigureAwait(false);
@@ -122,6 +124,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             ServerVersion = dump.Inspection.ServerVersion,
             PgDumpVersion = dump.Inspection.PgDumpVersion,
             ArchiveVersion = dump.Inspection.ArchiveVersion,
+            DatabaseProperties = properties,
             Tables = dump.Inspection.Tables,
             TotalRows = dump.Inspection.TotalRows,
         };

@@ -21,12 +21,16 @@ internal sealed class DatabaseTarget
     private readonly string _user;
     private readonly string? _password;
 
-    private DatabaseTarget(DockerContainerDetails container, string user, string database, string? password)
+    /// <summary>What the preflight learned about the server; shared by every <see cref="WithDatabase"/> copy.</summary>
+    private readonly ServerFacts _server;
+
+    private DatabaseTarget(DockerContainerDetails container, string user, string database, string? password, ServerFacts server)
     {
         Container = container;
         _user = user;
         _password = password;
         Database = database;
+        _server = server;
     }
 
     public DockerContainerDetails Container { get; }
@@ -63,14 +67,47 @@ internal sealed class DatabaseTarget
         var user = credential?.UserName ?? env.GetValueOrDefault("POSTGRES_USER") ?? "postgres";
         var password = credential is not null ? credential.Password : env.GetValueOrDefault("POSTGRES_PASSWORD");
         var name = database ?? env.GetValueOrDefault("POSTGRES_DB") ?? user;
-        return new DatabaseTarget(details, user, name, string.IsNullOrEmpty(password) ? null : password);
+        return new DatabaseTarget(details, user, name, string.IsNullOrEmpty(password) ? null : password, new ServerFacts());
     }
 
     /// <summary>The login user, for messages (never the password).</summary>
     public string UserName => _user;
 
     /// <summary>The same container and login, pointed at another database of the server.</summary>
-    public DatabaseTarget WithDatabase(string database) => new(Container, _user, database, _password);
+    public DatabaseTarget WithDatabase(string database) => new(Container, _user, database, _password, _server);
+
+    /// <summary>The server's major version (15, 17), known once <see cref="PreflightAsync"/> has run; 0 before.</summary>
+    public int ServerMajor => _server.Major;
+
+    /// <summary>
+    /// Settings every session BackupPs opens sends at connection time (PGOPTIONS), so that the
+    /// database's, the role's or the server's own settings cannot stop BackupPs's work half-way. They
+    /// are the timeouts pg_dump and pg_restore turn off in their own sessions (PostgreSQL's
+    /// pg_backup_archiver.c, _doSetFixedOutputState: statement_timeout, lock_timeout,
+    /// idle_in_transaction_session_timeout, and transaction_timeout from 17), plus idle_session_timeout
+    /// (14+), since a COPY session sits idle between chunks, and default_transaction_read_only=off, as
+    /// pg_dumpall writes it. Connection options outrank ALTER DATABASE/ROLE ... SET (GUC source
+    /// "client" is above "database" and "user"). Parameters the server does not know would refuse
+    /// the connection, hence the version: before the preflight only those of every supported version.
+    /// </summary>
+    public string ProtectedSessionOptions
+    {
+        get
+        {
+            var options = "-c statement_timeout=0 -c lock_timeout=0 -c idle_in_transaction_session_timeout=0 -c default_transaction_read_only=off";
+            if (_server.Major >= 14)
+            {
+                options += " -c idle_session_timeout=0";
+            }
+
+            if (_server.Major >= 17)
+            {
+                options += " -c transaction_timeout=0";
+            }
+
+            return options;
+        }
+    }
 
     /// <summary>The exec request for a PostgreSQL client program run against this database.</summary>
     public ExecRequest Exec(params string[] command) => Exec(Database, command);
@@ -80,15 +117,14 @@ internal sealed class DatabaseTarget
 
     private ExecRequest Exec(string database, string[] command, string? sessionOptions = null)
     {
-        var env = new List<string> { "PGUSER=" + _user, "PGDATABASE=" + database, "PGAPPNAME=BackupPs" };
+        var env = new List<string>
+        {
+            "PGUSER=" + _user, "PGDATABASE=" + database, "PGAPPNAME=BackupPs",
+            "PGOPTIONS=" + (sessionOptions is null ? ProtectedSessionOptions : ProtectedSessionOptions + " " + sessionOptions),
+        };
         if (_password is not null)
         {
             env.Add("PGPASSWORD=" + _password);
-        }
-
-        if (sessionOptions is not null)
-        {
-            env.Add("PGOPTIONS=" + sessionOptions);
         }
 
         return new ExecRequest { Cmd = command, Env = env };
@@ -104,6 +140,11 @@ internal sealed class DatabaseTarget
     /// </summary>
     public async Task<(string ServerVersion, long SizeBytes)> PreflightAsync(DockerClient docker, CancellationToken cancellationToken)
     {
+        // The version first, without running SQL: psql knows it from the connection's start-up, so no
+        // setting of this database can stop this step, and the next one is protected for its version.
+        // SERVER_VERSION_NUM: 150018 for 15.18 (major * 10000 + minor since PostgreSQL 10).
+        var number = await QueryAsync(docker, Database, "\\echo :SERVER_VERSION_NUM", cancellationToken).ConfigureAwait(false);
+        _server.Major = int.Parse(number.Trim(), CultureInfo.InvariantCulture) / 10000;
         var output = await QueryAsync(docker, Database,
             "select current_setting('server_version') || '|' || pg_database_size(current_database())", cancellationToken).ConfigureAwait(false);
         var parts = output.Trim().Split('|');
@@ -227,5 +268,11 @@ internal sealed class DatabaseTarget
         return found.Count == 0
             ? "No PostgreSQL container exists on this Docker host; start one first (docker ps -a lists what there is)."
             : $"PostgreSQL containers here: {string.Join(", ", found)}; pass one of them to -Container.";
+    }
+
+    /// <summary>Mutable so that the copies made before and after the preflight see the same facts.</summary>
+    private sealed class ServerFacts
+    {
+        public int Major { get; set; }
     }
 }

@@ -182,17 +182,37 @@ internal static class ArtifactRestore
             }
 
             host.WriteVerbose($"Building indexes and constraints (post-data) with {jobs} job(s).");
-            var postDataToc = jobs > 1
+            // An archive without data blocks (a database without tables) has no positions to fill in.
+            var postDataToc = jobs > 1 && loaded.BlockStarts.Count > 0
                 && await workspace.WriteSizedTableOfContentsAsync(toc.WithDataPositions(loaded.BlockStarts), loaded.ArchiveLength, cancellationToken).ConfigureAwait(false)
                 ? workspace.SizedTableOfContents
                 : workspace.TableOfContents;
-            string[] postData = [.. PgRestore(into, settings), "--section=post-data", .. jobs > 1 ? new[] { "--jobs=" + jobs } : [], postDataToc];
+            var eventTriggers = toc.Entries.Where(IsEventTrigger).Select(e => e.DumpId).ToArray();
+            string[] withoutEventTriggers = [];
+            if (eventTriggers.Length > 0)
+            {
+                await workspace.WriteListAsync(workspace.OtherList, toc.Entries.Where(e => !IsEventTrigger(e)).Select(e => e.DumpId), cancellationToken)
+                    .ConfigureAwait(false);
+                withoutEventTriggers = ["-L", workspace.OtherList];
+            }
+
+            string[] postData = [.. PgRestore(into, settings), "--section=post-data", .. jobs > 1 ? new[] { "--jobs=" + jobs } : [], .. withoutEventTriggers, postDataToc];
             findings.Add(await RunToEndAsync(docker, into, postData, jobs, cancellationToken).ConfigureAwait(false),
                 "pg_restore", settings.AcceptedErrors, cancellationToken);
-            if (!findings.HardFailure)
+            if (findings.HardFailure)
             {
-                // The folder is no longer needed: remove it while autovacuum is turned back on.
-                await Task.WhenAll(AutovacuumPause.ResumeAsync(docker, into, paused, cancellationToken), workspace.DisposeAsync().AsTask()).ConfigureAwait(false);
+                return integrity;
+            }
+
+            await AutovacuumPause.ResumeAsync(docker, into, paused, cancellationToken).ConfigureAwait(false);
+            if (eventTriggers.Length > 0)
+            {
+                // Last, as pg_restore orders them too: from here on the database's own event triggers fire on
+                // DDL in it, and BackupPs runs none after this.
+                host.WriteVerbose($"Creating the {eventTriggers.Length} event trigger entries last.");
+                await workspace.WriteListAsync(workspace.OtherList, eventTriggers, cancellationToken).ConfigureAwait(false);
+                findings.Add(await RunToEndAsync(docker, into, [.. PgRestore(into, settings), "-L", workspace.OtherList, workspace.TableOfContents], 1, cancellationToken)
+                    .ConfigureAwait(false), "pg_restore", settings.AcceptedErrors, cancellationToken);
             }
 
             return integrity;
@@ -289,6 +309,14 @@ internal static class ArtifactRestore
             return ([], e.Message);
         }
     }
+
+    /// <summary>
+    /// An event trigger, or its comment or security label (tagged "EVENT TRIGGER name" by pg_dump).
+    /// These are restored after everything else, BackupPs's own DDL included (the autovacuum reset):
+    /// an event trigger created earlier would log, or refuse, statements that are not the database's.
+    /// </summary>
+    private static bool IsEventTrigger(ArchiveEntry entry) =>
+        entry.Desc == "EVENT TRIGGER" || (entry.Tag?.StartsWith("EVENT TRIGGER ", StringComparison.Ordinal) ?? false);
 
     private static ArchiveTableOfContents ReadTableOfContents(string path, CancellationToken cancellationToken)
     {

@@ -35,6 +35,9 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
     /// <summary>A pg_restore -L list: one dump ID per line.</summary>
     public string List => Path + "/list";
 
+    /// <summary>A second -L list, for a step that restores only some entries (see <see cref="WriteListAsync"/>).</summary>
+    public string OtherList => Path + "/other-list";
+
     public static string FifoName(int index) => "in" + index.ToString(CultureInfo.InvariantCulture);
 
     public static async Task<ContainerWorkspace> CreateAsync(DockerClient docker, DatabaseTarget into, byte[] tableOfContents, IEnumerable<int> listed,
@@ -81,6 +84,21 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
         using var input = new MemoryStream(tableOfContents, writable: false);
         var written = await _docker.ExecAsync(_into.Container.Id, new ExecRequest { Cmd = command }, input, Stream.Null, cancellationToken).ConfigureAwait(false);
         return written.ExitCode == 0;
+    }
+
+    /// <summary>Writes a pg_restore -L list of <paramref name="dumpIds"/> to <paramref name="path"/>, a file of this folder.</summary>
+    public async Task WriteListAsync(string path, IEnumerable<int> dumpIds, CancellationToken cancellationToken)
+    {
+        var text = string.Concat(dumpIds.Select(id => id.ToString(CultureInfo.InvariantCulture) + "\n"));
+        using var input = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(text), writable: false);
+        var written = await _docker.ExecAsync(_into.Container.Id, new ExecRequest { Cmd = ["sh", "-c", "cat > \"$0\"", path] }, input, Stream.Null, cancellationToken)
+            .ConfigureAwait(false);
+        if (written.ExitCode != 0)
+        {
+            throw new BackupPsException("RestoreStagingFailed", FailureCategory.WriteError,
+                $"The restore could not write its list in {_into.Container.Name}:{Path} ({DatabaseTarget.FirstLine(written.Stderr)}); make /tmp in the container writable and retry.")
+            { Target = _into.Container.Name };
+        }
     }
 
     /// <summary>FIFO number <paramref name="index"/>, or null when this process cannot reach it (the program then reads its stdin).</summary>

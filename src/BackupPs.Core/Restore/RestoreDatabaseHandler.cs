@@ -97,7 +97,8 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             host.WriteWarning($"No safety backup of {description} (-SkipSafetyBackup): if the restored data is wrong, the replaced data is gone.");
         }
 
-        await ScratchDatabase.CreateAsync(docker, target.Server, side, options.Replace ? database : null, options.Role, cancellationToken).ConfigureAwait(false);
+        var like = options.Replace ? database : null;
+        await ScratchDatabase.CreateAsync(docker, target.Server, side, manifest.DatabaseProperties, like, options.Role, cancellationToken).ConfigureAwait(false);
         // Set once the side database is renamed into place or already dropped: the finally drops it otherwise (Ctrl+C, exceptions).
         var sideSettled = false;
         try
@@ -109,6 +110,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             string? failure = outcome.Succeeded ? null : outcome.Explain();
             if (failure is null)
             {
+                await ScratchDatabase.ConfigureAsync(docker, target.Server, side, like, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
                 tables = await RestoredRows.CompareAsync(docker, target.Server.WithDatabase(side), manifest.Tables, cancellationToken).ConfigureAwait(false);
                 failure = RestoredRows.Describe(tables);
             }
@@ -217,6 +219,9 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         }
 
         steps.Add($"create database {side} and restore the backup into it with {(m.Format == BackupFormat.Custom ? "pg_restore" : "psql (ON_ERROR_STOP, one transaction)")}, checking its SHA-256 and structure on the way");
+        steps.Add(options.Replace
+            ? $"give it the connection limit, settings, privileges and comment {database} has now"
+            : "apply the database settings recorded in the backup");
         steps.Add($"compare the exact row counts of its {m.Tables.Count} tables with the manifest");
         if (options.Replace)
         {

@@ -13,7 +13,21 @@ public sealed record TableRowComparison(string Schema, string Table, long? Expec
     public bool Matches => Expected is null || Expected == Restored;
 }
 
-/// <summary>Exact row counts (count(*), not statistics) of every table the backup holds, in a restored database.</summary>
+/// <summary>
+/// Exact row counts of every table the backup holds, in a restored database, counting what the
+/// manifest counted: the rows of each table's own COPY data. Hence
+/// <list type="bullet">
+/// <item><c>FROM ONLY</c> for ordinary tables: a parent of inheritance children would otherwise count
+/// their rows too (a partitioned table is counted whole: its rows live in its partitions, and a dump
+/// made with --load-via-partition-root names the root for them);</item>
+/// <item><c>row_security = off</c>, as pg_dump sets it: a policy that would hide rows from the login
+/// makes the count fail instead of coming out short;</item>
+/// <item>names travel only as SQL literals and identifiers and never come back: the answers are
+/// numbers, so a name with a newline, a '|' or any other character cannot be misread.</item>
+/// </list>
+/// The session's timeouts are already off (<see cref="DatabaseTarget.ProtectedSessionOptions"/>), and
+/// count and the catalogs are schema-qualified, so the database's search_path cannot redirect them.
+/// </summary>
 internal static class RestoredRows
 {
     /// <summary>Tables per query: one exec for a typical schema, bounded SQL for a huge one.</summary>
@@ -22,31 +36,49 @@ internal static class RestoredRows
     public static async Task<IReadOnlyList<TableRowComparison>> CompareAsync(DockerClient docker, DatabaseTarget database,
         IReadOnlyList<TableRowCount> expected, CancellationToken cancellationToken)
     {
-        var existing = (await database.QueryAsync(docker,
-                "SELECT n.nspname || chr(31) || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')",
-                cancellationToken).ConfigureAwait(false))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split('\u001f'))
-            .Where(p => p.Length == 2)
-            .Select(p => (p[0], p[1]))
-            .ToHashSet();
-
-        var present = expected.Where(t => existing.Contains((t.Schema, t.Table))).ToArray();
-        var counted = new Dictionary<(string, string), long>();
-        foreach (var chunk in present.Chunk(TablesPerQuery))
+        var counted = new Dictionary<int, long>();
+        for (var first = 0; first < expected.Count; first += TablesPerQuery)
         {
-            var sql = string.Join(" UNION ALL ", chunk.Select((t, i) => $"SELECT {i}, count(*) FROM {SqlText.Table(t.Schema, t.Table)}"));
-            foreach (var line in (await database.QueryAsync(docker, sql, cancellationToken).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            var chunk = expected.Skip(first).Take(TablesPerQuery).ToArray();
+            var kinds = await RelationKindsAsync(docker, database, chunk, first, cancellationToken).ConfigureAwait(false);
+            if (kinds.Count == 0)
+            {
+                continue;
+            }
+
+            var sql = "SET row_security = off;\n" + string.Join("\nUNION ALL ", kinds.Select(k =>
+            {
+                var t = expected[k.Key];
+                var only = k.Value == 'p' ? "" : "ONLY ";
+                return $"SELECT {k.Key}, pg_catalog.count(*) FROM {only}{SqlText.Table(t.Schema, t.Table)}";
+            })) + ";\n";
+            foreach (var line in (await database.QueryAsync(docker, sql, cancellationToken, script: true).ConfigureAwait(false))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var parts = line.Split('|');
-                var table = chunk[int.Parse(parts[0], CultureInfo.InvariantCulture)];
-                counted[(table.Schema, table.Table)] = long.Parse(parts[1], CultureInfo.InvariantCulture);
+                counted[int.Parse(parts[0], CultureInfo.InvariantCulture)] = long.Parse(parts[1], CultureInfo.InvariantCulture);
             }
         }
 
         return expected
-            .Select(t => new TableRowComparison(t.Schema, t.Table, t.Rows, counted.TryGetValue((t.Schema, t.Table), out var n) ? n : null))
+            .Select((t, i) => new TableRowComparison(t.Schema, t.Table, t.Rows, counted.TryGetValue(i, out var n) ? n : null))
             .ToArray();
+    }
+
+    /// <summary>Which of the tables exist, as index (into the manifest's list) and relkind ('r' table, 'p' partitioned table).</summary>
+    private static async Task<Dictionary<int, char>> RelationKindsAsync(DockerClient docker, DatabaseTarget database, TableRowCount[] tables,
+        int firstIndex, CancellationToken cancellationToken)
+    {
+        var values = string.Join(", ", tables.Select((t, i) => $"({firstIndex + i}, {SqlText.Literal(t.Schema)}, {SqlText.Literal(t.Table)})"));
+        var rows = await database.QueryAsync(docker, $"""
+            SELECT v.i || '|' || c.relkind::text
+              FROM (VALUES {values}) AS v(i, schema_name, table_name)
+              JOIN pg_catalog.pg_namespace n ON n.nspname = v.schema_name
+              JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = v.table_name AND c.relkind IN ('r', 'p')
+            """, cancellationToken).ConfigureAwait(false);
+        return rows.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Trim().Split('|'))
+            .ToDictionary(p => int.Parse(p[0], CultureInfo.InvariantCulture), p => p[1][0]);
     }
 
     /// <summary>"3 tables differ: public.items 10 restored, 12 in the backup; ..." or null when all match.</summary>

@@ -25,44 +25,110 @@ internal static partial class ScratchDatabase
         $"backupps_{purpose}_{now.UtcDateTime:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>
-    /// Creates an empty database from template0. With <paramref name="like"/> (the database it will
-    /// replace) it takes that one's owner, encoding, locale, connection limit, settings, privileges
-    /// and comment, which pg_dump does not carry without --create; otherwise <paramref name="owner"/>
-    /// (or the login user) owns it.
+    /// Creates an empty database from template0 with the backed-up database's encoding and collation
+    /// (<paramref name="properties"/>; when the manifest has none, those of <paramref name="like"/>,
+    /// else the server's defaults). With <paramref name="like"/> (the database it will replace) it is
+    /// owned by that one's owner, otherwise by <paramref name="owner"/> (or the login user). Everything
+    /// else about the database is applied after the load by <see cref="ConfigureAsync"/>.
     /// </summary>
-    public static async Task CreateAsync(DockerClient docker, DatabaseTarget server, string name, string? like, string? owner,
-        CancellationToken cancellationToken)
+    public static async Task CreateAsync(DockerClient docker, DatabaseTarget server, string name, DatabaseProperties? properties, string? like,
+        string? owner, CancellationToken cancellationToken)
     {
-        var quoted = SqlText.Identifier(name);
+        if (properties is null && like is not null)
+        {
+            properties = await DatabaseProperties.ReadAsync(docker, server, like, cancellationToken).ConfigureAwait(false);
+        }
+
+        var clauses = properties?.CreateClauses(server.ServerMajor, server.Container.Name) ?? "";
         if (like is null)
         {
             var ownerClause = owner is null ? "" : " OWNER " + SqlText.Identifier(owner);
-            await server.QueryAsync(docker, $"CREATE DATABASE {quoted} TEMPLATE template0{ownerClause}", cancellationToken).ConfigureAwait(false);
+            await server.QueryAsync(docker, $"CREATE DATABASE {SqlText.Identifier(name)} TEMPLATE template0{ownerClause} {clauses}", cancellationToken)
+                .ConfigureAwait(false);
             return;
         }
 
+        // psql's \gexec runs the generated statement on its own (CREATE DATABASE cannot run in a transaction).
+        await server.QueryAsync(docker, $"""
+            SELECT pg_catalog.format('CREATE DATABASE %I TEMPLATE template0 OWNER %I %s', {SqlText.Literal(name)}, pg_catalog.pg_get_userbyid(datdba), {SqlText.Literal(clauses)})
+              FROM pg_catalog.pg_database WHERE datname = {SqlText.Literal(like)} \gexec
+            """, cancellationToken, script: true).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gives a restored database, once its data is in and before it is checked and put in place, what
+    /// belongs to the database itself, as pg_restore --create applies it after creating the database:
+    /// <list type="bullet">
+    /// <item>replacing <paramref name="like"/>: that database's connection limit, settings (ALTER
+    /// DATABASE/ROLE ... SET), privileges and comment, as they are now;</item>
+    /// <item>otherwise the settings recorded in the backup (<paramref name="recorded"/>); a setting of
+    /// a role this server does not have is left out with a warning.</item>
+    /// </list>
+    /// Applied after the load so that none of them (a statement_timeout, default_transaction_read_only)
+    /// can act on the restore itself. A setting the server refuses becomes a warning with the statement
+    /// to run by hand: the data is complete and proven either way.
+    /// </summary>
+    public static async Task ConfigureAsync(DockerClient docker, DatabaseTarget server, string name, string? like, DatabaseProperties? recorded,
+        IOperationHost host, CancellationToken cancellationToken)
+    {
         var n = SqlText.Literal(name);
-        var l = SqlText.Literal(like);
-        // psql's \gexec runs each generated statement on its own (CREATE DATABASE cannot run in a transaction).
-        var script = $"""
-            SELECT format('CREATE DATABASE %I TEMPLATE template0 OWNER %I ENCODING %L LC_COLLATE %L LC_CTYPE %L CONNECTION LIMIT %s',
-                {n}, pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype, datconnlimit)
-              FROM pg_database WHERE datname = {l} \gexec
-            SELECT CASE WHEN s.setrole = 0 THEN format('ALTER DATABASE %I', {n}) ELSE format('ALTER ROLE %I IN DATABASE %I', pg_get_userbyid(s.setrole), {n}) END
-                   || format(CASE WHEN split_part(c, '=', 1) IN ('search_path', 'temp_tablespaces', 'session_preload_libraries', 'local_preload_libraries')
-                                  THEN ' SET %I TO %s' ELSE ' SET %I TO %L' END,
-                             split_part(c, '=', 1), substr(c, strpos(c, '=') + 1))
-              FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase, unnest(s.setconfig) AS c
-             WHERE d.datname = {l} \gexec
-            SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', {n}) FROM pg_database WHERE datname = {l} AND datacl IS NOT NULL \gexec
-            SELECT format('GRANT %s ON DATABASE %I TO %s%s', a.privilege_type, {n},
-                          CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
-                          CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
-              FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname = {l} \gexec
-            SELECT format('COMMENT ON DATABASE %I IS %L', {n}, shobj_description(oid, 'pg_database'))
-              FROM pg_database WHERE datname = {l} AND shobj_description(oid, 'pg_database') IS NOT NULL \gexec
-            """;
-        await server.QueryAsync(docker, script, cancellationToken, script: true).ConfigureAwait(false);
+        if (like is not null)
+        {
+            var l = SqlText.Literal(like);
+            await server.QueryAsync(docker, $"""
+                SELECT pg_catalog.format('ALTER DATABASE %I WITH CONNECTION LIMIT %s', {n}, datconnlimit) FROM pg_catalog.pg_database WHERE datname = {l} \gexec
+                SELECT CASE WHEN s.setrole = 0 THEN pg_catalog.format('ALTER DATABASE %I', {n}) ELSE pg_catalog.format('ALTER ROLE %I IN DATABASE %I', pg_catalog.pg_get_userbyid(s.setrole), {n}) END
+                       || pg_catalog.format(CASE WHEN pg_catalog.split_part(c, '=', 1) IN ('search_path', 'temp_tablespaces', 'session_preload_libraries', 'local_preload_libraries')
+                                      THEN ' SET %I TO %s' ELSE ' SET %I TO %L' END,
+                                 pg_catalog.split_part(c, '=', 1), pg_catalog.substr(c, pg_catalog.strpos(c, '=') + 1))
+                  FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase, pg_catalog.unnest(s.setconfig) AS c
+                 WHERE d.datname = {l} \gexec
+                SELECT pg_catalog.format('REVOKE ALL ON DATABASE %I FROM PUBLIC', {n}) FROM pg_catalog.pg_database WHERE datname = {l} AND datacl IS NOT NULL \gexec
+                SELECT pg_catalog.format('GRANT %s ON DATABASE %I TO %s%s', a.privilege_type, {n},
+                              CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END,
+                              CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+                  FROM pg_catalog.pg_database d, pg_catalog.aclexplode(d.datacl) a WHERE d.datname = {l} \gexec
+                SELECT pg_catalog.format('COMMENT ON DATABASE %I IS %L', {n}, pg_catalog.shobj_description(oid, 'pg_database'))
+                  FROM pg_catalog.pg_database WHERE datname = {l} AND pg_catalog.shobj_description(oid, 'pg_database') IS NOT NULL \gexec
+                """, cancellationToken, script: true).ConfigureAwait(false);
+            return;
+        }
+
+        if (recorded is null || recorded.Settings.Count == 0)
+        {
+            return;
+        }
+
+        var roles = recorded.Settings.Where(s => s.Role is not null).Select(s => s.Role!).Distinct().ToArray();
+        var existingRoles = new HashSet<string>();
+        if (roles.Length > 0)
+        {
+            // The answers are positions in the list, so no role name has to be read back.
+            var values = string.Join(", ", roles.Select((r, i) => $"({i}, {SqlText.Literal(r)})"));
+            var found = await server.QueryAsync(docker,
+                $"SELECT v.i FROM (VALUES {values}) AS v(i, rolname) JOIN pg_catalog.pg_roles r ON r.rolname = v.rolname", cancellationToken).ConfigureAwait(false);
+            existingRoles.UnionWith(found.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(i => roles[int.Parse(i, CultureInfo.InvariantCulture)]));
+        }
+
+        foreach (var setting in recorded.Settings)
+        {
+            // Warnings name the setting but not its value: a setting can hold a secret (current_setting('app.key')).
+            var byHand = $"set it by hand (ALTER {(setting.Role is null ? "DATABASE" : "ROLE ... IN DATABASE")} ... SET {setting.Name}) with the value in the manifest's DatabaseProperties";
+            if (setting.Role is not null && !existingRoles.Contains(setting.Role))
+            {
+                host.WriteWarning($"The backup's setting {setting.Name} for role {setting.Role} was not applied to {name}: the role does not exist in {server.Container.Name}; create the role and {byHand}.");
+                continue;
+            }
+
+            try
+            {
+                await server.QueryAsync(docker, setting.AlterStatement(name), cancellationToken).ConfigureAwait(false);
+            }
+            catch (BackupPsException e)
+            {
+                host.WriteWarning($"The backup's setting {setting.Name} could not be applied to {name} ({e.Message}); {byHand}.");
+            }
+        }
     }
 
     /// <summary>

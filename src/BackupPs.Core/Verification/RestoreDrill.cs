@@ -47,7 +47,7 @@ internal static class RestoreDrill
                 await target.CheckVersionAsync(docker, backup, cancellationToken).ConfigureAwait(false);
                 await ScratchDatabase.RemoveStaleAsync(docker, target.Server, clock.GetUtcNow(), host, cancellationToken).ConfigureAwait(false);
                 drill = ScratchDatabase.NewName(ScratchDatabase.Drill, clock.GetUtcNow());
-                await ScratchDatabase.CreateAsync(docker, target.Server, drill, like: null, owner: null, cancellationToken).ConfigureAwait(false);
+                await ScratchDatabase.CreateAsync(docker, target.Server, drill, manifest.DatabaseProperties, like: null, owner: null, cancellationToken).ConfigureAwait(false);
             }
             catch (BackupPsException e) when (e.Category != FailureCategory.InvalidArgument)
             {
@@ -69,6 +69,8 @@ internal static class RestoreDrill
                 : outcome.Explain()));
             if (restored && outcome.IntegrityPassed)
             {
+                // As Restore-Database does: the database's own settings come last, and the checks run with them in place.
+                await ScratchDatabase.ConfigureAsync(docker, target.Server, drill, like: null, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
                 var tables = await RestoredRows.CompareAsync(docker, into, manifest.Tables, cancellationToken).ConfigureAwait(false);
                 var difference = RestoredRows.Describe(tables);
                 checks.Add(new BackupCheck("RestoredRows", difference is null, difference
