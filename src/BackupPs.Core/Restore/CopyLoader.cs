@@ -51,7 +51,7 @@ internal sealed class CopyLoader : IArchiveObserver
     /// <summary>The archive's length up to the end of its last block.</summary>
     public long ArchiveLength { get; private set; }
 
-    /// <summary>The session preamble pg_restore would send: the archive's encoding and string settings, an empty search_path, no row security, and the role.</summary>
+    /// <summary>The session preamble pg_restore would send: the archive's encoding and string settings, an empty search_path, no row security, XML content, and the role (the timeouts are off from the connection's start).</summary>
     public static string Preamble(IEnumerable<ArchiveEntry> entries, string? role)
     {
         var sql = new StringBuilder();
@@ -60,7 +60,8 @@ internal sealed class CopyLoader : IArchiveObserver
             sql.Append(e.Definition).Append('\n');
         }
 
-        sql.Append("SELECT pg_catalog.set_config('search_path', '', false);\nSET row_security = off;\n");
+        // xmloption decides whether an xml value may be a fragment: COPY must read what pg_dump wrote under "content".
+        sql.Append("SELECT pg_catalog.set_config('search_path', '', false);\nSET row_security = off;\nSET xmloption = content;\n");
         if (role is not null)
         {
             sql.Append("SET ROLE ").Append(Database.SqlText.Identifier(role)).Append(";\n");

@@ -125,6 +125,65 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
     }
 
     /// <summary>
+    /// Other properties of tables that change what a plain count(*) sees, or what loading fires:
+    /// partitions two levels deep, row-level security forced on a table with a policy that hides
+    /// every row (the restore's login bypasses it, as pg_dump's did), an unlogged table, and a
+    /// trigger and a rule that would copy rows elsewhere (both are created after the data, as
+    /// pg_restore orders them, so the load fires neither).
+    /// </summary>
+    [Fact]
+    public void TablePropertiesDoNotChangeTheCounts()
+    {
+        var pg = servers.Pg15;
+        const string db = "properties";
+        CreateDatabase(pg, db);
+        try
+        {
+            Psql(pg, db, """
+                create table measures (region text, year int, v int) partition by list (region);
+                create table measures_eu partition of measures for values in ('eu') partition by range (year);
+                create table measures_eu_2026 partition of measures_eu for values from (2026) to (2027);
+                create table measures_other partition of measures default;
+                insert into measures values ('eu', 2026, 1), ('eu', 2026, 2), ('us', 2025, 3);
+                create role bps_hidden_owner;
+                create table secrets (id int);
+                insert into secrets select generate_series(1, 4);
+                alter table secrets owner to bps_hidden_owner;
+                alter table secrets enable row level security;
+                alter table secrets force row level security;
+                create policy nothing on secrets using (false);
+                create unlogged table scratch (id int);
+                insert into scratch select generate_series(1, 6);
+                create table audit (id int);
+                create table audited (id int);
+                insert into audited select generate_series(1, 7);
+                create function copy_row() returns trigger language plpgsql as $$ begin insert into audit values (new.id); return new; end $$;
+                create trigger copy_row after insert on audited for each row execute function copy_row();
+                create rule echo as on insert to scratch do also insert into audit values (new.id);
+                """);
+            foreach (var format in new[] { "Custom", "Plain" })
+            {
+                var path = BackupOf(pg, db, "dev", "--format", format);
+                DrillPasses(path);
+                var record = Succeeds(RunRestore(path, "--database", db + "_copy"));
+                var restored = record.GetProperty("Tables").EnumerateArray().ToDictionary(t => t.GetProperty("Table").GetString()!, t => t.GetProperty("Restored").GetInt64());
+                Assert.Equal(2, restored["measures_eu_2026"]);
+                Assert.Equal(1, restored["measures_other"]);
+                Assert.Equal(4, restored["secrets"]);
+                Assert.Equal(6, restored["scratch"]);
+                Assert.Equal(0, restored["audit"]);
+                Drop(pg, db + "_copy");
+            }
+        }
+        finally
+        {
+            Drop(pg, db + "_copy");
+            Drop(pg, db);
+            Psql(pg, "postgres", "drop role if exists bps_hidden_owner");
+        }
+    }
+
+    /// <summary>
     /// The database's own settings would stop BackupPs's sessions (COPY, CREATE DATABASE, counts) as
     /// they stop any other: a 1 ms statement timeout, lock and idle timeouts, read-only by default.
     /// pg_restore turns the timeouts off for itself; BackupPs now does the same for all its sessions,
@@ -182,9 +241,12 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
         }
     }
 
-    /// <summary>A server-wide statement timeout (ALTER SYSTEM) reaches every session; BackupPs's are exempt.</summary>
+    /// <summary>
+    /// Server-wide settings (ALTER SYSTEM) reach every session: BackupPs's are exempt from the
+    /// statement timeout, and its COPY sessions read XML as pg_restore's do.
+    /// </summary>
     [Fact]
-    public void AServerWideStatementTimeoutStopsNeitherBackupNorDrill()
+    public void ServerWideSettingsStopNeitherBackupNorDrill()
     {
         var pg = servers.Pg15;
         const string db = "server_timeout";
@@ -192,7 +254,10 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
         try
         {
             Psql(pg, db, "create table big (id int primary key, note text); insert into big select g, md5(g::text) from generate_series(1, 200000) g");
+            // A fragment is valid XML content but not a document: pg_restore's sessions read COPY data under xmloption = content.
+            Psql(pg, db, "create table fragments (x xml); insert into fragments values (xmlparse(content '<a/>tail'))");
             Psql(pg, "postgres", "alter system set statement_timeout = '1ms'");
+            Psql(pg, "postgres", "alter system set xmloption = 'document'");
             Psql(pg, "postgres", "select pg_reload_conf()");
             var path = BackupOf(pg, db);
             DrillPasses(path);
@@ -200,6 +265,7 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
         finally
         {
             Psql(pg, "postgres", "alter system reset statement_timeout");
+            Psql(pg, "postgres", "alter system reset xmloption");
             Psql(pg, "postgres", "select pg_reload_conf()");
             Drop(pg, db);
         }
