@@ -205,6 +205,7 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
             {
                 "statement_timeout = '1ms'", "lock_timeout = '1ms'", "idle_in_transaction_session_timeout = '1ms'",
                 "idle_session_timeout = '100ms'", "default_transaction_read_only = on",
+                "search_path = \"$user\", public", "app.tenant = 'it''s'",
             };
             if (major >= 17)
             {
@@ -232,6 +233,8 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
                 var kept = Psql(pg, "postgres", $"select array_to_string(setconfig, ',') from pg_db_role_setting s join pg_database d on d.oid = s.setdatabase where d.datname = '{copy}' and s.setrole = 0");
                 Assert.Contains("statement_timeout=1ms", kept);
                 Assert.Contains("default_transaction_read_only=on", kept);
+                Assert.Contains("search_path=\"$user\", public", kept);
+                Assert.Contains("app.tenant=it's", kept);
             }
         }
         finally
