@@ -119,6 +119,9 @@ internal static partial class ClientErrorOutput
             "the server's disk is full: free space on the volume of the container's data directory and retry",
         _ when message.Contains("permission denied", StringComparison.Ordinal) =>
             "the login (or -Role) lacks a privilege here: restore as the database owner or a superuser, or grant it",
+        _ when context is not null && message.EndsWith("does not exist", StringComparison.Ordinal) && InFunction().Match(context) is { Success: true } inside =>
+            $"the function {inside.Groups["function"].Value} names an object without its schema, and restores run with an empty search_path "
+            + "(as pg_restore does): qualify the names in the function, or give it its own search_path (ALTER FUNCTION ... SET search_path = public), then back up again",
         _ when context is not null && RaisedByFunction().Match(context) is { Success: true } raised =>
             $"raised by the function {raised.Groups["function"].Value} of the target database (a trigger or an event trigger, see \\dy in psql): "
             + "disable it for the restore (ALTER EVENT TRIGGER ... DISABLE) or change it",
@@ -206,6 +209,10 @@ internal static partial class ClientErrorOutput
     // Any other line the programs start themselves: progress, notices, warnings.
     [GeneratedRegex(@"^(?:pg_restore: |psql:[^:]*:\d+: |psql: |(?:NOTICE|WARNING|INFO|LOG|DEBUG):  )")]
     private static partial Regex ProgramLine();
+
+    // "PL/pgSQL function public.in_stock(integer) line 1 at RETURN", "SQL function "in_stock" statement 1".
+    [GeneratedRegex(@"(?:PL/pgSQL function (?<function>\S+\(.*?\)) line \d+|SQL function ""(?<function>[^""]+)"")")]
+    private static partial Regex InFunction();
 
     // "PL/pgSQL function block_ddl() line 4 at RAISE" (also on a line of its own below other context).
     [GeneratedRegex(@"PL/pgSQL function (?<function>\S+\(.*?\)) line \d+ at RAISE")]

@@ -252,7 +252,8 @@ internal sealed partial class CopyLoader : IArchiveObserver
     }
 
     // The server's CONTEXT of an error in COPY FROM: "COPY items, line 42" or "COPY items, line 42, column qty: "x"".
-    [GeneratedRegex(@"^COPY (?<table>.+?), line \d+")]
+    // Below the context of a function the COPY called (a CHECK constraint's), on a line of its own.
+    [GeneratedRegex(@"^COPY (?<table>.+?), line \d+", RegexOptions.Multiline)]
     private static partial Regex CopyContext();
 
     private readonly record struct Chunk(byte[] Statement, byte[] Rows, int Length);

@@ -133,6 +133,26 @@ public sealed class RestoreErrorParserTests
     }
 
     [Fact]
+    public void CheckConstraintFunctionWithoutSchemaGetsTheSearchPathAdvice()
+    {
+        // pg_restore 15: a CHECK constraint calls a function that names a table without its schema.
+        var error = Assert.Single(RestoreErrorParser.Parse("""
+            pg_restore: error: COPY failed for table "stock": ERROR:  relation "limits" does not exist
+            LINE 1: q >= (select min_qty from limits)
+                                              ^
+            QUERY:  q >= (select min_qty from limits)
+            CONTEXT:  PL/pgSQL function public.in_stock(integer) line 1 at RETURN
+            COPY stock, line 1: "1	5"
+            pg_restore: warning: errors ignored on restore: 1
+            """, []));
+        Assert.Equal("q >= (select min_qty from limits)\nPL/pgSQL function public.in_stock(integer) line 1 at RETURN\nCOPY stock, line 1: \"1\t5\"", error.Context);
+        Assert.Contains("public.in_stock(integer)", error.Advice);
+        Assert.Contains("search_path", error.Advice);
+        var entries = new[] { new ArchiveEntry { DumpId = 1, Desc = "TABLE DATA", Namespace = "public", Tag = "stock", HadDumper = true, CopyStatement = "COPY public.stock (id, qty) FROM stdin;" } };
+        Assert.Equal("TABLE DATA public.stock", CopyLoader.Locate(entries, error).Object);
+    }
+
+    [Fact]
     public void ServerHintOfOutOfSharedMemoryIsKeptWithAdvice()
     {
         // psql 17 -b on stdin (15 prints the same without the quotes around the setting).
