@@ -4,6 +4,7 @@ using BackupPs.Core.Catalog;
 using BackupPs.Core.Commands;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
+using BackupPs.Core.Postgres;
 
 namespace BackupPs.Core.Database;
 
@@ -154,7 +155,8 @@ internal sealed class DatabaseTarget
     private async Task<string> QueryAsync(DockerClient docker, string database, string sql, CancellationToken cancellationToken, bool script = false)
     {
         using var stdout = new MemoryStream();
-        string[] psql = ["psql", "-X", "-w", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"];
+        // -b: psql prints the statement that failed (a script has several).
+        string[] psql = ["psql", "-X", "-w", "-q", "-A", "-t", "-b", "-v", "ON_ERROR_STOP=1"];
         using var stdin = script ? new MemoryStream(Encoding.UTF8.GetBytes(sql)) : null;
         var result = await docker.ExecAsync(Container.Id,
             Exec(database, script ? psql : [.. psql, "-c", sql]),
@@ -172,6 +174,16 @@ internal sealed class DatabaseTarget
         }
 
         var stderr = result.Stderr;
+        if (ClientErrorOutput.Parse(stderr).FirstOrDefault(e => e.StatementError) is { } failed)
+        {
+            // The server is there and the login worked: it rejected the statement (a trigger, a timeout, a lock, a privilege).
+            throw new BackupPsException("DatabaseCommandFailed", FailureCategory.InvalidOperation,
+                $"PostgreSQL in {Container.Name} rejected a statement BackupPs ran in database {database}: "
+                + ClientErrorOutput.Describe(failed.Message, null, failed.Detail, failed.Hint, failed.Context, failed.Statement,
+                    ClientErrorOutput.Remedy(failed.Message, failed.Context)) + ".")
+            { Target = database };
+        }
+
         if (stderr.Contains($"database \"{database}\" does not exist", StringComparison.Ordinal))
         {
             var existing = await ListDatabasesAsync(docker, cancellationToken).ConfigureAwait(false);

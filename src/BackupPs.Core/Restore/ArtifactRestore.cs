@@ -23,13 +23,24 @@ internal sealed record RestoreSettings(bool NoOwner, bool NoAcl, string? Role, i
 /// <summary>What came of feeding one artifact into one database.</summary>
 /// <param name="Integrity">The artifact's checks (hash, decompression, structure, rows in the file), made on the bytes that were restored.</param>
 /// <param name="Failure">Why a restore program failed as a whole (killed, container stopped, refused the input), or null.</param>
-internal sealed record RestoreOutcome(IReadOnlyList<BackupCheck> Integrity, IReadOnlyList<RestoreError> Errors, string? Failure, TimeSpan Duration)
+/// <param name="InputStopped">
+/// Why a program was stopped before it had read all of its input ("pg_restore stopped reading its input (a COPY session
+/// stopped reading (Broken pipe))"), or null. Mostly a consequence of another program's error, which is then the one to report.
+/// </param>
+internal sealed record RestoreOutcome(IReadOnlyList<BackupCheck> Integrity, IReadOnlyList<RestoreError> Errors, string? Failure, TimeSpan Duration,
+    string? InputStopped = null)
 {
     public bool IntegrityPassed => Integrity.Count > 0 && Integrity.All(c => c.Passed);
 
-    public bool Succeeded => Failure is null && IntegrityPassed && Errors.All(e => e.Accepted);
+    /// <summary>Every program ran to the end and every error it reported was accepted (the integrity checks aside).</summary>
+    public bool Restored => Failure is null && InputStopped is null && Errors.All(e => e.Accepted);
 
-    /// <summary>One sentence: what went wrong (for errors and drill checks).</summary>
+    public bool Succeeded => Restored && IntegrityPassed;
+
+    /// <summary>
+    /// One sentence: what went wrong (for errors and drill checks). A server error beats the broken pipe it caused:
+    /// when a COPY session fails (a timeout, a constraint), the programs fed alongside it are stopped, and that is not news.
+    /// </summary>
     public string Explain()
     {
         if (Failure is not null)
@@ -40,14 +51,12 @@ internal sealed record RestoreOutcome(IReadOnlyList<BackupCheck> Integrity, IRea
         var rejected = Errors.Where(e => !e.Accepted).ToArray();
         if (rejected.Length > 0)
         {
-            var first = rejected[0];
-            var hint = first.Class switch
-            {
-                RestoreErrorClass.Other => "",
-                RestoreErrorClass.MissingRole => " (class MissingRole: restore with -NoOwner -NoAcl, create the role, or pass -AcceptError MissingRole)",
-                _ => $" (class {first.Class}: pass -AcceptError {first.Class} to accept it)",
-            };
-            return $"{rejected.Length} error(s), the first: {first.Message}{hint}";
+            return $"{rejected.Length} error(s), the first: {rejected[0].Describe()}";
+        }
+
+        if (InputStopped is not null)
+        {
+            return InputStopped;
         }
 
         var failed = Integrity.Where(c => !c.Passed).ToArray();
@@ -77,6 +86,10 @@ internal sealed record RestoreOutcome(IReadOnlyList<BackupCheck> Integrity, IRea
 /// </summary>
 internal static class ArtifactRestore
 {
+    /// <summary>The lines pg_restore -v prints for each object and step (an extended regular expression for grep).</summary>
+    internal const string VerboseProgress = "^pg_restore: (connecting|creating|processing|executing|implied|dropping|entering|launching|finished"
+        + "|setting owner|disabling triggers|enabling triggers|restoring large object|restored [0-9]+ large object|transferring|reducing|skipping item)";
+
     /// <summary>What clients report when the server shuts down under them (the container stops before docker says so).</summary>
     private static readonly string[] ServerGone =
         ["the database system is shutting down", "terminating connection due to administrator command", "server closed the connection unexpectedly"];
@@ -97,13 +110,14 @@ internal static class ArtifactRestore
             ? await RestoreArchiveAsync(docker, into, path, manifest, settings, findings, progress, host, cancellationToken).ConfigureAwait(false)
             : await RestorePlainAsync(docker, into, path, manifest, settings, findings, progress, host, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        return new RestoreOutcome(integrity, findings.Errors, await findings.FailureAsync().ConfigureAwait(false), watch.Elapsed);
+        return new RestoreOutcome(integrity, findings.Errors, await findings.FailureAsync().ConfigureAwait(false), watch.Elapsed, findings.InputStopped);
     }
 
     private static async Task<IReadOnlyList<BackupCheck>> RestorePlainAsync(DockerClient docker, DatabaseTarget into, string path, BackupManifest manifest,
         RestoreSettings settings, Findings findings, ProgressReporter progress, IOperationHost host, CancellationToken cancellationToken)
     {
-        string[] psql = ["psql", "-X", "-w", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction"];
+        // -b: psql prints the whole statement that failed.
+        string[] psql = ["psql", "-X", "-w", "-q", "-b", "-v", "ON_ERROR_STOP=1", "--single-transaction"];
         var fifo = await ContainerFifo.TryCreateAsync(docker, into.Container, host, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -233,15 +247,15 @@ internal static class ArtifactRestore
                 var fifo = workspace.Fifo(i);
                 if (i == 0)
                 {
-                    string[] pgRestore = [.. PgRestore(into, settings), "--section=data", "-L", workspace.List];
                     // pg_restore opens a named input file twice (once to detect its format), which would lose the
                     // start of a FIFO; as stdin it reads the stream once.
                     return FedProgram.StartAsync(docker, into, "pg_restore",
-                        fifo is null ? pgRestore : ["sh", "-c", $"exec \"$0\" \"$@\" < {fifo.ContainerPath}", .. pgRestore],
+                        [.. PgRestore(into, settings, fifo?.ContainerPath), "--section=data", "-L", workspace.List],
                         fifo, SessionOptions(jobs), cancellationToken);
                 }
 
-                string[] psql = ["psql", "-X", "-w", "-q", "-v", "ON_ERROR_STOP=1"];
+                // -b: psql prints the failed statement (the COPY, which names the table).
+                string[] psql = ["psql", "-X", "-w", "-q", "-b", "-v", "ON_ERROR_STOP=1"];
                 return FedProgram.StartAsync(docker, into, "psql", fifo is null ? psql : [.. psql, "-f", fifo.ContainerPath], fifo,
                     SessionOptions(jobs), cancellationToken);
             }).ToArray();
@@ -275,7 +289,8 @@ internal static class ArtifactRestore
             // to report, not the others that were stopped because of it.
             foreach (var program in programs.OrderBy(p => p.Exec.IsCompletedSuccessfully ? 0 : 1))
             {
-                await findings.AddAsync(program, program == programs[0] ? settings.AcceptedErrors : [], inputFailure, cancellationToken).ConfigureAwait(false);
+                await findings.AddAsync(program, program == programs[0] ? settings.AcceptedErrors : [], inputFailure, cancellationToken,
+                    program == programs[0] ? null : error => CopyLoader.Locate(toc.Entries, error)).ConfigureAwait(false);
             }
 
             return (integrity, loader);
@@ -338,9 +353,17 @@ internal static class ArtifactRestore
         }
     }
 
-    private static string[] PgRestore(DatabaseTarget into, RestoreSettings settings)
+    /// <summary>
+    /// pg_restore, reading <paramref name="input"/> (a path in the container) or its stdin. It runs with -v, because
+    /// only then does it name the archive entry of an error ("from TOC entry ...", PostgreSQL 15 and 17 alike); the line
+    /// -v prints for every object is dropped in the container, so the stderr an exec keeps (its first and last 32 KiB)
+    /// holds the errors, whatever the number of objects. The exit status is pg_restore's.
+    /// </summary>
+    private static string[] PgRestore(DatabaseTarget into, RestoreSettings settings, string? input = null)
     {
-        var args = new List<string> { "pg_restore", "-w", "--dbname=" + into.Database };
+        var script = $"exec 3>&1; status=$( {{ {{ \"$0\" \"$@\" {(input is null ? "" : $"< {input} ")}2>&1 >&3 3>&- 4>&-; echo $? >&4; }} "
+            + $"| grep -Ev '{VerboseProgress}' >&2 3>&- 4>&-; }} 4>&1 ); exit \"$status\"";
+        var args = new List<string> { "sh", "-c", script, "pg_restore", "-v", "-w", "--dbname=" + into.Database };
         if (settings.NoOwner)
         {
             args.Add("--no-owner");
@@ -393,11 +416,16 @@ internal static class ArtifactRestore
 
         public IReadOnlyList<RestoreError> Errors => _errors;
 
+        /// <summary>The first program stopped before the end of its input, and why (see <see cref="RestoreOutcome.InputStopped"/>).</summary>
+        public string? InputStopped { get; private set; }
+
         /// <summary>A program failed as a whole (killed, could not run, refused its input): what follows would fail too.</summary>
-        public bool HardFailure => _failure is not null;
+        public bool HardFailure => _failure is not null || InputStopped is not null;
 
         /// <summary>Waits for <paramref name="program"/> and adds what it reported.</summary>
-        public async Task AddAsync(FedProgram program, IReadOnlyCollection<RestoreErrorClass> accepted, string? inputFailure, CancellationToken cancellationToken)
+        /// <param name="locate">Fills in what an error is about when the program cannot say (the table of a COPY session's error).</param>
+        public async Task AddAsync(FedProgram program, IReadOnlyCollection<RestoreErrorClass> accepted, string? inputFailure, CancellationToken cancellationToken,
+            Func<RestoreError, RestoreError>? locate = null)
         {
             ExecResult? result = null;
             try
@@ -406,7 +434,7 @@ internal static class ArtifactRestore
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                _failure ??= $"{program.Name} stopped reading its input ({inputFailure})";
+                InputStopped ??= $"{program.Name} stopped reading its input ({inputFailure})";
             }
             catch (BackupPsException e)
             {
@@ -415,12 +443,13 @@ internal static class ArtifactRestore
 
             if (result is not null)
             {
-                Add(result, program.Name, accepted, cancellationToken);
+                Add(result, program.Name, accepted, cancellationToken, locate);
             }
         }
 
         /// <summary>Adds what a program that has ended reported (null: it could not be run).</summary>
-        public void Add(ExecResult? result, string program, IReadOnlyCollection<RestoreErrorClass> accepted, CancellationToken cancellationToken)
+        public void Add(ExecResult? result, string program, IReadOnlyCollection<RestoreErrorClass> accepted, CancellationToken cancellationToken,
+            Func<RestoreError, RestoreError>? locate = null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (result is null)
@@ -429,14 +458,14 @@ internal static class ArtifactRestore
                 return;
             }
 
-            var errors = RestoreErrorParser.Parse(result.Stderr, accepted);
+            var errors = RestoreErrorParser.Parse(result.Stderr, accepted).Select(locate ?? (e => e)).ToArray();
             _errors.AddRange(errors);
             _nonZeroExit |= result.ExitCode != 0;
             _failure ??= result.ExitCode switch
             {
                 0 => null,
                 > 128 => $"{program} was killed (signal {result.ExitCode - 128})",
-                _ when errors.Count > 0 => null,
+                _ when errors.Length > 0 => null,
                 _ => $"{program} failed with exit code {result.ExitCode}: {DatabaseTarget.FirstLine(result.Stderr)}",
             };
             foreach (var warning in result.Stderr.Split('\n').Where(l => l.Contains(": warning: ", StringComparison.Ordinal) && !l.Contains("errors ignored on restore", StringComparison.Ordinal)))
@@ -448,12 +477,12 @@ internal static class ArtifactRestore
         /// <summary>The failure, told as the server going away when that is what happened.</summary>
         public async Task<string?> FailureAsync()
         {
-            if (_failure is null && !_nonZeroExit)
+            if (_failure is null && InputStopped is null && !_nonZeroExit)
             {
                 return null;
             }
 
-            var why = _failure ?? _errors.FirstOrDefault()?.Message;
+            var why = _failure ?? _errors.FirstOrDefault()?.Message ?? InputStopped;
             return !await IsRunningAsync(docker, into.Container.Id).ConfigureAwait(false)
                 || _errors.Any(e => ServerGone.Any(m => e.Message.Contains(m, StringComparison.Ordinal)))
                 ? $"the server in container {into.Container.Name} stopped or restarted during the restore ({why})"

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
+using System.Text.RegularExpressions;
 using BackupPs.Core.Postgres;
 
 namespace BackupPs.Core.Restore;
@@ -13,7 +14,7 @@ namespace BackupPs.Core.Restore;
 /// order of rows within a table is not kept (SQL tables have none). Blocks this loader does not take
 /// (large objects, INSERT-style data) are forwarded raw to the data-section pg_restore.
 /// </summary>
-internal sealed class CopyLoader : IArchiveObserver
+internal sealed partial class CopyLoader : IArchiveObserver
 {
     private const int ChunkBytes = 1 << 20;
 
@@ -68,6 +69,27 @@ internal sealed class CopyLoader : IArchiveObserver
         }
 
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// Says which table a COPY session's error is about. psql -b prints the failed COPY statement, which is the
+    /// entry's own (schema-qualified); the server's CONTEXT ("COPY items, line 42: ...") names the table without
+    /// its schema, which is enough when only one loaded table has that name.
+    /// </summary>
+    public static RestoreError Locate(IEnumerable<ArchiveEntry> entries, RestoreError error)
+    {
+        if (error.Object is not null)
+        {
+            return error;
+        }
+
+        var loaded = entries.Where(Loads).ToArray();
+        var byStatement = loaded.Where(e => e.CopyStatement!.Trim() == error.Command?.Trim()).ToArray();
+        var table = error.Context is null ? null : CopyContext().Match(error.Context) is { Success: true } m ? m.Groups["table"].Value : null;
+        var candidates = byStatement.Length > 0 ? byStatement : loaded.Where(e => e.Tag == table).ToArray();
+        return candidates.Length == 1
+            ? error with { Object = $"TABLE DATA {candidates[0].Namespace}.{candidates[0].Tag}", Command = error.Command ?? candidates[0].CopyStatement!.Trim() }
+            : error;
     }
 
     /// <summary>Whether the loader takes an entry's data itself; the others go to pg_restore.</summary>
@@ -229,6 +251,11 @@ internal sealed class CopyLoader : IArchiveObserver
             session.CloseInput(e);
         }
     }
+
+    // The server's CONTEXT of an error in COPY FROM: "COPY items, line 42" or "COPY items, line 42, column qty: "x"".
+    // Below the context of a function the COPY called (a CHECK constraint's), on a line of its own.
+    [GeneratedRegex(@"^COPY (?<table>.+?), line \d+", RegexOptions.Multiline)]
+    private static partial Regex CopyContext();
 
     private readonly record struct Chunk(byte[] Statement, byte[] Rows, int Length);
 }

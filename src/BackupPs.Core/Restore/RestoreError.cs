@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using BackupPs.Core.Postgres;
 
 namespace BackupPs.Core.Restore;
 
@@ -16,76 +17,83 @@ public enum RestoreErrorClass
 
     /// <summary>Anything else. Never accepted.</summary>
     Other,
+
+    /// <summary>
+    /// must be able to SET ROLE "x" (PostgreSQL 16+), must be member of role "x" (15 and older): a login that is not a
+    /// superuser gives an object to a role it is not a member of (ALTER ... OWNER TO); -NoOwner avoids it.
+    /// </summary>
+    RoleMembership,
 }
 
-/// <summary>One error pg_restore or psql reported. <see cref="Accepted"/> errors are listed but do not fail the restore.</summary>
-/// <param name="Object">The archive entry it came from ("TABLE public.items app"), when pg_restore names it.</param>
-/// <param name="Command">The first line of the SQL that failed, when reported.</param>
-public sealed record RestoreError(RestoreErrorClass Class, string Message, string? Object, string? Command, bool Accepted);
+/// <summary>
+/// One error pg_restore or psql reported, with everything the server said about it. <see cref="Accepted"/> errors
+/// are listed but do not fail the restore. All text is as the programs printed it (strings or null, no nested objects).
+/// </summary>
+/// <param name="Message">The server's primary message ("relation "t2" already exists"), without "ERROR:".</param>
+/// <param name="Object">
+/// What the error is about: pg_restore's archive entry ("TABLE items app": type, name, owner), or for the rows
+/// BackupPs's own COPY sessions load, the table ("TABLE DATA public.items").
+/// </param>
+/// <param name="Command">
+/// The whole SQL statement that failed (pg_restore's "Command was:", psql's STATEMENT), up to
+/// <see cref="ClientErrorOutput.MaxStatementLength"/> characters: longer ones keep their first lines and say how much was left off.
+/// </param>
+public sealed record RestoreError(RestoreErrorClass Class, string Message, string? Object, string? Command, bool Accepted)
+{
+    /// <summary>The server's DETAIL ("Failing row contains (5).").</summary>
+    public string? Detail { get; init; }
 
-/// <summary>Reads the errors out of pg_restore's or psql's stderr.</summary>
+    /// <summary>The server's HINT ("You might need to increase max_locks_per_transaction.").</summary>
+    public string? Hint { get; init; }
+
+    /// <summary>The server's CONTEXT: where it happened ("COPY items, line 42: ...", "PL/pgSQL function f() line 4 at RAISE").</summary>
+    public string? Context { get; init; }
+
+    /// <summary>What BackupPs suggests doing about it, when it knows; null otherwise.</summary>
+    public string? Advice { get; init; }
+
+    /// <summary>The error in one line of text: message, object, server fields, statement (cut short), and the advice.</summary>
+    public string Describe() => ClientErrorOutput.Describe(Message, Object, Detail, Hint, Context, Command, Advice);
+}
+
+/// <summary>Reads the errors out of pg_restore's or psql's stderr, classifies them and says what to do.</summary>
 internal static partial class RestoreErrorParser
 {
-    private const int MaxTextLength = 300;
-
-    public static IReadOnlyList<RestoreError> Parse(string stderr, IReadOnlyCollection<RestoreErrorClass> accepted)
-    {
-        var errors = new List<RestoreError>();
-        string? entry = null;
-        var lines = stderr.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+    public static IReadOnlyList<RestoreError> Parse(string stderr, IReadOnlyCollection<RestoreErrorClass> accepted) =>
+        ClientErrorOutput.Parse(stderr).Select(e =>
         {
-            var line = lines[i].TrimEnd('\r');
-            var toc = TocEntry().Match(line);
-            if (toc.Success)
+            var kind = Classify(e.Message);
+            return new RestoreError(kind, e.Message, e.Entry, e.Statement, kind != RestoreErrorClass.Other && accepted.Contains(kind))
             {
-                entry = toc.Groups[1].Value.Trim();
-                continue;
-            }
-
-            var error = ErrorLine().Match(line);
-            if (!error.Success)
-            {
-                continue;
-            }
-
-            var message = Clip(ServerPrefix().Replace(error.Groups["message"].Value.Trim(), ""));
-            string? command = null;
-            if (i + 1 < lines.Length && lines[i + 1].StartsWith("Command was: ", StringComparison.Ordinal))
-            {
-                command = Clip(lines[i + 1]["Command was: ".Length..].Trim());
-            }
-
-            var kind = Classify(message);
-            errors.Add(new RestoreError(kind, message, entry, command, kind != RestoreErrorClass.Other && accepted.Contains(kind)));
-            entry = null;
-        }
-
-        return errors;
-    }
+                Detail = e.Detail,
+                Hint = e.Hint,
+                Context = e.Context,
+                Advice = Advise(kind, e.Message, e.Context),
+            };
+        }).ToArray();
 
     internal static RestoreErrorClass Classify(string message) =>
         MissingRole().IsMatch(message) ? RestoreErrorClass.MissingRole
+        : RoleMembership().IsMatch(message) ? RestoreErrorClass.RoleMembership
         : message.Contains("must be owner of", StringComparison.Ordinal) ? RestoreErrorClass.NotOwner
         : message.Contains("already exists", StringComparison.Ordinal) ? RestoreErrorClass.AlreadyExists
         : RestoreErrorClass.Other;
 
-    private static string Clip(string text) => text.Length > MaxTextLength ? text[..MaxTextLength] + "..." : text;
-
-    // pg_restore 12: "pg_restore: [archiver (db)] Error from TOC entry 215; 1259 16386 TABLE items app"
-    // pg_restore 13+: "pg_restore: from TOC entry 215; 1259 16386 TABLE items app"
-    [GeneratedRegex(@"^pg_restore: (?:\[archiver \(db\)\] Error )?from TOC entry \d+; \d+ \d+ (.*)$", RegexOptions.IgnoreCase)]
-    private static partial Regex TocEntry();
-
-    // "pg_restore: error: could not execute query: ERROR:  role "x" does not exist" (13+),
-    // "pg_restore: [archiver (db)] could not execute query: ERROR: ..." (12),
-    // "psql:<stdin>:42: ERROR:  syntax error at ..." and "psql: error: connection to server ... failed".
-    [GeneratedRegex(@"^(?:pg_restore: (?:error: |\[archiver \(db\)\] )(?:could not execute query: )?|psql:[^:]*:\d+: (?=(?:ERROR|FATAL):)|psql: error: )(?<message>.*)$")]
-    private static partial Regex ErrorLine();
-
-    [GeneratedRegex(@"^(?:ERROR|FATAL):\s+")]
-    private static partial Regex ServerPrefix();
+    /// <summary>What to do about an error, for the cases where the remedy is known; the server's own HINT is kept beside it.</summary>
+    private static string? Advise(RestoreErrorClass kind, string message, string? context) => kind switch
+    {
+        RestoreErrorClass.MissingRole => "class MissingRole: restore with -NoOwner -NoAcl, create the role, or pass -AcceptError MissingRole",
+        RestoreErrorClass.RoleMembership =>
+            $"class RoleMembership: the login may not give objects to role {RoleMembership().Match(message).Groups["role"].Value}; restore with -NoOwner (the login then owns them), "
+            + "grant the login membership in that role, restore as a superuser, or pass -AcceptError RoleMembership",
+        RestoreErrorClass.NotOwner or RestoreErrorClass.AlreadyExists => $"class {kind}: pass -AcceptError {kind} to accept it",
+        _ => ClientErrorOutput.Remedy(message, context),
+    };
 
     [GeneratedRegex(@"role "".*"" does not exist")]
     private static partial Regex MissingRole();
+
+    // PostgreSQL 16+: must be able to SET ROLE "x"; 15 and older: must be member of role "x".
+    [GeneratedRegex(@"must be (?:able to SET ROLE|member of role) ""(?<role>.*)""")]
+    private static partial Regex RoleMembership();
 }

@@ -62,7 +62,7 @@ internal static class RestoreDrill
             var into = target.Server.WithDatabase(drill);
             var outcome = await ArtifactRestore.RunAsync(docker, into, backup.Path, manifest, settings, host, cancellationToken).ConfigureAwait(false);
             checks.AddRange(outcome.Integrity);
-            var restored = outcome.Failure is null && outcome.Errors.All(e => e.Accepted);
+            var restored = outcome.Restored;
             restoreDuration = outcome.Duration;
             checks.Add(new BackupCheck("Restore", restored, restored
                 ? $"restored into {drill} in {target.Container.Name} in {outcome.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"

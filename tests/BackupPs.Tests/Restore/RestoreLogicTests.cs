@@ -8,7 +8,7 @@ namespace BackupPs.Tests.Restore;
 /// <summary>The restore's pure logic: error classification, the plain-SQL filter, names, guards.</summary>
 public sealed class RestoreLogicTests
 {
-    // Verbatim shape of pg_restore 15's stderr for a dump whose owner and grantee roles are missing.
+    // Verbatim shape of pg_restore -v 15's stderr (progress lines dropped) for a dump whose owner and grantee roles are missing.
     private const string PgRestoreStderr = """
         pg_restore: while PROCESSING TOC:
         pg_restore: from TOC entry 215; 1259 16386 TABLE items bps_owner
@@ -29,7 +29,10 @@ public sealed class RestoreLogicTests
         var errors = RestoreErrorParser.Parse(PgRestoreStderr, [RestoreErrorClass.MissingRole]);
         Assert.Equal(3, errors.Count);
         Assert.Equal(new RestoreError(RestoreErrorClass.MissingRole, "role \"bps_owner\" does not exist", "TABLE items bps_owner",
-            "ALTER TABLE public.items OWNER TO bps_owner;", Accepted: true), errors[0]);
+            "ALTER TABLE public.items OWNER TO bps_owner;", Accepted: true)
+        {
+            Advice = "class MissingRole: restore with -NoOwner -NoAcl, create the role, or pass -AcceptError MissingRole",
+        }, errors[0]);
         Assert.Equal((RestoreErrorClass.NotOwner, false), (errors[1].Class, errors[1].Accepted));
         Assert.Equal((RestoreErrorClass.Other, false, "TABLE loans app"), (errors[2].Class, errors[2].Accepted, errors[2].Object));
     }

@@ -1,0 +1,94 @@
+using BackupPs.Tests.Infrastructure;
+using Xunit;
+using static BackupPs.Tests.EndToEnd.RestoreTestSupport;
+
+namespace BackupPs.Tests.EndToEnd;
+
+/// <summary>
+/// A failed restore says what failed, where, the server's own words, and what to do (PostgreSQL 15, through the CLI).
+/// </summary>
+public sealed class RestoreErrorReportingTests(RestoreServers servers) : IClassFixture<RestoreServers>
+{
+    private PostgresContainer Source => servers.Source;
+
+    /// <summary>
+    /// A well-known restore failure: a CHECK constraint calls a function that names a table without its schema,
+    /// and restores run with an empty search_path, so loading the rows fails (plain pg_restore fails the same
+    /// way). The rows go through BackupPs's COPY sessions: the error names the table, keeps the server's
+    /// CONTEXT and the COPY statement, says what to do, and is not reported as the broken pipe it causes.
+    /// </summary>
+    [Fact]
+    public void CopySessionFailureNamesTheTableAndKeepsTheServersContext()
+    {
+        Source.Psql("create database stock", "postgres");
+        try
+        {
+            Source.Psql("""
+                create table limits (min_qty int);
+                insert into limits values (0);
+                create function in_stock(q int) returns boolean language plpgsql as $$ begin return q >= (select min_qty from limits); end $$;
+                create table stock (id int, qty int check (in_stock(qty)));
+                insert into stock select g, g from generate_series(1, 1000) g;
+                """, "stock");
+            var path = BackupOf(Source, "stock");
+
+            var failed = Fails("RestoreFailed", RunRestore(path, "--database", "stock_copy", "--jobs", "2"));
+            var error = Assert.Single(Assert.Single(BackupPsCli.JsonLines(failed)).GetProperty("Errors").EnumerateArray());
+            Assert.Equal("relation \"limits\" does not exist", error.GetProperty("Message").GetString());
+            Assert.Equal("TABLE DATA public.stock", error.GetProperty("Object").GetString());
+            Assert.Equal("COPY public.stock (id, qty) FROM stdin;", error.GetProperty("Command").GetString());
+            Assert.Contains("PL/pgSQL function public.in_stock(integer) line 1 at RETURN", error.GetProperty("Context").GetString());
+            Assert.Matches(@"COPY stock, line \d+", error.GetProperty("Context").GetString());
+            Assert.Contains("search_path", error.GetProperty("Advice").GetString());
+
+            Assert.Contains("in TABLE DATA public.stock", failed.Stderr);
+            Assert.Contains("CONTEXT: ", failed.Stderr);
+            Assert.DoesNotContain("Broken pipe", failed.Stderr);
+            Assert.DoesNotContain("stock_copy", Databases(Source));
+            NoScratchDatabases(Source);
+        }
+        finally
+        {
+            Drop(Source, "stock");
+        }
+    }
+
+    /// <summary>
+    /// A login that is no superuser restores a dump whose table belongs to a role it is not a member of: PostgreSQL 15
+    /// says "must be member of role" (16+: "must be able to SET ROLE"). The error is classified, names the archive
+    /// entry, and points to -NoOwner; with --no-owner the same restore succeeds.
+    /// </summary>
+    [Fact]
+    public void RoleMembershipFailureIsClassifiedWithTheNoOwnerAdvice()
+    {
+        const string password = "restorer-secret-never-printed";
+        Source.Psql($"create role bps_restorer login createdb password '{password}'; create role bps_stranger", "postgres");
+        Source.Psql("create database owned", "postgres");
+        try
+        {
+            Source.Psql("create table items (id int primary key); insert into items values (1), (2); alter table items owner to bps_stranger", "owned");
+            var path = BackupOf(Source, "owned");
+            var env = new Dictionary<string, string?> { ["BACKUPPS_PASSWORD"] = password };
+            string[] restore = ["restore-database", path, "--json", "--force", "--database", "owned_copy", "--credential", "bps_restorer"];
+
+            var failed = Fails("RestoreFailed", BackupPsCli.Run(env, restore));
+            var errors = Assert.Single(BackupPsCli.JsonLines(failed)).GetProperty("Errors").EnumerateArray().ToArray();
+            var membership = Assert.Single(errors, e => e.GetProperty("Class").GetString() == "RoleMembership");
+            Assert.Equal("must be member of role \"bps_stranger\"", membership.GetProperty("Message").GetString());
+            Assert.Equal("TABLE items bps_stranger", membership.GetProperty("Object").GetString());
+            Assert.Equal("ALTER TABLE public.items OWNER TO bps_stranger;", membership.GetProperty("Command").GetString());
+            Assert.Contains("class RoleMembership: the login may not give objects to role bps_stranger; restore with -NoOwner", failed.Stderr);
+            Assert.DoesNotContain(password, failed.Stdout + failed.Stderr);
+
+            var restored = BackupPsCli.Run(env, [.. restore, "--no-owner"]);
+            Assert.True(restored.ExitCode == 0, restored.ToString());
+            Assert.Equal("2", Source.Psql("select count(*) from items", "owned_copy"));
+        }
+        finally
+        {
+            Drop(Source, "owned");
+            Drop(Source, "owned_copy");
+            Source.Psql("drop role if exists bps_restorer; drop role if exists bps_stranger", "postgres");
+        }
+    }
+}
