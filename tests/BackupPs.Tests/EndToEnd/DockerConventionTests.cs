@@ -214,10 +214,7 @@ public sealed class DockerConventionTests(ConventionServers servers) : IClassFix
             await recreated.DisposeAsync();
             PostgresContainer.Docker(["rename", oldName, old.Name]);
             PostgresContainer.Docker(["start", old.Name]);
-            for (var i = 0; i < 300 && ProcessRunner.Run("docker", ["exec", old.Name, "pg_isready", "-q"]).ExitCode != 0; i++)
-            {
-                await Task.Delay(100);
-            }
+            await old.WaitReadyAsync();
         }
     }
 

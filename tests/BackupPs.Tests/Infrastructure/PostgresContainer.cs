@@ -135,7 +135,8 @@ public class PostgresContainer : IAsyncLifetime
         return result.Stdout;
     }
 
-    private async Task WaitReadyAsync()
+    /// <summary>Waits until the server answers (after the start, or after a docker start of a stopped container).</summary>
+    public async Task WaitReadyAsync()
     {
         for (var i = 0; i < 300; i++)
         {
