@@ -22,7 +22,7 @@ public sealed class BackupDatabaseOptions
     public string? ComposeService { get; set; }
 
     [Option(FromPipelineByPropertyName = true,
-        Help = "Database to dump. Default: POSTGRES_DB of the container, else the user name.")]
+        Help = "Database to dump. Default: the one the container's image created: POSTGRES_DB (or POSTGRES_DB_FILE), else its POSTGRES_USER.")]
     public string? Database { get; set; }
 
     [Option(Mandatory = true, FromPipelineByPropertyName = true,
@@ -38,6 +38,6 @@ public sealed class BackupDatabaseOptions
     [Option(Help = "Compression of the stored file: Zstd (default; the system libzstd) or Gzip (used instead when libzstd is missing).")]
     public CompressionKind? Compression { get; set; }
 
-    [Option(Help = "PostgreSQL login. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container.")]
+    [Option(Help = "PostgreSQL login. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container, or the secrets their *_FILE variants name.")]
     public DatabaseCredential? Credential { get; set; }
 }

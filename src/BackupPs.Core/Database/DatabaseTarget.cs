@@ -16,19 +16,18 @@ namespace BackupPs.Core.Database;
 /// </summary>
 internal sealed class DatabaseTarget
 {
-    public const string ComposeProjectLabel = "com.docker.compose.project";
-    public const string ComposeServiceLabel = "com.docker.compose.service";
-
     private readonly string _user;
+    private readonly string _userSource;
     private readonly string? _password;
 
     /// <summary>What the preflight learned about the server; shared by every <see cref="WithDatabase"/> copy.</summary>
     private readonly ServerFacts _server;
 
-    private DatabaseTarget(DockerContainerDetails container, string user, string database, string? password, ServerFacts server)
+    private DatabaseTarget(DockerContainerDetails container, string user, string userSource, string database, string? password, ServerFacts server)
     {
         Container = container;
         _user = user;
+        _userSource = userSource;
         _password = password;
         Database = database;
         _server = server;
@@ -40,11 +39,16 @@ internal sealed class DatabaseTarget
 
     public string Description => $"database {Database} in container {Container.Name}";
 
-    public string? ComposeProject => Container.Config.Labels.GetValueOrDefault(ComposeProjectLabel);
+    public string? ComposeProject => Container.Config.Labels.GetValueOrDefault(ComposeLabels.Project);
 
-    public string? ComposeService => Container.Config.Labels.GetValueOrDefault(ComposeServiceLabel);
+    public string? ComposeService => Container.Config.Labels.GetValueOrDefault(ComposeLabels.Service);
 
-    /// <summary>Finds the container (by name/id or compose labels) and works out user, database and password.</summary>
+    /// <summary>
+    /// Finds the container (by name/id or compose labels), makes sure its server is the one to talk
+    /// to, and works out the login as the postgres image does: -Credential, else POSTGRES_USER and
+    /// POSTGRES_PASSWORD (or their *_FILE secrets); the database is -Database, else the one the image
+    /// created: POSTGRES_DB (or POSTGRES_DB_FILE), else the container's POSTGRES_USER.
+    /// </summary>
     public static async Task<DatabaseTarget> ResolveAsync(
         DockerClient docker, string? container, string? composeProject, string? composeService,
         string? database, DatabaseCredential? credential, CancellationToken cancellationToken)
@@ -52,30 +56,39 @@ internal sealed class DatabaseTarget
         var details = container is not null
             ? await InspectAsync(docker, container, cancellationToken).ConfigureAwait(false)
             : await FindComposeServiceAsync(docker, composeProject!, composeService!, cancellationToken).ConfigureAwait(false);
+        ContainerReadiness.RequireRunning(details);
+        await ContainerReadiness.RequireInitializedAsync(docker, details, cancellationToken).ConfigureAwait(false);
 
-        if (!details.State.Running)
+        var env = PostgresImageEnvironment.Of(docker, details);
+        const string LoginHint = "pass -Credential";
+        string user, userSource;
+        string? password;
+        if (credential is not null)
         {
-            throw new BackupPsException("ContainerNotRunning", FailureCategory.ResourceUnavailable,
-                $"Container {details.Name} is {details.State.Status}, not running; start it (docker start {details.Name}, or docker compose up -d) and retry.")
-            { Target = details.Name };
+            (user, userSource, password) = (credential.UserName, "from -Credential", credential.Password);
+        }
+        else
+        {
+            var source = env.SourceOf(PostgresImageEnvironment.UserVariable);
+            user = await env.GetAsync(PostgresImageEnvironment.UserVariable, LoginHint, cancellationToken).ConfigureAwait(false)
+                ?? PostgresImageEnvironment.DefaultUser;
+            userSource = source is null ? "the default: the container sets no POSTGRES_USER or POSTGRES_USER_FILE" : "from " + source;
+            password = await env.GetAsync(PostgresImageEnvironment.PasswordVariable, LoginHint, cancellationToken).ConfigureAwait(false);
         }
 
-        var env = details.Config.Env
-            .Select(e => e.Split('=', 2))
-            .Where(kv => kv.Length == 2)
-            .GroupBy(kv => kv[0])
-            .ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
-        var user = credential?.UserName ?? env.GetValueOrDefault("POSTGRES_USER") ?? "postgres";
-        var password = credential is not null ? credential.Password : env.GetValueOrDefault("POSTGRES_PASSWORD");
-        var name = database ?? env.GetValueOrDefault("POSTGRES_DB") ?? user;
-        return new DatabaseTarget(details, user, name, string.IsNullOrEmpty(password) ? null : password, new ServerFacts());
+        // The image's database is named after ITS user, whoever logs in.
+        var name = database
+            ?? await env.GetAsync(PostgresImageEnvironment.DatabaseVariable, "pass -Database", cancellationToken).ConfigureAwait(false)
+            ?? (credential is null ? user : await env.GetAsync(PostgresImageEnvironment.UserVariable, "pass -Database", cancellationToken).ConfigureAwait(false))
+            ?? PostgresImageEnvironment.DefaultUser;
+        return new DatabaseTarget(details, user, userSource, name, password, new ServerFacts());
     }
 
     /// <summary>The login user, for messages (never the password).</summary>
     public string UserName => _user;
 
     /// <summary>The same container and login, pointed at another database of the server.</summary>
-    public DatabaseTarget WithDatabase(string database) => new(Container, _user, database, _password, _server);
+    public DatabaseTarget WithDatabase(string database) => new(Container, _user, _userSource, database, _password, _server);
 
     /// <summary>The server's major version (15, 17), known once <see cref="PreflightAsync"/> has run; 0 before.</summary>
     public int ServerMajor => _server.Major;
@@ -197,7 +210,7 @@ internal sealed class DatabaseTarget
             || (stderr.Contains("role \"", StringComparison.Ordinal) && stderr.Contains("does not exist", StringComparison.Ordinal)))
         {
             throw new BackupPsException("DatabaseLoginFailed", FailureCategory.PermissionDenied,
-                $"PostgreSQL in {Container.Name} refused the login as '{_user}' ({FirstLine(stderr)}); pass -Credential, or set POSTGRES_USER/POSTGRES_PASSWORD on the container.")
+                $"PostgreSQL in {Container.Name} refused the login as '{_user}' ({_userSource}): {FirstLine(stderr)}. Pass -Credential with a login of that server, or give the container the login its image was initialised with: POSTGRES_USER and POSTGRES_PASSWORD, or POSTGRES_USER_FILE and POSTGRES_PASSWORD_FILE naming Docker secrets.")
             { Target = Container.Name };
         }
 
@@ -241,10 +254,19 @@ internal sealed class DatabaseTarget
         }
     }
 
+    /// <summary>
+    /// The container of a compose service: its one running container (several replicas are
+    /// ambiguous), else a stopped one, so the error says how to start it. Containers of
+    /// <c>docker compose run</c> carry the same labels but are never the service's server. The
+    /// project matches as compose writes it (lower case).
+    /// </summary>
     private static async Task<DockerContainerDetails> FindComposeServiceAsync(DockerClient docker, string project, string service, CancellationToken cancellationToken)
     {
-        var labels = new Dictionary<string, string> { [ComposeProjectLabel] = project, [ComposeServiceLabel] = service };
-        var matches = await docker.ListContainersAsync(all: true, labels, cancellationToken).ConfigureAwait(false);
+        var labelled = (await docker.ListContainersAsync(all: true, new Dictionary<string, string> { [ComposeLabels.Service] = service }, cancellationToken)
+                .ConfigureAwait(false))
+            .Where(c => c.Labels.TryGetValue(ComposeLabels.Project, out var label) && ComposeLabels.ProjectMatches(label, project))
+            .ToArray();
+        var matches = labelled.Where(c => !ComposeLabels.IsOneOff(c.Labels)).ToArray();
         var running = matches.Where(c => c.State == "running").ToArray();
         var chosen = running.Length switch
         {
@@ -252,7 +274,10 @@ internal sealed class DatabaseTarget
             > 1 => throw new BackupPsException("ComposeServiceAmbiguous", FailureCategory.InvalidArgument,
                 $"Compose service {project}/{service} has {running.Length} running containers ({string.Join(", ", running.Select(c => c.Names.FirstOrDefault()))}); pass -Container with the one to back up.")
             { Target = service },
-            _ when matches.Count > 0 => matches[0],
+            _ when matches.Length > 0 => matches[0],
+            _ when labelled.Length > 0 => throw new BackupPsException("ComposeServiceNotFound", FailureCategory.ObjectNotFound,
+                $"Compose service {project}/{service} has no container of its own, only one-off containers of docker compose run ({string.Join(", ", labelled.Select(c => c.Names.FirstOrDefault()))}), which are not its server; start the service (docker compose -p {project} up -d {service}) or pass -Container.")
+            { Target = service },
             _ => throw new BackupPsException("ComposeServiceNotFound", FailureCategory.ObjectNotFound,
                 $"No container carries the compose labels project={project}, service={service}. {await DescribePostgresContainersAsync(docker, cancellationToken).ConfigureAwait(false)}")
             { Target = service },
@@ -271,7 +296,7 @@ internal sealed class DatabaseTarget
                 || details.Config.Env.Any(e => e.StartsWith("PG_VERSION=", StringComparison.Ordinal) || e.StartsWith("POSTGRES_", StringComparison.Ordinal));
             if (looksLikePostgres)
             {
-                var compose = summary.Labels.TryGetValue(ComposeProjectLabel, out var p) && summary.Labels.TryGetValue(ComposeServiceLabel, out var s)
+                var compose = summary.Labels.TryGetValue(ComposeLabels.Project, out var p) && summary.Labels.TryGetValue(ComposeLabels.Service, out var s)
                     ? $"; compose {p}/{s}" : "";
                 found.Add($"{details.Name} ({summary.State}{compose})");
             }

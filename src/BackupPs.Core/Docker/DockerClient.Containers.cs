@@ -80,7 +80,8 @@ public sealed partial class DockerClient
                 state.Bool("Paused"),
                 state.Bool("Restarting"),
                 (int)(state.Int64("ExitCode") ?? 0),
-                (int)(state.Int64("Pid") ?? 0)),
+                (int)(state.Int64("Pid") ?? 0),
+                state.TryGet("Health", out JsonElement health) && health.Str("Status") is { Length: > 0 } verdict ? verdict : null),
             mounts);
     }
 

@@ -34,13 +34,15 @@ public sealed record DockerContainerConfig(
 
 /// <param name="Status">created, running, paused, restarting, removing, exited or dead.</param>
 /// <param name="Pid">The main process's pid as the daemon's host sees it (0 when not running).</param>
+/// <param name="Health">The healthcheck's verdict (starting, healthy, unhealthy); null when the container has no healthcheck.</param>
 public sealed record DockerContainerState(
     string Status,
     bool Running,
     bool Paused,
     bool Restarting,
     int ExitCode,
-    int Pid);
+    int Pid,
+    string? Health = null);
 
 /// <summary>An entry of the inspect <c>Mounts</c> array.</summary>
 /// <param name="Type">bind, volume, tmpfs or npipe.</param>

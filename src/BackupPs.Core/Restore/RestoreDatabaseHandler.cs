@@ -48,7 +48,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         var backup = StoredBackup.Load(options.Path!);
         var manifest = backup.Manifest;
         using var docker = _connect();
-        var target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, cancellationToken).ConfigureAwait(false);
+        var target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, host, cancellationToken).ConfigureAwait(false);
         var database = options.Database ?? manifest.Database;
         var description = $"database {database} in container {target.Container.Name}";
         var environment = target.DetermineEnvironment(options.TargetEnvironment, manifest);

@@ -10,7 +10,7 @@ public sealed class RestoreDatabaseOptions
         Help = "Backup file to restore (pipe Get-Backup output).")]
     public string? Path { get; set; }
 
-    [Option(Help = "Container to restore into. Default: the container the backup was taken from (its manifest).")]
+    [Option(Help = "Container to restore into. Default: the container the backup was taken from (its manifest), else, when compose recreated it under another name, its compose service's container.")]
     public string? Container { get; set; }
 
     [Option(Help = "Database to restore into. Default: the database the backup was taken from.")]
@@ -49,6 +49,6 @@ public sealed class RestoreDatabaseOptions
     [Option(Help = "Parallel COPY sessions and index-building jobs for custom-format backups. Default 0: one per CPU, at most 4.")]
     public int Jobs { get; set; }
 
-    [Option(Help = "PostgreSQL login for the target. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container.")]
+    [Option(Help = "PostgreSQL login for the target. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container, or the secrets their *_FILE variants name.")]
     public DatabaseCredential? Credential { get; set; }
 }

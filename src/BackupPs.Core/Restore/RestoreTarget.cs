@@ -64,14 +64,30 @@ internal sealed class RestoreTarget
 
     public DockerContainerDetails Container => Server.Container;
 
-    /// <summary>Resolves the container (default: the backup's source, by name) and proves the login.</summary>
+    /// <summary>
+    /// Resolves the container and proves the login. The default is the backup's source, by name; when
+    /// no container has that name any more (compose recreated the stack, and compose v1's knot_db_1
+    /// is v2's knot-db-1), the container of the source's compose project and service is meant.
+    /// </summary>
     public static async Task<RestoreTarget> ConnectAsync(DockerClient docker, string? container, BackupManifest manifest,
-        DatabaseCredential? credential, CancellationToken cancellationToken)
+        DatabaseCredential? credential, IOperationHost host, CancellationToken cancellationToken)
     {
         var name = container ?? manifest.Container
             ?? throw new BackupPsException("TargetContainerUnknown", FailureCategory.InvalidArgument,
                 "The backup's manifest does not name the container it came from; pass -Container.");
-        var target = await DatabaseTarget.ResolveAsync(docker, name, null, null, "postgres", credential, cancellationToken).ConfigureAwait(false);
+        DatabaseTarget target;
+        try
+        {
+            target = await DatabaseTarget.ResolveAsync(docker, name, null, null, "postgres", credential, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackupPsException e) when (e.ErrorId == "ContainerNotFound" && container is null
+            && manifest.ComposeProject is not null && manifest.ComposeService is not null)
+        {
+            target = await DatabaseTarget.ResolveAsync(docker, null, manifest.ComposeProject, manifest.ComposeService, "postgres", credential, cancellationToken)
+                .ConfigureAwait(false);
+            host.WriteVerbose($"The backup's container {name} no longer exists; using {target.Container.Name}, the container of its compose service {manifest.ComposeProject}/{manifest.ComposeService}.");
+        }
+
         try
         {
             var (version, _) = await target.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
@@ -139,7 +155,7 @@ internal sealed class RestoreTarget
             return BackupNames.NormalizeEnvironment(label);
         }
 
-        if (Container.Name == manifest.Container || Container.Id == manifest.ContainerId)
+        if (Container.Name == manifest.Container || Container.Id == manifest.ContainerId || IsSourceComposeService(manifest))
         {
             return manifest.Environment;
         }
@@ -148,6 +164,12 @@ internal sealed class RestoreTarget
             $"Cannot tell which environment container {Container.Name} belongs to (the backup came from {manifest.Container}); pass -TargetEnvironment, or label the container {EnvironmentLabel}=<env>.")
         { Target = Container.Name };
     }
+
+    /// <summary>True when the target is a container of the compose service the backup came from (the stack may have been recreated since).</summary>
+    private bool IsSourceComposeService(BackupManifest manifest) =>
+        manifest.ComposeProject is not null && manifest.ComposeService is not null
+        && Server.ComposeProject is { } project && ComposeLabels.ProjectMatches(project, manifest.ComposeProject)
+        && Server.ComposeService == manifest.ComposeService;
 
     /// <summary>Refuses a non-prod backup into a prod target unless allowed; warns about any other mix.</summary>
     public static void GuardEnvironment(string backupEnvironment, string targetEnvironment, bool allowCrossEnvironment, string targetDescription,

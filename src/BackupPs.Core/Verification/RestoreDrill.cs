@@ -37,11 +37,11 @@ internal static class RestoreDrill
                 if (options.Isolated)
                 {
                     throwaway = await ThrowawayServer.StartAsync(docker, manifest, host, cancellationToken).ConfigureAwait(false);
-                    target = await RestoreTarget.ConnectAsync(docker, throwaway.Id, manifest, null, cancellationToken).ConfigureAwait(false);
+                    target = await RestoreTarget.ConnectAsync(docker, throwaway.Id, manifest, null, host, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, cancellationToken).ConfigureAwait(false);
+                    target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, host, cancellationToken).ConfigureAwait(false);
                 }
 
                 await target.CheckVersionAsync(docker, backup, cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ public sealed class TestBackupOptions
     [Option(Help = "With -Restore: restore into a throwaway container started from the source's image instead of a database in the target server.")]
     public bool Isolated { get; set; }
 
-    [Option(Help = "With -Restore: the container to drill in. Default: the container the backup was taken from.")]
+    [Option(Help = "With -Restore: the container to drill in. Default: the container the backup was taken from, else, when compose recreated it under another name, its compose service's container.")]
     public string? Container { get; set; }
 
     [Option(Help = "With -Restore: SQL run in the restored database; its single value must equal -Expected.")]
@@ -25,6 +25,6 @@ public sealed class TestBackupOptions
     [Option(Help = "What -Query must return (psql's unaligned text, e.g. 42 or t). Default: t (true).")]
     public string? Expected { get; set; }
 
-    [Option(Help = "With -Restore: PostgreSQL login for the drill. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container.")]
+    [Option(Help = "With -Restore: PostgreSQL login for the drill. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container, or the secrets their *_FILE variants name.")]
     public DatabaseCredential? Credential { get; set; }
 }

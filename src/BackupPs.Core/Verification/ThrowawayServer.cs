@@ -43,7 +43,9 @@ internal sealed class ThrowawayServer
         {
             Image = image,
             Name = $"backupps-drill-{Guid.NewGuid().ToString("N")[..12]}",
-            Env = ["POSTGRES_PASSWORD=" + password],
+            // Empty *_FILE values count as unset (for the image and for DatabaseTarget): an image
+            // that bakes in *_FILE secrets would otherwise refuse POSTGRES_PASSWORD, or miss its secrets.
+            Env = ["POSTGRES_PASSWORD=" + password, "POSTGRES_PASSWORD_FILE=", "POSTGRES_USER_FILE=", "POSTGRES_DB_FILE="],
             Labels = new Dictionary<string, string> { ["backupps.drill"] = "1" },
         }, cancellationToken).ConfigureAwait(false);
         var server = new ThrowawayServer(docker, id);

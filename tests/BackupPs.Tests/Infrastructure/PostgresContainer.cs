@@ -17,15 +17,36 @@ public class PostgresContainer : IAsyncLifetime
     private readonly int _scale;
     private readonly string? _composeProject;
     private readonly string _image;
+    private readonly bool _secretFiles;
+    private readonly string? _initdbArgs;
+    private readonly IReadOnlyList<string> _runOptions;
+    private string? _secretsFolder;
 
     /// <param name="image">Default <see cref="Image"/>; <see cref="Image17"/> for cross-version tests.</param>
-    public PostgresContainer(int scale, string? composeProject = null, string? image = null)
+    /// <param name="secretFiles">
+    /// Configure the login only through POSTGRES_USER_FILE / POSTGRES_PASSWORD_FILE / POSTGRES_DB_FILE
+    /// (Docker secrets: files with a trailing newline, mode 0600, bind-mounted read-only at /run/secrets).
+    /// </param>
+    /// <param name="initdbArgs">POSTGRES_INITDB_ARGS, e.g. --auth-local=scram-sha-256 (then even docker exec psql needs the password).</param>
+    /// <param name="name">The container name (compose-style names); default a random bps-test-* name.</param>
+    /// <param name="runOptions">More docker run options (labels, healthcheck).</param>
+    public PostgresContainer(int scale, string? composeProject = null, string? image = null, bool secretFiles = false, string? initdbArgs = null,
+        string? name = null, IReadOnlyList<string>? runOptions = null)
     {
         _scale = scale;
         _composeProject = composeProject;
         _image = image ?? Image;
-        Name = "bps-test-" + Guid.NewGuid().ToString("N")[..10];
+        _secretFiles = secretFiles;
+        _initdbArgs = initdbArgs;
+        _runOptions = runOptions ?? [];
+        Name = name ?? "bps-test-" + Guid.NewGuid().ToString("N")[..10];
     }
+
+    /// <summary>Where secret files are mounted in the container.</summary>
+    public const string SecretsPath = "/run/secrets";
+
+    /// <summary>The environment of every docker CLI call that reaches the server: PGPASSWORD, never in argv.</summary>
+    private static readonly IReadOnlyDictionary<string, string?> PasswordEnvironment = new Dictionary<string, string?> { ["PGPASSWORD"] = Password };
 
     public static string Image => Environment.GetEnvironmentVariable("BACKUPPS_TEST_IMAGE") ?? "backupps-test/postgres:15";
 
@@ -38,20 +59,42 @@ public class PostgresContainer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        List<string> args = ["run", "-d", "--name", Name, "--network", "none", "--shm-size=256m", "--label", "backupps.test=1",
-            "-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=" + Password, "-e", "POSTGRES_DB=" + DatabaseName];
+        List<string> args = ["run", "-d", "--name", Name, "--network", "none", "--shm-size=256m", "--label", "backupps.test=1"];
+        if (_secretFiles)
+        {
+            _secretsFolder = Directory.CreateTempSubdirectory("bps-secrets-").FullName;
+            foreach (var (variable, value) in new[] { ("POSTGRES_USER", User), ("POSTGRES_PASSWORD", Password), ("POSTGRES_DB", DatabaseName) })
+            {
+                var file = Path.Combine(_secretsFolder, variable.ToLowerInvariant());
+                File.WriteAllText(file, value + "\n");
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                args.AddRange(["-e", $"{variable}_FILE={SecretsPath}/{Path.GetFileName(file)}"]);
+            }
+
+            args.AddRange(["-v", $"{_secretsFolder}:{SecretsPath}:ro"]);
+        }
+        else
+        {
+            args.AddRange(["-e", "POSTGRES_USER=" + User, "-e", "POSTGRES_PASSWORD=" + Password, "-e", "POSTGRES_DB=" + DatabaseName]);
+        }
+
+        if (_initdbArgs is not null)
+        {
+            args.AddRange(["-e", "POSTGRES_INITDB_ARGS=" + _initdbArgs]);
+        }
+
         if (_composeProject is not null)
         {
             args.AddRange(["--label", "com.docker.compose.project=" + _composeProject, "--label", "com.docker.compose.service=db"]);
         }
 
-        Docker([.. args, _image]);
+        Docker([.. args, .. _runOptions, _image]);
         await WaitReadyAsync();
         if (_scale > 0)
         {
-            var seed = ProcessRunner.Run("docker", ["exec", "-i", Name, "psql", "-X", "-q", "-U", User, "-d", DatabaseName,
+            var seed = ProcessRunner.Run("docker", ["exec", "-i", "-e", "PGPASSWORD", Name, "psql", "-X", "-q", "-U", User, "-d", DatabaseName,
                 "-v", "ON_ERROR_STOP=1", "-v", "scale=" + _scale.ToString(CultureInfo.InvariantCulture)],
-                stdinFile: Path.Combine(RepositoryRoot, "tests", "rig", "seed-database.sql"));
+                stdinFile: Path.Combine(RepositoryRoot, "tests", "rig", "seed-database.sql"), environment: PasswordEnvironment);
             Assert.True(seed.ExitCode == 0, "seeding failed: " + seed);
         }
     }
@@ -59,12 +102,17 @@ public class PostgresContainer : IAsyncLifetime
     public Task DisposeAsync()
     {
         ProcessRunner.Run("docker", ["rm", "-f", "-v", Name]);
+        if (_secretsFolder is not null)
+        {
+            Directory.Delete(_secretsFolder, recursive: true);
+        }
+
         return Task.CompletedTask;
     }
 
     /// <summary>Runs SQL with psql in the container and returns its unaligned, tuples-only output.</summary>
     public string Psql(string sql, string database = DatabaseName) =>
-        Docker(["exec", Name, "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", User, "-d", database, "-c", sql]).Trim();
+        Docker(["exec", "-e", "PGPASSWORD", Name, "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", User, "-d", database, "-c", sql], PasswordEnvironment).Trim();
 
     /// <summary>Exact row count of every ordinary table, as (schema, table) → rows, straight from the server.</summary>
     public IReadOnlyDictionary<(string Schema, string Table), long> RowCounts(string database = DatabaseName)
@@ -80,14 +128,15 @@ public class PostgresContainer : IAsyncLifetime
             });
     }
 
-    public static string Docker(IEnumerable<string> args)
+    public static string Docker(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var result = ProcessRunner.Run("docker", args);
+        var result = ProcessRunner.Run("docker", args, environment: environment);
         Assert.True(result.ExitCode == 0, "docker " + string.Join(' ', args) + " failed: " + result);
         return result.Stdout;
     }
 
-    private async Task WaitReadyAsync()
+    /// <summary>Waits until the server answers (after the start, or after a docker start of a stopped container).</summary>
+    public async Task WaitReadyAsync()
     {
         for (var i = 0; i < 300; i++)
         {
