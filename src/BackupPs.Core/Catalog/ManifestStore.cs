@@ -44,7 +44,11 @@ public static class ManifestStore
         }
     }
 
-    /// <summary>Every manifest below <paramref name="root"/>, as records, ordered by recorded start time.</summary>
+    /// <summary>
+    /// Every manifest below <paramref name="root"/>, as records, ordered by recorded start time; equal times
+    /// (backups in the same instant, a pinned or coarse clock) by completion time, then by path, so the order
+    /// never depends on the directory listing.
+    /// </summary>
     public static IEnumerable<BackupRecord> Enumerate(string root, IOperationHost host)
     {
         var records = new List<BackupRecord>();
@@ -73,7 +77,7 @@ public static class ManifestStore
             records.Add(ToRecord(manifest, path, manifestPath));
         }
 
-        return records.OrderBy(r => r.StartedUtc);
+        return records.OrderBy(r => r.StartedUtc).ThenBy(r => r.CompletedUtc).ThenBy(r => r.Path, StringComparer.Ordinal);
     }
 
     public static BackupRecord ToRecord(BackupManifest m, string path, string manifestPath) => new()
