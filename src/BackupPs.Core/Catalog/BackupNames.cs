@@ -40,7 +40,7 @@ public static partial class BackupNames
     /// <summary>
     /// A database name made safe for one path segment. The manifest keeps the real name. A name that is
     /// already safe stays as it is; a name that had to change also gets a short hash of the real name
-    /// ("my db" → "my_db~1a2b3c4d"), so that "a/b" and "a_b", or two Cyrillic names of the same length,
+    /// ("my db" → "my_db~7db90c8c"), so that "a/b" and "a_b", or two Cyrillic names of the same length,
     /// do not share one folder. The separator never survives in a safe name, so a changed name cannot
     /// meet an unchanged one.
     /// </summary>
