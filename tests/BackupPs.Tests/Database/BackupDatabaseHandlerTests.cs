@@ -121,14 +121,14 @@ public sealed class BackupDatabaseHandlerTests(SharedPostgresServer pg)
         try
         {
             // A clock pinned to this very second: the scheduled backup and the safety backup share it.
-            var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            var clock = PinnedClock.ThisSecond();
             var root = NewRoot();
             var options = Options(root);
             options.Database = database;
-            var scheduled = await BackupAsync(new BackupDatabaseHandler(() => new DockerClient(), new PinnedClock(now)), options);
+            var scheduled = await BackupAsync(new BackupDatabaseHandler(() => new DockerClient(), clock), options);
 
             var host = new RecordingHost();
-            await new RestoreDatabaseHandler(() => new DockerClient(), new PinnedClock(now))
+            await new RestoreDatabaseHandler(() => new DockerClient(), clock)
                 .ExecuteAsync(new RestoreDatabaseOptions { Path = scheduled.Path, Replace = true }, host, CancellationToken.None);
 
             var safety = Directory.GetFiles(Path.GetDirectoryName(scheduled.Path)!, "*.dump.zst").Single(p => p != scheduled.Path);
@@ -190,11 +190,6 @@ public sealed class BackupDatabaseHandlerTests(SharedPostgresServer pg)
             var result = Assert.IsType<TestBackupResult>(Assert.Single(testing.Output));
             Assert.True(result.Passed, string.Join("; ", result.Checks.Where(c => !c.Passed).Select(c => $"{c.Name}: {c.Detail}")));
         }
-    }
-
-    private sealed class PinnedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }
 
