@@ -56,6 +56,11 @@ public sealed class ManifestStoreTests : IDisposable
         var earlier = await WriteAsync("app-prod-20261121T015959Z.dump.zst", started.AddSeconds(-1), withArtifact: true, completed: started.AddSeconds(20));
 
         Assert.Equal([earlier, finishedFirst, first, second, third, tenth], ManifestStore.Enumerate(_root, new RecordingHost()).Select(r => r.Path));
+
+        // -Latest agrees with that order: the last name taken among the latest.
+        var latest = new RecordingHost();
+        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = _root, Latest = true }, latest, CancellationToken.None);
+        Assert.Equal(tenth, Assert.IsType<BackupRecord>(Assert.Single(latest.Output)).Path);
     }
 
     private async Task<string> WriteAsync(string fileName, DateTimeOffset started, bool withArtifact, DateTimeOffset? completed = null)

@@ -2,7 +2,6 @@ using BackupPs.Core.Catalog;
 using BackupPs.Core.Compression;
 using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
-using BackupPs.Core.Errors;
 using BackupPs.Core.Restore;
 using BackupPs.Core.Verification;
 using BackupPs.Tests.Infrastructure;
