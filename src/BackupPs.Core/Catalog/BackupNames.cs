@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using BackupPs.Core.Compression;
 using BackupPs.Core.Errors;
@@ -5,8 +7,10 @@ using BackupPs.Core.Errors;
 namespace BackupPs.Core.Catalog;
 
 /// <summary>
-/// The store's layout: &lt;root&gt;/&lt;environment&gt;/&lt;database&gt;/&lt;database&gt;-&lt;environment&gt;-&lt;UTC stamp&gt;.&lt;dump|sql&gt;.&lt;zst|gz&gt;
+/// The store's layout: &lt;root&gt;/&lt;environment&gt;/&lt;database&gt;/&lt;database&gt;-&lt;environment&gt;-&lt;UTC stamp&gt;[-&lt;n&gt;].&lt;dump|sql&gt;.&lt;zst|gz&gt;
 /// with &lt;same stem&gt;.manifest.json beside it. Environment and date are in every name, as the runbooks insist.
+/// The -&lt;n&gt; (2, 3, ...) appears only when backups of the same folder started in the same second: which
+/// backup gets which name is settled by the no-clobber rename when it is stored (<see cref="BackupPlacement"/>).
 /// </summary>
 public static partial class BackupNames
 {
@@ -30,17 +34,46 @@ public static partial class BackupNames
         return environment.ToLowerInvariant();
     }
 
-    /// <summary>A database name made safe for one path segment. The manifest keeps the real name.</summary>
+    /// <summary>The separator before the hash that <see cref="FileSafe"/> adds; never part of a name left as it is.</summary>
+    private const char HashSeparator = '~';
+
+    /// <summary>
+    /// A database name made safe for one path segment. The manifest keeps the real name. A name that is
+    /// already safe stays as it is; a name that had to change also gets a short hash of the real name
+    /// ("my db" → "my_db~7db90c8c"), so that "a/b" and "a_b", or two Cyrillic names of the same length,
+    /// do not share one folder. The separator never survives in a safe name, so a changed name cannot
+    /// meet an unchanged one.
+    /// </summary>
     public static string FileSafe(string name)
     {
         var safe = UnsafeFileChars().Replace(name, "_");
-        return safe.Trim('.').Length == 0 ? "_" + safe : safe;
+        if (safe.Trim('.').Length == 0)
+        {
+            safe = "_" + safe;
+        }
+
+        if (safe == name)
+        {
+            return name;
+        }
+
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name)), 0, 4).ToLowerInvariant();
+        return $"{safe}{HashSeparator}{hash}";
     }
 
-    public static string ArtifactFileName(string database, string environment, DateTimeOffset startedUtc, BackupFormat format, CompressionKind compression) =>
-        $"{FileSafe(database)}-{environment}-{startedUtc.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}"
-        + (format == BackupFormat.Custom ? ".dump" : ".sql")
-        + compression.FileExtension();
+    /// <param name="claim">
+    /// 1 for the plain name; 2, 3, ... for the backups that found the names before theirs taken (see
+    /// <see cref="BackupPlacement"/>): app-prod-20261121T020000Z-2.dump.zst.
+    /// </param>
+    public static string ArtifactFileName(string database, string environment, DateTimeOffset startedUtc, BackupFormat format, CompressionKind compression,
+        int claim = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(claim, 1);
+        return $"{FileSafe(database)}-{environment}-{startedUtc.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}"
+            + (claim == 1 ? "" : $"-{claim}")
+            + (format == BackupFormat.Custom ? ".dump" : ".sql")
+            + compression.FileExtension();
+    }
 
     public static string ManifestPathFor(string artifactPath)
     {

@@ -26,7 +26,7 @@ public sealed class GetBackupHandler : ICommandHandler<GetBackupOptions>
         if (options.Latest)
         {
             records = records.GroupBy(r => (r.Environment, r.Database, r.Kind))
-                .Select(g => g.MaxBy(r => r.StartedUtc)!)
+                .Select(g => g.Last()) // the records are in catalog order, so this is the latest, ties broken as listed
                 .OrderBy(r => r.StartedUtc);
         }
 

@@ -44,7 +44,12 @@ public static class ManifestStore
         }
     }
 
-    /// <summary>Every manifest below <paramref name="root"/>, as records, ordered by recorded start time.</summary>
+    /// <summary>
+    /// Every manifest below <paramref name="root"/>, as records, ordered by recorded start time; equal times
+    /// (backups in the same instant, a pinned or coarse clock) by completion time, then in the order their
+    /// names were claimed (stem, stem-2, ..., stem-10: see <see cref="BackupPlacement"/>), so the order never
+    /// depends on the directory listing.
+    /// </summary>
     public static IEnumerable<BackupRecord> Enumerate(string root, IOperationHost host)
     {
         var records = new List<BackupRecord>();
@@ -73,7 +78,11 @@ public static class ManifestStore
             records.Add(ToRecord(manifest, path, manifestPath));
         }
 
-        return records.OrderBy(r => r.StartedUtc);
+        // Manifest names end alike (unlike .dump.zst / .sql.gz), so within a folder a shorter one is an earlier claim.
+        return records.OrderBy(r => r.StartedUtc).ThenBy(r => r.CompletedUtc)
+            .ThenBy(r => Path.GetDirectoryName(r.ManifestPath), StringComparer.Ordinal)
+            .ThenBy(r => r.ManifestPath.Length)
+            .ThenBy(r => r.ManifestPath, StringComparer.Ordinal);
     }
 
     public static BackupRecord ToRecord(BackupManifest m, string path, string manifestPath) => new()

@@ -85,23 +85,18 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         }
 
         var started = _clock.GetUtcNow();
-        var fileName = BackupNames.ArtifactFileName(target.Database, environment, started, format, compression);
-        var path = Path.Combine(folder, fileName);
-        var manifestPath = BackupNames.ManifestPathFor(path);
-        if (File.Exists(path) || File.Exists(manifestPath))
-        {
-            throw new BackupPsException("BackupAlreadyExists", FailureCategory.ResourceExists,
-                $"{path} already exists (another backup of {target.Database} started in the same second); existing backups are never overwritten, retry in a second.")
-            { Target = path };
-        }
+        string FileName(int claim) => BackupNames.ArtifactFileName(target.Database, environment, started, format, compression, claim);
 
         // Read before the dump: a change between the two is a change of the database's definition, which no backup can be consistent with anyway.
         var properties = await DatabaseProperties.ReadAsync(docker, target, target.Database, cancellationToken).ConfigureAwait(false);
+        // The name is only settled when the proven file is stored (BackupPlacement): a backup that started in the
+        // same second as another one gets the next free name instead of failing after its whole dump.
+        var provisionalName = FileName(1);
         using var progress = new ProgressReporter(host, 1, $"Backing up {target.Description}", databaseBytes);
-        await using var artifact = AtomicFile.Create(path);
+        await using var artifact = AtomicFile.CreateUnnamed(Path.Combine(folder, provisionalName));
         var dump = await DumpAsync(docker, target, format, compression, artifact.Stream, progress, host, cancellationToken).ConfigureAwait(false);
         var completed = _clock.GetUtcNow();
-        var manifest = new BackupManifest
+        BackupManifest Describe(string fileName) => new()
         {
             Kind = BackupKind.Database,
             Environment = environment,
@@ -130,28 +125,16 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         };
 
         host.WriteVerbose($"Dumped {dump.Inspection.TotalBytes} bytes into {dump.SizeBytes}; reading the written file back to prove it.");
-        var failed = (await ArtifactVerifier.VerifyAsync(artifact.TempPath, fileName, manifest, progress: null, cancellationToken).ConfigureAwait(false))
-            .Where(c => !c.Passed).ToArray();
+        var failed = (await ArtifactVerifier.VerifyAsync(artifact.TempPath, provisionalName, Describe(provisionalName), progress: null, cancellationToken)
+            .ConfigureAwait(false)).Where(c => !c.Passed).ToArray();
         if (failed.Length > 0)
         {
             throw new BackupPsException("BackupNotProven", FailureCategory.WriteError,
                 $"The written backup of {target.Description} failed its read-back check ({string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}"))}); nothing was kept. Check the disk under {folder}.")
-            { Target = path };
+            { Target = Path.Combine(folder, provisionalName) };
         }
 
-        await artifact.CommitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await ManifestStore.WriteAsync(manifestPath, manifest, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // A backup file without its manifest is invisible to Get-Backup and unprovable: remove it.
-            File.Delete(path);
-            throw;
-        }
-
-        return ManifestStore.ToRecord(manifest, path, manifestPath);
+        return await BackupPlacement.StoreAsync(artifact, FileName, Describe, cancellationToken).ConfigureAwait(false);
     }
 
     private sealed record DumpResult(DumpInspection Inspection, long SizeBytes, string Sha256);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using BackupPs.Core.Catalog;
 using BackupPs.Core.Commands;
@@ -120,9 +121,15 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 host.WriteVerbose($"Restored and verified in {side}; putting it in place as {database}.");
                 // Past this point Ctrl+C no longer interrupts: a half-done swap is worse than a finished one.
                 using var swapTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-                failure = options.Replace
-                    ? await SwapAsync(docker, target.Server, database, side, previous, swapTimeout.Token).ConfigureAwait(false)
-                    : await RenameAsync(docker, target.Server, side, database, swapTimeout.Token).ConfigureAwait(false);
+                if (options.Replace)
+                {
+                    (failure, previous) = await SwapAsync(docker, target.Server, database, side, now, swapTimeout.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    failure = await RenameAsync(docker, target.Server, side, database, swapTimeout.Token).ConfigureAwait(false);
+                }
+
                 sideSettled = failure is null;
             }
 
@@ -175,10 +182,16 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         }
     }
 
-    /// <summary>"app_before_20261121T101500Z", shortened to PostgreSQL's 63-byte name limit.</summary>
-    internal static string PreviousName(string database, DateTimeOffset now)
+    /// <summary>Replaces of one database in one second beyond this many find no name for the replaced copy and fail before the swap.</summary>
+    private const int MaxPreviousClaims = 20;
+
+    /// <summary>
+    /// "app_before_20261121T101500Z", shortened to PostgreSQL's 63-byte name limit; claim 2, 3, ... append _2, _3
+    /// for replaces of the same second whose earlier name is still taken (by a copy kept with -KeepPrevious).
+    /// </summary>
+    internal static string PreviousName(string database, DateTimeOffset now, int claim = 1)
     {
-        var suffix = $"_before_{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}";
+        var suffix = $"_before_{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}" + (claim == 1 ? "" : $"_{claim}");
         var name = database;
         while (Encoding.UTF8.GetByteCount(name) + suffix.Length > 63)
         {
@@ -225,7 +238,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         steps.Add($"compare the exact row counts of its {m.Tables.Count} tables with the manifest");
         if (options.Replace)
         {
-            steps.Add($"block new connections to {database}, end its sessions, rename it to {previous} and {side} to {database} (one transaction)");
+            steps.Add($"block new connections to {database}, end its sessions, rename it to {previous} (or {previous}_2, ... if a replace in the same second kept that name) and {side} to {database} (one transaction)");
             steps.Add(options.KeepPrevious ? $"keep {previous}" : $"drop {previous}");
         }
         else
@@ -255,33 +268,49 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
     /// Blocks new connections to the original, ends its sessions, and renames both databases in one
     /// transaction. It runs as one psql script inside the container, so it completes even if this
     /// process dies meanwhile, and its last step always restores the original's ALLOW_CONNECTIONS,
-    /// whether the swap happened or not. Returns null when swapped, else why not.
+    /// whether the swap happened or not. The original gets the first free <see cref="PreviousName"/>
+    /// (a replace in the same second may have kept the plain one); if that name is taken meanwhile, the
+    /// rename fails and nothing changes. The swap counts as done only when <paramref name="database"/> is
+    /// the side database (by OID): a failed rename never passes for a swap because another database holds
+    /// the expected name. Returns null and the original's new name when swapped, else why not.
     /// </summary>
-    private static async Task<string?> SwapAsync(DockerClient docker, DatabaseTarget server, string database, string side, string previous,
-        CancellationToken cancellationToken)
+    private static async Task<(string? Failure, string Previous)> SwapAsync(DockerClient docker, DatabaseTarget server, string database, string side,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (db, sd, pv, dbLiteral) = (SqlText.Identifier(database), SqlText.Identifier(side), SqlText.Identifier(previous), SqlText.Literal(database));
+        var (db, sd, dbLiteral, sideLiteral) = (SqlText.Identifier(database), SqlText.Identifier(side), SqlText.Literal(database), SqlText.Literal(side));
+        var candidates = Enumerable.Range(1, MaxPreviousClaims).Select(claim => PreviousName(database, now, claim)).ToArray();
         var script = $"""
             \set ON_ERROR_STOP 0
+            \set backupps_swapped false
             SELECT CASE WHEN datallowconn THEN 'true' ELSE 'false' END AS backupps_allow FROM pg_database WHERE datname = {dbLiteral} \gset
+            SELECT oid AS backupps_side_oid FROM pg_database WHERE datname = {sideLiteral} \gset
+            SELECT c.name AS backupps_previous, c.claim AS backupps_claim
+              FROM unnest(ARRAY[{string.Join(", ", candidates.Select(SqlText.Literal))}]::text[]) WITH ORDINALITY AS c(name, claim)
+             ORDER BY EXISTS (SELECT 1 FROM pg_database d WHERE d.datname = c.name), c.claim
+             LIMIT 1 \gset
             ALTER DATABASE {db} WITH ALLOW_CONNECTIONS false;
             SELECT count(pg_terminate_backend(pid)) AS backupps_ended FROM pg_stat_activity WHERE datname = {dbLiteral} AND pid <> pg_backend_pid() \gset
             BEGIN;
-            ALTER DATABASE {db} RENAME TO {pv};
+            ALTER DATABASE {db} RENAME TO :"backupps_previous";
             ALTER DATABASE {sd} RENAME TO {db};
             COMMIT;
-            SELECT count(*) = 1 AS backupps_swapped FROM pg_database WHERE datname = {SqlText.Literal(previous)} \gset
+            SELECT count(*) = 1 AS backupps_swapped FROM pg_database WHERE datname = {dbLiteral} AND oid = :'backupps_side_oid' \gset
             \if :backupps_swapped
-            ALTER DATABASE {pv} WITH ALLOW_CONNECTIONS :backupps_allow;
-            \echo swapped :backupps_ended
+            ALTER DATABASE :"backupps_previous" WITH ALLOW_CONNECTIONS :backupps_allow;
+            \echo swapped :backupps_claim :backupps_ended
             \else
             ALTER DATABASE {db} WITH ALLOW_CONNECTIONS :backupps_allow;
             \echo not-swapped :LAST_ERROR_MESSAGE
             \endif
             """;
         var output = (await server.QueryAsync(docker, script, cancellationToken, script: true).ConfigureAwait(false)).Trim();
-        return output.StartsWith("swapped", StringComparison.Ordinal)
-            ? null
-            : $"the names could not be swapped ({(output.StartsWith("not-swapped", StringComparison.Ordinal) ? output["not-swapped".Length..].Trim() : output)})";
+        if (output.StartsWith("swapped ", StringComparison.Ordinal)
+            && int.TryParse(output.Split(' ')[1], NumberStyles.None, CultureInfo.InvariantCulture, out var claim) && claim is >= 1 and <= MaxPreviousClaims)
+        {
+            return (null, candidates[claim - 1]);
+        }
+
+        return ($"the names could not be swapped ({(output.StartsWith("not-swapped", StringComparison.Ordinal) ? output["not-swapped".Length..].Trim() : output)})",
+            candidates[0]);
     }
 }

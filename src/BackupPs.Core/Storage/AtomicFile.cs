@@ -16,7 +16,9 @@ namespace BackupPs.Core.Storage;
 /// surfaces at the write that hit it, as BackupPsException DestinationFull).</item>
 /// <item><see cref="CommitAsync"/>: fsync the file, close it, rename it to the final name without
 /// overwriting (renameat2 RENAME_NOREPLACE; else link+unlink; else an O_EXCL placeholder that the rename then
-/// replaces), then fsync the directory so the new name survives a power cut.</item>
+/// replaces), then fsync the directory so the new name survives a power cut. <see cref="CommitAs"/> does the
+/// same under a name chosen at that moment, so that a writer whose name is taken can try the next one: the
+/// rename itself decides, never a look beforehand (<see cref="CreateUnnamed"/>).</item>
 /// <item>Dispose without a successful commit deletes the temporary file: that is the cleanup path for
 /// failures and Ctrl+C. A killed process leaves a `.partial` file behind: <see cref="RemoveStalePartials"/>.</item>
 /// </list>
@@ -49,8 +51,8 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
         _stream = new AtomicFileStream(this, file);
     }
 
-    /// <summary>The absolute path the file gets on commit.</summary>
-    public string FinalPath { get; }
+    /// <summary>The absolute path the file gets on commit; after a commit, the path it has.</summary>
+    public string FinalPath { get; private set; }
 
     /// <summary>
     /// The absolute path of the temporary file being written. It may be opened for reading (the writer shares
@@ -81,7 +83,16 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
     /// (it is checked again, atomically, at commit), and with DestinationNotWritable, DestinationFull,
     /// DestinationDirectoryMissing or InvalidDestinationPath.
     /// </summary>
-    public static AtomicFile Create(string finalPath)
+    public static AtomicFile Create(string finalPath) => Open(finalPath, failIfTaken: true);
+
+    /// <summary>
+    /// Starts writing a file whose final name is only settled by <see cref="CommitAs"/>:
+    /// <paramref name="provisionalPath"/> names the temporary file and is what <see cref="Commit"/> would use,
+    /// but its being taken now is no error (the caller will try other names). Otherwise as <see cref="Create"/>.
+    /// </summary>
+    public static AtomicFile CreateUnnamed(string provisionalPath) => Open(provisionalPath, failIfTaken: false);
+
+    private static AtomicFile Open(string finalPath, bool failIfTaken)
     {
         string full = SecureDirectory.FullPath(finalPath);
         string name = Path.GetFileName(full);
@@ -91,7 +102,7 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
             throw StorageErrors.InvalidPath(finalPath, "it names no file");
         }
 
-        if (Path.Exists(full))
+        if (failIfTaken && Path.Exists(full))
         {
             throw StorageErrors.AlreadyExists(full);
         }
@@ -134,10 +145,24 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
     /// <summary>Flush + fsync, no-clobber rename to <see cref="FinalPath"/>, fsync of the directory. See the class remarks.</summary>
     /// <exception cref="BackupPsException">BackupAlreadyExists, DestinationFull, DestinationWriteFailed, ...;
     /// the temporary file then stays until Dispose deletes it.</exception>
-    public void Commit()
+    public void Commit() => CommitAs(FinalPath);
+
+    /// <summary>
+    /// <see cref="Commit"/> under <paramref name="finalPath"/>, a name in the same directory. Fails with
+    /// BackupAlreadyExists, leaving everything as it was, when that name is taken: the caller may try another.
+    /// Once committed, a call with another name moves the file there the same way (no overwrite, directory
+    /// fsync): a backup that lost the race for its manifest's name moves on to a name it can have whole.
+    /// </summary>
+    public void CommitAs(string finalPath)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (IsCommitted)
+        string full = SecureDirectory.FullPath(finalPath);
+        if (Path.GetDirectoryName(full) != Directory)
+        {
+            throw new ArgumentException($"'{full}' is not in {Directory}, where the file is written.", nameof(finalPath));
+        }
+
+        if (IsCommitted && full == FinalPath)
         {
             return;
         }
@@ -149,7 +174,9 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
             Guard(_file.Dispose);
         }
 
-        Guard(() => RenameNoReplace(TempPath, FinalPath));
+        string source = IsCommitted ? FinalPath : TempPath;
+        Guard(() => RenameNoReplace(source, full));
+        FinalPath = full;
         IsCommitted = true;
         Guard(() => SyncDirectory(Directory));
     }
@@ -158,10 +185,13 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
     /// <see cref="Commit"/> on a thread-pool thread (fsync of a large file can take seconds). The token is
     /// honoured until the rename starts; after that the commit completes.
     /// </summary>
-    public Task CommitAsync(CancellationToken cancellationToken = default)
+    public Task CommitAsync(CancellationToken cancellationToken = default) => CommitAsAsync(FinalPath, cancellationToken);
+
+    /// <summary><see cref="CommitAs"/> on a thread-pool thread; the token as in <see cref="CommitAsync"/>.</summary>
+    public Task CommitAsAsync(string finalPath, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (IsCommitted)
+        if (IsCommitted && SecureDirectory.FullPath(finalPath) == FinalPath)
         {
             return Task.CompletedTask;
         }
@@ -170,7 +200,7 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
             () =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Commit();
+                CommitAs(finalPath);
             },
             cancellationToken);
     }

@@ -41,13 +41,34 @@ public sealed class BackupNamesTests
         Assert.Equal("knot-dev-20260127T170005Z.sql.gz", BackupNames.ArtifactFileName("knot", "dev", started, BackupFormat.Plain, CompressionKind.Gzip));
     }
 
+    [Fact]
+    public void BackupsThatLostTheirNameToAnotherOfTheSameSecondAreNumbered()
+    {
+        var started = new DateTimeOffset(2026, 11, 21, 2, 0, 0, TimeSpan.Zero);
+        Assert.Equal("app-prod-20261121T020000Z.dump.zst", BackupNames.ArtifactFileName("app", "prod", started, BackupFormat.Custom, CompressionKind.Zstd, claim: 1));
+        Assert.Equal("app-prod-20261121T020000Z-2.dump.zst", BackupNames.ArtifactFileName("app", "prod", started, BackupFormat.Custom, CompressionKind.Zstd, claim: 2));
+        Assert.Equal("app-prod-20261121T020000Z-12.sql.gz", BackupNames.ArtifactFileName("app", "prod", started, BackupFormat.Plain, CompressionKind.Gzip, claim: 12));
+        Assert.Equal("/b/app-prod-20261121T020000Z-2.manifest.json", BackupNames.ManifestPathFor("/b/app-prod-20261121T020000Z-2.sql.gz"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BackupNames.ArtifactFileName("app", "prod", started, BackupFormat.Custom, CompressionKind.Zstd, claim: 0));
+    }
+
     [Theory]
     [InlineData("app", "app")]
-    [InlineData("my db/../x", "my_db_.._x")]
-    [InlineData("..", "_..")]
-    [InlineData("日本", "__")]
+    [InlineData("my_app-2.0", "my_app-2.0")]
+    [InlineData("my db/../x", "my_db_.._x~0b630092")]
+    [InlineData("..", "_..~5ec1f7e7")]
+    [InlineData("日本", "__~cf2abf0c")]
     public void DatabaseNamesBecomeOneSafePathSegment(string database, string expected) =>
         Assert.Equal(expected, BackupNames.FileSafe(database));
+
+    [Theory]
+    [InlineData("a/b", "a_b")]
+    [InlineData("日本", "中国")]
+    [InlineData("..", "_..")]
+    [InlineData(".", "_.")]
+    [InlineData("a b", "a/b")]
+    public void DistinctDatabasesNeverShareAFolder(string one, string other) =>
+        Assert.NotEqual(BackupNames.FileSafe(one), BackupNames.FileSafe(other));
 
     [Theory]
     [InlineData("/b/app-prod-1.dump.zst", "/b/app-prod-1.manifest.json")]

@@ -41,7 +41,29 @@ public sealed class ManifestStoreTests : IDisposable
         Assert.Equal("BackupAlreadyExists", error.ErrorId);
     }
 
-    private async Task<string> WriteAsync(string fileName, DateTimeOffset started, bool withArtifact)
+    [Fact]
+    public async Task BackupsOfTheSameInstantAreListedInAStableOrder()
+    {
+        // Same start and end (a pinned or coarse clock): in the order the names were claimed, -10 after -2, whatever
+        // the format; never by directory listing order.
+        var started = new DateTimeOffset(2026, 11, 21, 2, 0, 0, TimeSpan.Zero);
+        var end = started.AddSeconds(9);
+        var tenth = await WriteAsync("app-prod-20261121T020000Z-10.dump.zst", started, withArtifact: true, completed: end);
+        var third = await WriteAsync("app-prod-20261121T020000Z-3.sql.gz", started, withArtifact: true, completed: end);
+        var first = await WriteAsync("app-prod-20261121T020000Z.dump.zst", started, withArtifact: true, completed: end);
+        var second = await WriteAsync("app-prod-20261121T020000Z-2.dump.zst", started, withArtifact: true, completed: end);
+        var finishedFirst = await WriteAsync("app-prod-20261121T020000Z-4.dump.zst", started, withArtifact: true, completed: started.AddSeconds(5));
+        var earlier = await WriteAsync("app-prod-20261121T015959Z.dump.zst", started.AddSeconds(-1), withArtifact: true, completed: started.AddSeconds(20));
+
+        Assert.Equal([earlier, finishedFirst, first, second, third, tenth], ManifestStore.Enumerate(_root, new RecordingHost()).Select(r => r.Path));
+
+        // -Latest agrees with that order: the last name taken among the latest.
+        var latest = new RecordingHost();
+        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = _root, Latest = true }, latest, CancellationToken.None);
+        Assert.Equal(tenth, Assert.IsType<BackupRecord>(Assert.Single(latest.Output)).Path);
+    }
+
+    private async Task<string> WriteAsync(string fileName, DateTimeOffset started, bool withArtifact, DateTimeOffset? completed = null)
     {
         var path = Path.Combine(_root, "prod", "app", fileName);
         if (withArtifact)
@@ -56,6 +78,7 @@ public sealed class ManifestStoreTests : IDisposable
             FileName = fileName,
             Sha256 = "00",
             StartedUtc = started,
+            CompletedUtc = completed ?? started,
             Container = "db",
             ContainerId = "abc",
             Tables = [new TableRowCount("public", "loans", 42)],

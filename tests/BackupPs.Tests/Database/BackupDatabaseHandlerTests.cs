@@ -2,7 +2,8 @@ using BackupPs.Core.Catalog;
 using BackupPs.Core.Compression;
 using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
-using BackupPs.Core.Errors;
+using BackupPs.Core.Restore;
+using BackupPs.Core.Verification;
 using BackupPs.Tests.Infrastructure;
 
 namespace BackupPs.Tests.Database;
@@ -38,17 +39,106 @@ public sealed class BackupDatabaseHandlerTests(SharedPostgresServer pg)
     }
 
     [Fact]
-    public async Task ASecondBackupInTheSameSecondNeverOverwritesTheFirst()
+    public async Task BackupsInTheSameSecondGetTheNextFreeNameAndNeverTouchTheFirst()
     {
-        var root = Path.Combine(Path.GetTempPath(), "bps-handler-" + Guid.NewGuid().ToString("N")[..8]);
-        await Handler().ExecuteAsync(Options(root), new RecordingHost(), CancellationToken.None);
-        var first = Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+        var root = NewRoot();
+        var first = await BackupAsync(Handler(), Options(root));
+        var firstBytes = File.ReadAllBytes(first.Path).Concat(File.ReadAllBytes(first.ManifestPath)).ToArray();
+        var second = await BackupAsync(Handler(), Options(root));
+        // Another format wants the same manifest name (app-prod-...Z.manifest.json) through another artifact name.
+        var third = await BackupAsync(Handler(), new BackupDatabaseOptions
+        {
+            Container = pg.Name, Environment = "prod", Path = root, Format = BackupFormat.Plain, Compression = CompressionKind.Gzip,
+        });
 
-        var host = new RecordingHost();
-        var error = await Assert.ThrowsAsync<BackupPsException>(() => Handler().ExecuteAsync(Options(root), host, CancellationToken.None));
-        Assert.Equal("BackupAlreadyExists", error.ErrorId);
-        Assert.Equal(FailureCategory.ResourceExists, error.Category);
-        Assert.Equal(first, Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes));
+        var folder = Path.Combine(root, "prod", "app");
+        Assert.Equal(
+            [Path.Combine(folder, "app-prod-20261121T120000Z.dump.zst"), Path.Combine(folder, "app-prod-20261121T120000Z-2.dump.zst"), Path.Combine(folder, "app-prod-20261121T120000Z-3.sql.gz")],
+            new[] { first, second, third }.Select(r => r.Path));
+        Assert.Equal(firstBytes, File.ReadAllBytes(first.Path).Concat(File.ReadAllBytes(first.ManifestPath)));
+        Assert.Equal(6, Directory.GetFiles(root, "*", SearchOption.AllDirectories).Length);
+        await AssertCatalogedAndProvenAsync(root, first, second, third);
+    }
+
+    [Fact]
+    public async Task ThreeBackupsStartedTogetherAllSucceedWithDistinctNames()
+    {
+        var root = NewRoot();
+        var records = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => BackupAsync(Handler(), Options(root)))));
+
+        var folder = Path.Combine(root, "prod", "app");
+        Assert.Equal(
+            [Path.Combine(folder, "app-prod-20261121T120000Z-2.dump.zst"), Path.Combine(folder, "app-prod-20261121T120000Z-3.dump.zst"), Path.Combine(folder, "app-prod-20261121T120000Z.dump.zst")],
+            records.Select(r => r.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(6, Directory.GetFiles(root, "*", SearchOption.AllDirectories).Length);
+        await AssertCatalogedAndProvenAsync(root, records.OrderBy(r => r.ManifestPath.Length).ThenBy(r => r.ManifestPath, StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task DatabasesWhoseNamesLookAlikeOnDiskAreKeptApart()
+    {
+        // "x/y" and "x_y" both became "x_y": one folder, one stem, and the second backup of the second failed.
+        var id = Guid.NewGuid().ToString("N")[..8];
+        string[] databases = [$"names_{id}/x", $"names_{id}_x"];
+        foreach (var database in databases)
+        {
+            pg.Psql($"create database \"{database}\"", "postgres");
+        }
+
+        try
+        {
+            var root = NewRoot();
+            var records = new List<BackupRecord>();
+            foreach (var database in databases)
+            {
+                var options = Options(root);
+                options.Database = database;
+                records.Add(await BackupAsync(Handler(), options));
+            }
+
+            Assert.Equal(databases, records.Select(r => r.Database));
+            Assert.Equal(databases, records.Select(r => ManifestStore.Read(r.ManifestPath).Database));
+            Assert.Equal(2, records.Select(r => Path.GetDirectoryName(r.Path)).Distinct().Count());
+            Assert.Equal(Path.Combine(root, "prod", $"names_{id}_x", $"names_{id}_x-prod-20261121T120000Z.dump.zst"), records[1].Path);
+            await AssertCatalogedAndProvenAsync(root, [.. records.OrderBy(r => Path.GetDirectoryName(r.Path), StringComparer.Ordinal)]);
+        }
+        finally
+        {
+            foreach (var database in databases)
+            {
+                pg.Psql($"drop database if exists \"{database}\"", "postgres");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TheSafetyBackupOfAReplaceInTheSameSecondAsABackupGetsItsOwnName()
+    {
+        var database = "safety_" + Guid.NewGuid().ToString("N")[..8];
+        pg.Psql($"create database {database}", "postgres");
+        pg.Psql("create table t(id int); insert into t values (1), (2)", database);
+        try
+        {
+            // A clock pinned to this very second: the scheduled backup and the safety backup share it.
+            var clock = PinnedClock.ThisSecond();
+            var root = NewRoot();
+            var options = Options(root);
+            options.Database = database;
+            var scheduled = await BackupAsync(new BackupDatabaseHandler(() => new DockerClient(), clock), options);
+
+            var host = new RecordingHost();
+            await new RestoreDatabaseHandler(() => new DockerClient(), clock)
+                .ExecuteAsync(new RestoreDatabaseOptions { Path = scheduled.Path, Replace = true }, host, CancellationToken.None);
+
+            var safety = Directory.GetFiles(Path.GetDirectoryName(scheduled.Path)!, "*.dump.zst").Single(p => p != scheduled.Path);
+            Assert.Equal(scheduled.Path.Replace("Z.dump.zst", "Z-2.dump.zst", StringComparison.Ordinal), safety);
+            Assert.Empty(host.Errors);
+            await AssertCatalogedAndProvenAsync(root, scheduled, ManifestStore.Enumerate(root, new RecordingHost()).Last());
+        }
+        finally
+        {
+            pg.Psql($"drop database if exists {database}", "postgres");
+        }
     }
 
     [Fact]
@@ -74,9 +164,31 @@ public sealed class BackupDatabaseHandlerTests(SharedPostgresServer pg)
         Assert.False(Directory.Exists(root));
     }
 
-    private sealed class PinnedClock(DateTimeOffset now) : TimeProvider
+    private static string NewRoot() => Path.Combine(Path.GetTempPath(), "bps-handler-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private static async Task<BackupRecord> BackupAsync(BackupDatabaseHandler handler, BackupDatabaseOptions options)
     {
-        public override DateTimeOffset GetUtcNow() => now;
+        var host = new RecordingHost();
+        await handler.ExecuteAsync(options, host, CancellationToken.None);
+        Assert.Empty(host.Errors);
+        return Assert.IsType<BackupRecord>(Assert.Single(host.Output));
+    }
+
+    /// <summary>Get-Backup lists exactly these, in this order, and Test-Backup passes each (its FileName check included).</summary>
+    private static async Task AssertCatalogedAndProvenAsync(string root, params BackupRecord[] expected)
+    {
+        var listing = new RecordingHost();
+        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = root }, listing, CancellationToken.None);
+        Assert.Equal(expected.Select(r => r.Path), listing.Output.Cast<BackupRecord>().Select(r => r.Path));
+        Assert.Empty(listing.Warnings);
+        foreach (var record in expected)
+        {
+            Assert.Equal(BackupNames.ManifestPathFor(record.Path), record.ManifestPath);
+            var testing = new RecordingHost();
+            await new TestBackupHandler().ExecuteAsync(new TestBackupOptions { Path = record.Path }, testing, CancellationToken.None);
+            var result = Assert.IsType<TestBackupResult>(Assert.Single(testing.Output));
+            Assert.True(result.Passed, string.Join("; ", result.Checks.Where(c => !c.Passed).Select(c => $"{c.Name}: {c.Detail}")));
+        }
     }
 }
 

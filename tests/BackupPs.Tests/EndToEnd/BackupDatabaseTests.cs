@@ -85,6 +85,35 @@ public sealed class BackupDatabaseTests(SharedPostgresServer pg)
     }
 
     [Fact]
+    public async Task ThreeBackupsStartedTogetherAllSucceedEachWithItsOwnNameAndManifest()
+    {
+        // Three schedulers firing at once: usually the same second, and then two of them used to fail
+        // with BackupAlreadyExists after their whole dump.
+        var root = NewRoot();
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => BackupPsCli.RunAsync(null, _ => { },
+            "backup-database", "--container", pg.Name, "--environment", "prod", "--path", root, "--json")));
+
+        foreach (var run in runs)
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+
+        var paths = runs.Select(r => Assert.Single(BackupPsCli.JsonLines(r)).GetProperty("Path").GetString()!).ToArray();
+        Assert.Equal(3, paths.Distinct().Count());
+        Assert.Equal(6, Files(root).Length);
+        foreach (var path in paths)
+        {
+            Assert.True(File.Exists(Core.Catalog.BackupNames.ManifestPathFor(path)), path);
+            var test = BackupPsCli.Run("test-backup", path, "--json");
+            Assert.True(test.ExitCode == 0, test.ToString());
+            Assert.True(Assert.Single(BackupPsCli.JsonLines(test)).GetProperty("Passed").GetBoolean());
+        }
+
+        var listed = BackupPsCli.JsonLines(BackupPsCli.Run("get-backup", "--path", root, "--json")).Select(r => r.GetProperty("Path").GetString()!);
+        Assert.Equal(paths.Order(), listed.Order());
+    }
+
+    [Fact]
     public void ResolvesTheDatabaseAndUserFromTheContainerEnvironment()
     {
         // No --database and no credential: POSTGRES_DB / POSTGRES_USER / POSTGRES_PASSWORD of the container.

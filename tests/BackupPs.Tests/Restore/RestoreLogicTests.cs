@@ -131,6 +131,12 @@ public sealed class RestoreLogicTests
         var longName = RestoreDatabaseHandler.PreviousName(new string('ü', 40), now);
         Assert.True(Encoding.UTF8.GetByteCount(longName) <= 63, longName);
         Assert.EndsWith("_before_20261121T101530Z", longName);
+
+        // Replaces of the same second whose earlier copy is still kept: numbered, still within the limit.
+        Assert.Equal("app_before_20261121T101530Z_2", RestoreDatabaseHandler.PreviousName("app", now, claim: 2));
+        var longSecond = RestoreDatabaseHandler.PreviousName(new string('ü', 40), now, claim: 12);
+        Assert.True(Encoding.UTF8.GetByteCount(longSecond) <= 63, longSecond);
+        Assert.EndsWith("_before_20261121T101530Z_12", longSecond);
     }
 
     [Theory]

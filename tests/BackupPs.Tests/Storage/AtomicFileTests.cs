@@ -116,6 +116,45 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void AnUnnamedFileTriesNamesUntilOneIsFreeAndCanMoveOnAfterItsCommit()
+    {
+        using var scratch = new TempTestDirectory();
+        string taken = scratch.File("db-Z.dump.zst");
+        File.WriteAllText(taken, "earlier backup");
+        using (AtomicFile file = AtomicFile.CreateUnnamed(taken)) // a taken provisional name is no error
+        {
+            file.Stream.Write("mine"u8);
+            Assert.Equal(StorageErrorIds.AlreadyExists, Assert.Throws<BackupPsException>(() => file.CommitAs(taken)).ErrorId);
+            Assert.False(file.IsCommitted);
+            Assert.True(File.Exists(file.TempPath)); // the content waits for the next name
+
+            file.CommitAs(scratch.File("db-Z-2.dump.zst"));
+            Assert.Equal(scratch.File("db-Z-2.dump.zst"), file.FinalPath);
+
+            // Committed: moving on never overwrites either, and leaves the file where it was when refused.
+            File.WriteAllText(scratch.File("db-Z-3.dump.zst"), "rival");
+            Assert.Equal(StorageErrorIds.AlreadyExists, Assert.Throws<BackupPsException>(() => file.CommitAs(scratch.File("db-Z-3.dump.zst"))).ErrorId);
+            file.CommitAs(scratch.File("db-Z-4.dump.zst"));
+            Assert.Throws<ArgumentException>(() => file.CommitAs(Path.Combine(Path.GetTempPath(), "elsewhere.dump.zst")));
+        }
+
+        Assert.Equal(("earlier backup", "rival", "mine"),
+            (File.ReadAllText(taken), File.ReadAllText(scratch.File("db-Z-3.dump.zst")), File.ReadAllText(scratch.File("db-Z-4.dump.zst"))));
+        Assert.Equal(3, Directory.GetFiles(scratch.Path).Length);
+    }
+
+    [Fact]
+    public void ConcurrentWritersOfOneProvisionalNameHaveTheirOwnTemporaryFiles()
+    {
+        using var scratch = new TempTestDirectory();
+        var files = Enumerable.Range(0, 8).Select(_ => AtomicFile.CreateUnnamed(scratch.File("db-Z.dump.zst"))).ToList();
+        Assert.Equal(files.Count, files.Select(f => f.TempPath).Distinct().Count());
+        Assert.All(files, f => Assert.True(AtomicFile.IsPartialFileName(Path.GetFileName(f.TempPath))));
+        files.ForEach(f => f.Dispose());
+        Assert.Empty(Directory.GetFiles(scratch.Path));
+    }
+
+    [Fact]
     public void ConcurrentCommitsToOneNameHaveExactlyOneWinner()
     {
         using var scratch = new TempTestDirectory();
