@@ -181,7 +181,7 @@ public sealed class RestoreInterruptionTests : IAsyncLifetime
         BackupPsCli.RunAsync(null, started, "restore-database", _backup, "--replace", "--skip-safety-backup", "--force", "--json");
 
     /// <summary>A COPY session of the data load (the FIFO path: the tests run as root).</summary>
-    private const string Restoring = "psql -X -w -q -v ON_ERROR_STOP=1 -f /tmp/.backupps-";
+    private const string Restoring = "psql -X -w -q -b -v ON_ERROR_STOP=1 -f /tmp/.backupps-";
 
     /// <summary>Waits until the data load runs in the container: the side database exists and is being filled.</summary>
     private async Task WhenRestoringAsync()
