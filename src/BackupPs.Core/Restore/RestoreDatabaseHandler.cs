@@ -216,7 +216,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 : "no safety backup (-SkipSafetyBackup)");
         }
 
-        steps.Add($"create database {side} and restore the backup into it with {(m.Format == BackupFormat.Custom ? "pg_restore" : "psql (ON_ERROR_STOP, one transaction)")}, checking its SHA-256 and structure on the way");
+        steps.Add($"create database {side} and restore the backup into it with {(m.Format == BackupFormat.Custom ? "pg_restore" : "psql (ON_ERROR_STOP)")}, checking its SHA-256 and structure on the way");
         steps.Add($"compare the exact row counts of its {m.Tables.Count} tables with the manifest");
         if (options.Replace)
         {
