@@ -53,6 +53,7 @@ internal sealed class PlainDumpParser
     private bool _headerSeen;
     private (string Schema, string Table)? _pendingTableData;
     private (string Schema, string Table) _copyTable;
+    private bool _inCopy;
     private long _copyLines;
     private TrailerState _trailer;
     private string? _serverVersion;
@@ -111,9 +112,9 @@ internal sealed class PlainDumpParser
             Take(run, span[..run.Length]);
         }
 
-        if ((!run.Ends && run.Part != SqlScriptPart.Space) || _in.Available > 0)
+        if ((!run.Ends && run.Part != SqlScriptPart.Space) || _in.Available > 0 || _inCopy)
         {
-            throw run.Part == SqlScriptPart.CopyData
+            throw _inCopy
                 ? Truncated("the data for table " + QualifiedName(_copyTable))
                 : Truncated("line " + (_lineNumber + 1).ToString(CultureInfo.InvariantCulture));
         }
@@ -163,6 +164,7 @@ internal sealed class PlainDumpParser
             _lineNumber += lines;
             if (run.Ends)
             {
+                _inCopy = false;
                 _tables.Add(new TableRowCount(_copyTable.Schema, _copyTable.Table, _copyLines - 1));
             }
 
@@ -265,6 +267,7 @@ internal sealed class PlainDumpParser
             }
 
             _copyTable = ParseCopyTarget(text);
+            _inCopy = true;
             _copyLines = 0;
             _pendingTableData = null;
             return;

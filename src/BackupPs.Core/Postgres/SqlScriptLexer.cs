@@ -257,31 +257,21 @@ internal sealed class SqlScriptLexer
                 }
 
                 case State.StatementLineComment:
-                {
                     // The server ends a comment at \r or \n.
-                    int nl = data[i..].IndexOfAny((byte)'\n', (byte)'\r');
-                    if (nl < 0)
+                    if (!SkipPast(data[i..].IndexOfAny((byte)'\n', (byte)'\r'), ref i, State.Statement))
                     {
                         return Run(data.Length, ends: false);
                     }
 
-                    i += nl + 1;
-                    _state = State.Statement;
                     break;
-                }
 
                 case State.StatementMeta:
-                {
-                    int nl = data[i..].IndexOf((byte)'\n');
-                    if (nl < 0)
+                    if (!SkipPast(data[i..].IndexOf((byte)'\n'), ref i, State.Statement))
                     {
                         return Run(data.Length, ends: false);
                     }
 
-                    i += nl + 1;
-                    _state = State.Statement;
                     break;
-                }
 
                 case State.BlockComment:
                 {
@@ -354,19 +344,14 @@ internal sealed class SqlScriptLexer
                 }
 
                 case State.Quote:
-                {
-                    int q = data[i..].IndexOf((byte)'\'');
-                    if (q < 0)
+                    // A doubled quote reads as the string closing and a new one opening: the same extent.
+                    if (!SkipPast(data[i..].IndexOf((byte)'\''), ref i, State.Statement))
                     {
                         return Run(data.Length, ends: false);
                     }
 
-                    // A doubled quote reads as the string closing and a new one opening: the same extent.
-                    i += q + 1;
                     Push(SqlToken.Other);
-                    _state = State.Statement;
                     break;
-                }
 
                 case State.EscapeQuote:
                 {
@@ -423,17 +408,12 @@ internal sealed class SqlScriptLexer
                 }
 
                 case State.DoubleQuote:
-                {
-                    int q = data[i..].IndexOf((byte)'"');
-                    if (q < 0)
+                    if (!SkipPast(data[i..].IndexOf((byte)'"'), ref i, State.AfterDoubleQuote))
                     {
                         return Run(data.Length, ends: false);
                     }
 
-                    i += q + 1;
-                    _state = State.AfterDoubleQuote;
                     break;
-                }
 
                 case State.AfterDoubleQuote:
                     if (data[i] == (byte)'"')
@@ -480,18 +460,13 @@ internal sealed class SqlScriptLexer
                 }
 
                 case State.DollarBody:
-                {
-                    int d = data[i..].IndexOf((byte)'$');
-                    if (d < 0)
+                    if (!SkipPast(data[i..].IndexOf((byte)'$'), ref i, State.DollarClose))
                     {
                         return Run(data.Length, ends: false);
                     }
 
-                    i += d + 1;
                     _tagMatched = 0;
-                    _state = State.DollarClose;
                     break;
-                }
 
                 case State.DollarClose:
                 {
@@ -534,6 +509,22 @@ internal sealed class SqlScriptLexer
         }
 
         return Run(data.Length, ends: false);
+    }
+
+    /// <summary>
+    /// Moves <paramref name="i"/> past the byte found at <paramref name="found"/> (relative to it) and
+    /// enters <paramref name="next"/>; false when it was not found (the data ends first).
+    /// </summary>
+    private bool SkipPast(int found, ref int i, State next)
+    {
+        if (found < 0)
+        {
+            return false;
+        }
+
+        i += found + 1;
+        _state = next;
+        return true;
     }
 
     /// <summary>

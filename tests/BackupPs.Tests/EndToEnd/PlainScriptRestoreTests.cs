@@ -4,8 +4,12 @@ using static BackupPs.Tests.EndToEnd.RestoreTestSupport;
 
 namespace BackupPs.Tests.EndToEnd;
 
-/// <summary>One PostgreSQL 15 server for the plain-format tests; the role plain_owner exists only while a test needs it.</summary>
-public sealed class PlainScriptServer() : PostgresContainer(scale: 0);
+/// <summary>One PostgreSQL 15 server for the plain-format tests; roles exist only while a test needs them.</summary>
+public sealed class PlainScriptServer() : PostgresContainer(scale: 0)
+{
+    /// <summary>The record of the plain backup of the "names" database, once made.</summary>
+    public System.Text.Json.JsonElement? NamesBackup { get; set; }
+}
 
 /// <summary>
 /// Plain SQL dumps through the CLI: text that looks like a script statement inside bodies, strings
@@ -95,12 +99,40 @@ public sealed class PlainScriptRestoreTests(PlainScriptServer pg) : IClassFixtur
         }
     }
 
+    /// <summary>The manifest counts each table's rows under its exact name, and Test-Backup reads the file the same way.</summary>
     [Fact]
-    public void TablesNamedWithANewlineOrAQuoteAreCountedRestoredAndVerified()
+    public void TablesNamedWithANewlineOrAQuoteAreCountedAndVerified()
     {
-        pg.Psql("create database names", "postgres");
+        var path = NamesBackup(out var backup);
+        Assert.Equal(
+            new Dictionary<(string, string), long> { [("public", "line\nbreak")] = 3, [("public", "say \"hi\"")] = 2 },
+            BackupTestHelpers.Tables(backup));
+        var verified = BackupPsCli.Run("test-backup", path, "--json");
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+    }
+
+    /// <summary>The restore's own count check must find the table with the newline too (the catalog query of issue 8, kind 1).</summary>
+    [Fact]
+    public void TablesNamedWithANewlineOrAQuoteRestore()
+    {
+        var path = NamesBackup(out _);
         try
         {
+            Succeeds(RunRestore(path, "--database", "names_copy"));
+            Assert.Equal("3|2", pg.Psql("select (select count(*) from \"line\nbreak\") || '|' || (select count(*) from \"say \"\"hi\"\"\")", "names_copy"));
+        }
+        finally
+        {
+            Drop(pg, "names_copy");
+        }
+    }
+
+    /// <summary>A plain backup of a database "names" (made once) with a table named with a newline and one with a double quote.</summary>
+    private string NamesBackup(out System.Text.Json.JsonElement record)
+    {
+        if (pg.NamesBackup is null)
+        {
+            pg.Psql("create database names", "postgres");
             pg.Psql(""""
                 create table "line
                 break" (id int primary key);
@@ -109,28 +141,11 @@ public sealed class PlainScriptRestoreTests(PlainScriptServer pg) : IClassFixtur
                 create table "say ""hi""" (v text);
                 insert into "say ""hi""" values ('COPY public.x (a) FROM stdin;'), ('\.');
                 """", "names");
-            var backup = BackupTestHelpers.Backup(pg, BackupTestHelpers.NewRoot(), "--database", "names", "--environment", "dev", "--format", "Plain");
-            Assert.Equal(
-                new Dictionary<(string, string), long> { [("public", "line\nbreak")] = 3, [("public", "say \"hi\"")] = 2 },
-                BackupTestHelpers.Tables(backup));
-            var path = backup.GetProperty("Path").GetString()!;
+            pg.NamesBackup = BackupTestHelpers.Backup(pg, BackupTestHelpers.NewRoot(), "--database", "names", "--environment", "dev", "--format", "Plain");
+        }
 
-            var verified = BackupPsCli.Run("test-backup", path, "--json");
-            Assert.True(verified.ExitCode == 0, verified.ToString());
-            try
-            {
-                Succeeds(RunRestore(path, "--database", "names_copy"));
-                Assert.Equal("3|2", pg.Psql("select (select count(*) from \"line\nbreak\") || '|' || (select count(*) from \"say \"\"hi\"\"\")", "names_copy"));
-            }
-            finally
-            {
-                Drop(pg, "names_copy");
-            }
-        }
-        finally
-        {
-            Drop(pg, "names");
-        }
+        record = pg.NamesBackup.Value;
+        return record.GetProperty("Path").GetString()!;
     }
 
     /// <summary>

@@ -186,10 +186,12 @@ public class PlainDumpReaderTests
     }
 
     [Fact]
-    public void AFunctionBodyCutShortIsTruncated()
+    public void AFunctionBodyOrCopyDataCutShortIsTruncated()
     {
         var text = Header + "CREATE FUNCTION public.f() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n" + Trailer;
         DumpFixtures.AssertFails(() => Read(text), DumpErrorIds.DumpTruncated);
+        var e = DumpFixtures.AssertFails(() => Read(Header + "COPY public.t (a) FROM stdin;\n"), DumpErrorIds.DumpTruncated);
+        Assert.Contains("the data for table public.t", e.Message);
     }
 
     /// <summary>Returns the first <c>cut</c> bytes, then the rest.</summary>

@@ -138,36 +138,22 @@ public sealed class RestoreLogicTests
             ALTER DEFAULT PRIVILEGES FOR ROLE app GRANT SELECT ON TABLES TO reader;
             SELECT 1;
             """";
-        const string expected = """"
-            CREATE PROCEDURE public.p()
-                LANGUAGE plpgsql
-                AS $_$
-            BEGIN
-            COMMIT;
-            GRANT SELECT ON t TO x;
-            ALTER TABLE x OWNER TO y;
-            COPY x FROM stdin;
-            END $_$;
-            CREATE FUNCTION public.f() RETURNS text
-                LANGUAGE sql
-                BEGIN ATOMIC
-             SELECT 'a;
-            GRANT ALL ON t TO x;
-            '::text;
-            END;
-            CREATE TABLE public."line
-            break" (v text DEFAULT E'it\'s;
-            ALTER TABLE t OWNER TO u;');
-            ALTER TABLE public."x OWNER TO y" ADD COLUMN w int;
-            /* nested /* GRANT ALL ON t TO x; */
-            REVOKE ALL ON t FROM x; */
-            -- GRANT ALL ON t TO x;
-            COPY public."line
-            break" (v) FROM stdin;
-            ALTER TABLE t OWNER TO u;
-            \.
-            SELECT 1;
-            """";
+        // Exactly the top-level ownership and privilege statements go, each with its newline.
+        string[] dropped =
+        [
+            "ALTER PROCEDURE public.p() OWNER TO app;\n",
+            "ALTER TABLE public.\"line\nbreak\" OWNER TO \"app \"\"x\"\"\";\n",
+            "GRANT SELECT ON TABLE public.\"line\nbreak\" TO reader;\n",
+            "REVOKE ALL ON SCHEMA public FROM PUBLIC;\n",
+            "ALTER DEFAULT PRIVILEGES FOR ROLE app GRANT SELECT ON TABLES TO reader;\n",
+        ];
+        var expected = script;
+        foreach (var statement in dropped)
+        {
+            Assert.Single(script.Split(statement)[1..]);
+            expected = expected.Replace(statement, "", StringComparison.Ordinal);
+        }
+
         var bytes = Encoding.UTF8.GetBytes(script);
         for (int cut = 0; cut <= bytes.Length; cut++)
         {
@@ -183,6 +169,8 @@ public sealed class RestoreLogicTests
         }
 
         Assert.Equal(expected, Filter(script, 1, noOwner: true, noAcl: true, role: null));
+        Assert.Equal(script.Replace(dropped[0], "").Replace(dropped[1], ""), Filter(script, 5, noOwner: true, noAcl: false, role: null));
+        Assert.Equal(script.Replace(dropped[2], "").Replace(dropped[3], "").Replace(dropped[4], ""), Filter(script, 5, noOwner: false, noAcl: true, role: null));
     }
 
     private static string Filter(string script, int writeSize, bool noOwner, bool noAcl, string? role)
