@@ -7,7 +7,9 @@ namespace BackupPs.Core.Postgres;
 /// <summary>
 /// Reads a whole pg_dump plain SQL dump (<c>-Fp</c>) from a forward-only stream and proves it complete:
 /// the header comment, every COPY block closed by its <c>\.</c> line (rows counted on the way), and the
-/// "dump complete" trailer at the end. Lines are never materialised beyond a short prefix.
+/// "dump complete" trailer at the end. The script is split into statements by <see cref="SqlScriptLexer"/>,
+/// as psql splits it, so a line inside a string or a function body is never taken for a statement or
+/// for COPY data. Items are never materialised beyond a short prefix (a COPY statement whole).
 /// </summary>
 public static class PlainDumpReader
 {
@@ -32,27 +34,34 @@ internal sealed class PlainDumpParser
     private const string ServerVersionPrefix = "-- Dumped from database version ";
     private const string PgDumpVersionPrefix = "-- Dumped by pg_dump version ";
 
-    // A statement line is classified from at most this many leading bytes.
-    private const int MaxLinePrefix = 1 << 16;
+    // Comments and meta-commands are classified from their first bytes, other statements from fewer;
+    // a COPY statement is kept whole (its column list can be long), up to a size pg_dump never reaches.
+    private const int CommentPrefix = 4096;
+    private const int StatementPrefix = 64;
+    private const int MaxCopyStatement = 1 << 20;
 
     private readonly DumpInput _in;
+    private readonly SqlScriptLexer _lexer = new();
     private readonly List<TableRowCount> _tables = new();
+
+    // The first bytes of the current item.
+    private byte[] _item = new byte[256];
+    private int _itemLength;
+    private bool _itemCut;
+    private long _itemLine;
 
     private bool _headerSeen;
     private (string Schema, string Table)? _pendingTableData;
+    private (string Schema, string Table) _copyTable;
+    private bool _inCopy;
+    private long _copyLines;
     private TrailerState _trailer;
     private string? _serverVersion;
     private string? _pgDumpVersion;
     private long _largeObjects;
     private long _lineNumber;
 
-    internal PlainDumpParser(DumpInput input)
-    {
-        _in = input;
-        _maxLinePrefix = Math.Min(MaxLinePrefix, input.Capacity / 2);
-    }
-
-    private readonly int _maxLinePrefix;
+    internal PlainDumpParser(DumpInput input) => _in = input;
 
     private enum TrailerState
     {
@@ -83,15 +92,31 @@ internal sealed class PlainDumpParser
                 $"The dump does not start like a pg_dump plain SQL dump{hint}.");
         }
 
-        while (ReadLine(out var line, out bool complete))
+        SqlRun run = default;
+        while (_in.Available > 0 || _in.Fill() > 0)
         {
-            _lineNumber++;
-            if (!complete)
+            var span = _in.AvailableSpan;
+            run = _lexer.Read(span);
+            if (run.Length == 0)
             {
-                throw Truncated("line " + _lineNumber.ToString(CultureInfo.InvariantCulture));
+                // One byte that only the next one classifies.
+                if (_in.Fill() == 0)
+                {
+                    break;
+                }
+
+                continue;
             }
 
-            ProcessLine(line);
+            _in.Pos += run.Length;
+            Take(run, span[..run.Length]);
+        }
+
+        if ((!run.Ends && run.Part != SqlScriptPart.Space) || _in.Available > 0 || _inCopy)
+        {
+            throw _inCopy
+                ? Truncated("the data for table " + QualifiedName(_copyTable))
+                : Truncated("line " + (_lineNumber + 1).ToString(CultureInfo.InvariantCulture));
         }
 
         if (!_headerSeen)
@@ -129,62 +154,126 @@ internal sealed class PlainDumpParser
             _in.TotalRead);
     }
 
-    private void ProcessLine(ReadOnlySpan<byte> line)
+    private void Take(SqlRun run, ReadOnlySpan<byte> bytes)
     {
-        if (!line.IsEmpty && line[^1] == (byte)'\r')
+        if (run.Part == SqlScriptPart.CopyData)
         {
-            line = line[..^1];
+            // One row a line (COPY text escapes newlines inside values); the last line is the "\." terminator.
+            long lines = bytes.Count((byte)'\n');
+            _copyLines += lines;
+            _lineNumber += lines;
+            if (run.Ends)
+            {
+                _inCopy = false;
+                _tables.Add(new TableRowCount(_copyTable.Schema, _copyTable.Table, _copyLines - 1));
+            }
+
+            return;
         }
 
+        if (run.Starts)
+        {
+            _itemLength = 0;
+            _itemCut = false;
+            _itemLine = _lineNumber + 1;
+        }
+
+        if (run.Part != SqlScriptPart.Space)
+        {
+            int limit = run.Part != SqlScriptPart.Statement ? CommentPrefix
+                : _lexer.HeadCount == 0 || _lexer.Head(0) == SqlToken.Copy ? MaxCopyStatement
+                : StatementPrefix;
+            Keep(bytes, limit);
+        }
+
+        _lineNumber += bytes.Count((byte)'\n');
+        if (run.Ends)
+        {
+            var item = _item.AsSpan(0, _itemLength);
+            switch (run.Part)
+            {
+                case SqlScriptPart.Comment:
+                    ProcessComment(item.TrimEnd("\r\n"u8));
+                    break;
+                case SqlScriptPart.MetaCommand:
+                    ProcessMetaCommand(item);
+                    break;
+                case SqlScriptPart.Statement:
+                    ProcessStatement(item);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Keeps the first <paramref name="limit"/> bytes of the current item.</summary>
+    private void Keep(ReadOnlySpan<byte> bytes, int limit)
+    {
+        int take = Math.Min(bytes.Length, limit - _itemLength);
+        if (take < bytes.Length)
+        {
+            _itemCut = true;
+        }
+
+        if (take <= 0)
+        {
+            return;
+        }
+
+        if (_itemLength + take > _item.Length)
+        {
+            Array.Resize(ref _item, Math.Min(limit, Math.Max(_item.Length * 2, _itemLength + take)));
+        }
+
+        bytes[..take].CopyTo(_item.AsSpan(_itemLength));
+        _itemLength += take;
+    }
+
+    private void ProcessMetaCommand(ReadOnlySpan<byte> text)
+    {
         if (!_headerSeen)
         {
-            if (line.SequenceEqual("-- PostgreSQL database dump"u8))
+            if (!text.StartsWith("\\restrict"u8))
             {
-                _headerSeen = true;
-                return;
+                throw NotAPlainDump();
             }
 
-            if (line.IsEmpty || line.StartsWith("--"u8) || line.StartsWith("\\restrict"u8))
-            {
-                return;
-            }
-
-            throw DumpErrors.Create(
-                DumpErrorIds.DumpNotPostgresArchive,
-                $"The dump does not begin with the '{HeaderLine}' header, so it is not a pg_dump plain SQL dump.");
-        }
-
-        if (line.IsEmpty)
-        {
             return;
         }
 
-        if (line[0] == (byte)'-' && line.StartsWith("--"u8))
+        // Since the August 2025 minor releases pg_dump ends plain output with \unrestrict <key>,
+        // after the trailer; any other command means the trailer was not the end of the dump.
+        if (!text.StartsWith("\\unrestrict"u8))
         {
-            ProcessComment(line);
-            return;
+            _trailer = TrailerState.None;
         }
+    }
 
-        if (line[0] == (byte)'\\' && line.StartsWith("\\unrestrict"u8))
+    private void ProcessStatement(ReadOnlySpan<byte> text)
+    {
+        if (!_headerSeen)
         {
-            // Since the August 2025 minor releases pg_dump ends plain output with \unrestrict <key>,
-            // after the trailer.
-            return;
+            throw NotAPlainDump();
         }
 
         // Any statement after the trailer means the trailer was not the end of the dump.
         _trailer = TrailerState.None;
-
-        if (line[0] == (byte)'C' && line.StartsWith("COPY "u8) && line.EndsWith(" FROM stdin;"u8))
+        if (_lexer.IsCopyFromStdin)
         {
-            var (schema, table) = ParseCopyTarget(line);
+            if (_itemCut)
+            {
+                throw DumpErrors.Create(
+                    DumpErrorIds.DumpStructureInvalid,
+                    $"Line {_itemLine.ToString(CultureInfo.InvariantCulture)} of the dump starts a COPY statement longer than {MaxCopyStatement} bytes, which pg_dump does not write.");
+            }
+
+            _copyTable = ParseCopyTarget(text);
+            _inCopy = true;
+            _copyLines = 0;
             _pendingTableData = null;
-            long rows = ScanCopyData(schema, table);
-            _tables.Add(new TableRowCount(schema, table, rows));
             return;
         }
 
-        if (line[0] == (byte)'S' && line.StartsWith("SELECT pg_catalog.lo_open('"u8))
+        if (text.StartsWith("SELECT pg_catalog.lo_open('"u8))
         {
             // The BLOBS data section opens each large object once to write its contents.
             _largeObjects++;
@@ -193,6 +282,12 @@ internal sealed class PlainDumpParser
 
     private void ProcessComment(ReadOnlySpan<byte> line)
     {
+        if (!_headerSeen)
+        {
+            _headerSeen = line.SequenceEqual("-- PostgreSQL database dump"u8);
+            return;
+        }
+
         if (_trailer == TrailerState.CompleteLine && line.SequenceEqual("--"u8))
         {
             _trailer = TrailerState.Closed;
@@ -263,194 +358,17 @@ internal sealed class PlainDumpParser
         return (Encoding.UTF8.GetString(schema), Encoding.UTF8.GetString(table));
     }
 
-    /// <summary>
-    /// Returns the next line without its '\n'. <paramref name="complete"/> is false for a last line the
-    /// stream cut off before its newline. Lines longer than <see cref="MaxLinePrefix"/> are returned as a
-    /// prefix and the rest is skipped.
-    /// </summary>
-    private bool ReadLine(out ReadOnlySpan<byte> line, out bool complete)
-    {
-        int searched = 0;
-        while (true)
-        {
-            var avail = _in.AvailableSpan;
-            int nl = avail[searched..].IndexOf((byte)'\n');
-            if (nl >= 0)
-            {
-                nl += searched;
-                line = new ReadOnlySpan<byte>(_in.Buffer, _in.Pos, nl);
-                _in.Pos += nl + 1;
-                complete = true;
-                return true;
-            }
-
-            searched = avail.Length;
-
-            // A COPY statement is kept whole (its table name is at its start, its column list can be
-            // long); any other line is classified from its prefix once it outgrows the limit.
-            if (avail.Length >= _maxLinePrefix && (avail.Length >= _in.Capacity || !avail.StartsWith("COPY "u8)))
-            {
-                return ReadLongLine(out line, out complete);
-            }
-
-            if (_in.Fill() == 0)
-            {
-                if (_in.Available == 0)
-                {
-                    line = default;
-                    complete = true;
-                    return false;
-                }
-
-                line = _in.AvailableSpan;
-                _in.Pos = _in.End;
-                complete = false;
-                return true;
-            }
-        }
-    }
-
-    private bool ReadLongLine(out ReadOnlySpan<byte> line, out bool complete)
-    {
-        // Classify the line by its prefix, then skip the rest without keeping it.
-        var prefix = _in.AvailableSpan[.._maxLinePrefix];
-        if (prefix.StartsWith("COPY "u8))
-        {
-            throw DumpErrors.Create(
-                DumpErrorIds.DumpStructureInvalid,
-                $"Line {_lineNumber + 1} of the dump starts a COPY statement longer than {_in.Capacity} bytes, which pg_dump does not write.");
-        }
-
-        // Keep a short prefix for classification; statements of interest are short lines.
-        _longLinePrefix ??= new byte[Math.Min(256, _maxLinePrefix)];
-        prefix[.._longLinePrefix.Length].CopyTo(_longLinePrefix);
-        _in.Pos += _maxLinePrefix;
-        while (true)
-        {
-            var avail = _in.AvailableSpan;
-            int nl = avail.IndexOf((byte)'\n');
-            if (nl >= 0)
-            {
-                _in.Pos += nl + 1;
-                complete = true;
-                break;
-            }
-
-            _in.Pos = _in.End;
-            if (_in.Fill() == 0)
-            {
-                complete = false;
-                break;
-            }
-        }
-
-        line = _longLinePrefix;
-        return true;
-    }
-
-    private byte[]? _longLinePrefix;
-
-    /// <summary>
-    /// Counts the COPY data rows (one '\n' each; COPY text escapes newlines inside values) up to the
-    /// line that is exactly <c>\.</c>. A "\." inside a value is written as "\\." so it never matches.
-    /// </summary>
-    private long ScanCopyData(string schema, string table)
-    {
-        long rows = 0;
-        bool atLineStart = true;
-        var input = _in;
-        while (true)
-        {
-            var span = input.AvailableSpan;
-            int search = 0;
-            while (true)
-            {
-                int rel = span[search..].IndexOf("\\."u8);
-                if (rel < 0)
-                {
-                    break;
-                }
-
-                int idx = search + rel;
-                bool lineStart = idx == 0 ? atLineStart : span[idx - 1] == (byte)'\n';
-                if (lineStart)
-                {
-                    int after = idx + 2;
-                    int end = -1;
-                    bool needMore = false;
-                    if (after < span.Length)
-                    {
-                        if (span[after] == (byte)'\n')
-                        {
-                            end = after + 1;
-                        }
-                        else if (span[after] == (byte)'\r')
-                        {
-                            if (after + 1 < span.Length)
-                            {
-                                if (span[after + 1] == (byte)'\n')
-                                {
-                                    end = after + 2;
-                                }
-                            }
-                            else
-                            {
-                                needMore = true;
-                            }
-                        }
-                    }
-                    else
-                    {
-                        needMore = true;
-                    }
-
-                    if (end >= 0)
-                    {
-                        rows += span[..idx].Count((byte)'\n');
-                        input.Pos += end;
-                        _lineNumber += rows + 1;
-                        return rows;
-                    }
-
-                    if (needMore && !input.StreamEnded)
-                    {
-                        // Consume everything before the candidate and look again with more bytes.
-                        rows += span[..idx].Count((byte)'\n');
-                        if (idx > 0)
-                        {
-                            atLineStart = span[idx - 1] == (byte)'\n';
-                        }
-
-                        input.Pos += idx;
-                        goto Refill;
-                    }
-                }
-
-                search = idx + 1;
-            }
-
-            // No terminator here: consume all but the last byte, which may begin "\." split across reads.
-            if (span.Length > 1)
-            {
-                int take = span.Length - 1;
-                rows += span[..take].Count((byte)'\n');
-                atLineStart = span[take - 1] == (byte)'\n';
-                input.Pos += take;
-            }
-
-        Refill:
-            if (input.Fill() == 0)
-            {
-                string name = schema.Length == 0 ? table : schema + "." + table;
-                throw Truncated("the data for table " + name);
-            }
-        }
-    }
+    private static string QualifiedName((string Schema, string Table) t) => t.Schema.Length == 0 ? t.Table : t.Schema + "." + t.Table;
 
     /// <summary>Parses the table of <c>COPY schema.table (cols) FROM stdin;</c>, removing identifier quotes.</summary>
     private (string Schema, string Table) ParseCopyTarget(ReadOnlySpan<byte> line)
     {
-        var rest = line["COPY "u8.Length..];
+        if (!line.StartsWith("COPY "u8) || !line.EndsWith(" FROM stdin;"u8))
+        {
+            throw BadCopyLine();
+        }
+
+        var rest = line["COPY "u8.Length..^" FROM stdin;"u8.Length];
         string first = ParseIdentifier(ref rest);
         string? second = null;
         if (!rest.IsEmpty && rest[0] == (byte)'.')
@@ -459,8 +377,8 @@ internal sealed class PlainDumpParser
             second = ParseIdentifier(ref rest);
         }
 
-        // What is left must be " (column list) FROM stdin;" or "  FROM stdin;" (no columns).
-        var tailPart = rest[..^" FROM stdin;"u8.Length].Trim((byte)' ');
+        // What is left must be " (column list)" or " " (no columns).
+        var tailPart = rest.Trim((byte)' ');
         if (!tailPart.IsEmpty && (tailPart[0] != (byte)'(' || tailPart[^1] != (byte)')'))
         {
             throw BadCopyLine();
@@ -527,7 +445,12 @@ internal sealed class PlainDumpParser
     private BackupPsException BadCopyLine() =>
         DumpErrors.Create(
             DumpErrorIds.DumpStructureInvalid,
-            $"Line {_lineNumber.ToString(CultureInfo.InvariantCulture)} of the dump is a COPY statement whose table name cannot be read.");
+            $"Line {_itemLine.ToString(CultureInfo.InvariantCulture)} of the dump is a COPY statement whose table name cannot be read.");
+
+    private static BackupPsException NotAPlainDump() =>
+        DumpErrors.Create(
+            DumpErrorIds.DumpNotPostgresArchive,
+            $"The dump does not begin with the '{HeaderLine}' header, so it is not a pg_dump plain SQL dump.");
 
     private BackupPsException Truncated(string where) => DumpErrors.Truncated(where, _in.TotalRead);
 }

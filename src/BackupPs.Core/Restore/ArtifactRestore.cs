@@ -76,7 +76,9 @@ internal sealed record RestoreOutcome(IReadOnlyList<BackupCheck> Integrity, IRea
 /// hands the bytes on. Errors are read from the programs' stderr and classified; nothing is ignored
 /// silently. Dropping the database on failure is the caller's business.
 /// <list type="bullet">
-/// <item>Plain SQL: psql with ON_ERROR_STOP in one transaction.</item>
+/// <item>Plain SQL: psql with ON_ERROR_STOP, statement by statement (one transaction would need a lock
+/// per table until the end and runs out of lock memory with a few thousand tables); the database is
+/// new, so dropping it undoes a failed restore.</item>
 /// <item>Custom archives: pg_restore in its three sections. Pre-data from the archive's TOC (staged in
 /// the container); then the data, loaded by <see cref="CopyLoader"/> over several COPY sessions while
 /// the file is checked, with the rest of the data section (sequence values, large objects) restored
@@ -116,12 +118,13 @@ internal static class ArtifactRestore
     private static async Task<IReadOnlyList<BackupCheck>> RestorePlainAsync(DockerClient docker, DatabaseTarget into, string path, BackupManifest manifest,
         RestoreSettings settings, Findings findings, ProgressReporter progress, IOperationHost host, CancellationToken cancellationToken)
     {
-        // -b: psql prints the whole statement that failed.
-        string[] psql = ["psql", "-X", "-w", "-q", "-b", "-v", "ON_ERROR_STOP=1", "--single-transaction"];
+        // -b: psql prints the whole statement that failed. No --single-transaction: a few thousand tables would
+        // exhaust the lock table; all-or-nothing comes from the side database, dropped on any failure.
+        string[] psql = ["psql", "-X", "-w", "-q", "-b", "-v", "ON_ERROR_STOP=1"];
         var fifo = await ContainerFifo.TryCreateAsync(docker, into.Container, host, cancellationToken).ConfigureAwait(false);
         try
         {
-            // psql stops at the first error and rolls the whole transaction back: nothing of a plain restore can be accepted.
+            // psql stops at the first error: nothing of a plain restore can be accepted.
             var program = await FedProgram.StartAsync(docker, into, "psql", fifo is null ? psql : [.. psql, "-f", fifo.ContainerPath], fifo,
                 SessionOptions(1), cancellationToken).ConfigureAwait(false);
             await using (program.ConfigureAwait(false))
@@ -384,7 +387,7 @@ internal static class ArtifactRestore
 
     /// <summary>
     /// Reads and checks the whole artifact, handing its bytes to <paramref name="input"/> (a plain
-    /// script, through the filter that makes it restorable in one transaction) or to <paramref name="observer"/>.
+    /// script, through the filter for -NoOwner / -NoAcl / -Role) or to <paramref name="observer"/>.
     /// </summary>
     private static async Task<IReadOnlyList<BackupCheck>> VerifyAsync(string path, BackupManifest manifest, RestoreSettings settings, Stream? input,
         IArchiveObserver? observer, ProgressReporter progress, CancellationToken cancellationToken)

@@ -1,39 +1,51 @@
 using System.Text;
+using BackupPs.Core.Postgres;
 
 namespace BackupPs.Core.Restore;
 
 /// <summary>
-/// What psql gets of a plain SQL dump. A write-through filter that works on whole lines outside COPY
-/// data (which passes untouched):
-/// <list type="bullet">
-/// <item>drops the <c>BEGIN;</c>/<c>COMMIT;</c> pg_dump wraps large-object data in, which would
-/// otherwise end psql's --single-transaction early: the whole restore stays one transaction;</item>
-/// <item>-NoOwner / -NoAcl / -Role, which pg_restore does for custom archives from their table of
-/// contents: drops the one-line statements pg_dump writes for ownership (<c>ALTER ... OWNER TO
-/// ...;</c>) and privileges (<c>GRANT</c>, <c>REVOKE</c>, <c>ALTER DEFAULT PRIVILEGES</c>), and puts
-/// <c>SET ROLE</c> first.</item>
-/// </list>
-/// Limitation: such a line inside a function body would be dropped too; pg_dump never writes one
-/// there on its own.
+/// What psql gets of a plain SQL dump for -NoOwner / -NoAcl / -Role, which pg_restore does for custom
+/// archives from their table of contents. A write-through filter that puts <c>SET ROLE</c> first and
+/// drops the top-level statements pg_dump writes for ownership (<c>ALTER ... OWNER TO role;</c>) and
+/// privileges (<c>GRANT</c>, <c>REVOKE</c>, <c>ALTER DEFAULT PRIVILEGES</c>). Statements are found
+/// with <see cref="SqlScriptLexer"/>, so text in strings, quoted identifiers, function bodies,
+/// comments and COPY data is never touched; without -NoOwner and -NoAcl the script passes unchanged.
 /// </summary>
 internal sealed class PlainScriptFilter : Stream
 {
     private readonly Stream _inner;
     private readonly bool _noOwner;
     private readonly bool _noAcl;
-    private readonly MemoryStream _line = new();
-    private bool _inCopyData;
+    private readonly SqlScriptLexer? _lexer;
+
+    // The start of the current statement, kept until it is known whether it is dropped.
+    private readonly MemoryStream _pending = new();
+    private Decision _decision;
+
+    // A '-' or '/' between statements that the lexer needs the next byte to classify.
+    private byte? _carry;
+
+    // The newline after a dropped statement goes with it.
+    private bool _dropNewline;
 
     public PlainScriptFilter(Stream inner, bool noOwner, bool noAcl, string? role)
     {
         _inner = inner;
         _noOwner = noOwner;
         _noAcl = noAcl;
+        _lexer = noOwner || noAcl ? new SqlScriptLexer() : null;
         if (role is not null)
         {
             var set = Encoding.UTF8.GetBytes($"SET ROLE {Database.SqlText.Identifier(role)};\n");
             _inner.Write(set);
         }
+    }
+
+    private enum Decision
+    {
+        Undecided,
+        Keep,
+        Drop,
     }
 
     public override bool CanRead => false;
@@ -50,58 +62,139 @@ internal sealed class PlainScriptFilter : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        if (_lexer is null)
+        {
+            _inner.Write(buffer);
+            return;
+        }
+
+        if (_carry is { } carried && !buffer.IsEmpty)
+        {
+            // The carried byte and the next one are enough to tell a comment from a statement.
+            _carry = null;
+            Span<byte> pair = [carried, buffer[0]];
+            var first = _lexer.Read(pair);
+            Take(first, pair[..first.Length]);
+            buffer = buffer[(first.Length - 1)..];
+        }
+
         while (!buffer.IsEmpty)
         {
-            var end = buffer.IndexOf((byte)'\n');
-            if (end < 0)
+            var run = _lexer.Read(buffer);
+            if (run.Length == 0)
             {
-                _line.Write(buffer);
+                _carry = buffer[0];
                 return;
             }
 
-            _line.Write(buffer[..(end + 1)]);
-            EmitLine();
-            buffer = buffer[(end + 1)..];
+            Take(run, buffer[..run.Length]);
+            buffer = buffer[run.Length..];
         }
     }
 
     public override void Flush() => _inner.Flush();
 
-    /// <summary>Passes on a last line without a newline; call once, at the end of the script.</summary>
+    /// <summary>Passes on what is left (a statement without its ';'); call once, at the end of the script.</summary>
     public void Complete()
     {
-        if (_line.Length > 0)
+        if (_carry is { } carried)
         {
-            EmitLine();
+            _inner.Write([carried]);
+        }
+
+        if (_decision == Decision.Undecided)
+        {
+            WritePending();
         }
 
         _inner.Flush();
     }
 
-    private void EmitLine()
+    private void Take(SqlRun run, ReadOnlySpan<byte> bytes)
     {
-        var line = _line.GetBuffer().AsSpan(0, (int)_line.Length);
-        _line.SetLength(0);
-        if (_inCopyData)
+        if (run.Part != SqlScriptPart.Statement)
         {
-            _inCopyData = !line.TrimEnd("\r\n"u8).SequenceEqual("\\."u8);
-            _inner.Write(line);
+            if (_dropNewline && run.Part == SqlScriptPart.Space && bytes[0] == (byte)'\n')
+            {
+                bytes = bytes[1..];
+            }
+
+            _dropNewline = false;
+            _inner.Write(bytes);
             return;
         }
 
-        var text = line.TrimEnd("\r\n"u8);
-        if (text.StartsWith("COPY "u8) && text.EndsWith("FROM stdin;"u8))
+        _dropNewline = false;
+        if (run.Starts)
         {
-            _inCopyData = true;
-        }
-        else if (text.SequenceEqual("BEGIN;"u8) || text.SequenceEqual("COMMIT;"u8)
-            || (_noOwner && text.StartsWith("ALTER "u8) && text.IndexOf(" OWNER TO "u8) > 0 && text.EndsWith(";"u8))
-            || (_noAcl && (text.StartsWith("GRANT "u8) || text.StartsWith("REVOKE "u8) || text.StartsWith("ALTER DEFAULT PRIVILEGES "u8))))
-        {
-            return;
+            _decision = Decision.Undecided;
         }
 
-        _inner.Write(line);
+        if (_decision == Decision.Undecided)
+        {
+            _decision = Decide(run.Ends);
+            if (_decision == Decision.Keep)
+            {
+                WritePending();
+            }
+            else if (_decision == Decision.Undecided)
+            {
+                _pending.Write(bytes);
+                return;
+            }
+
+            _pending.SetLength(0);
+        }
+
+        if (_decision == Decision.Keep)
+        {
+            _inner.Write(bytes);
+        }
+        else
+        {
+            _dropNewline = run.Ends;
+        }
+    }
+
+    /// <summary>Whether the statement read so far is one that -NoOwner / -NoAcl leave out, once its tokens tell.</summary>
+    private Decision Decide(bool ended)
+    {
+        var lexer = _lexer!;
+        var first = lexer.Head(0);
+        if (_noAcl && first is SqlToken.Grant or SqlToken.Revoke)
+        {
+            return Decision.Drop;
+        }
+
+        if (first == SqlToken.Alter)
+        {
+            if (_noAcl && lexer.Head(1) == SqlToken.Default && lexer.Head(2) == SqlToken.Privileges)
+            {
+                return Decision.Drop;
+            }
+
+            // pg_dump ends every ownership statement with OWNER TO role.
+            if (_noOwner && ended)
+            {
+                var role = lexer.Tail(0);
+                return lexer.Tail(2) == SqlToken.Owner && lexer.Tail(1) == SqlToken.To && role >= SqlToken.QuotedIdentifier
+                    ? Decision.Drop
+                    : Decision.Keep;
+            }
+
+            return ended || (lexer.HeadCount >= 3 && !_noOwner) ? Decision.Keep : Decision.Undecided;
+        }
+
+        return ended || lexer.HeadCount > 0 ? Decision.Keep : Decision.Undecided;
+    }
+
+    private void WritePending()
+    {
+        if (_pending.Length > 0)
+        {
+            _inner.Write(_pending.GetBuffer().AsSpan(0, (int)_pending.Length));
+            _pending.SetLength(0);
+        }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
@@ -114,7 +207,7 @@ internal sealed class PlainScriptFilter : Stream
     {
         if (disposing)
         {
-            _line.Dispose();
+            _pending.Dispose();
         }
 
         base.Dispose(disposing);

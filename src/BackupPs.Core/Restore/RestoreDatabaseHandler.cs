@@ -231,7 +231,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 : "no safety backup (-SkipSafetyBackup)");
         }
 
-        steps.Add($"create database {side} and restore the backup into it with {(m.Format == BackupFormat.Custom ? "pg_restore" : "psql (ON_ERROR_STOP, one transaction)")}, checking its SHA-256 and structure on the way");
+        steps.Add($"create database {side} with the backup's encoding and collation and restore the backup into it with {(m.Format == BackupFormat.Custom ? "pg_restore" : "psql (ON_ERROR_STOP)")}, checking its SHA-256 and structure on the way");
         steps.Add(options.Replace
             ? $"give it the connection limit, settings, privileges and comment {database} has now"
             : "apply the database settings recorded in the backup");

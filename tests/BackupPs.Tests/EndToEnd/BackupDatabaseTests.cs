@@ -60,7 +60,7 @@ public sealed class BackupDatabaseTests(SharedPostgresServer pg)
             // Exactly the README's commands: decompress on the host, pipe into the container's client.
             var restore = format == "Custom"
                 ? $"{decompress} '{path}' | docker exec -i {pg.Name} pg_restore -U app -d {database} --exit-on-error"
-                : $"{decompress} '{path}' | docker exec -i {pg.Name} psql -X -q -U app -d {database} -v ON_ERROR_STOP=1 --single-transaction";
+                : $"{decompress} '{path}' | docker exec -i {pg.Name} psql -X -q -U app -d {database} -v ON_ERROR_STOP=1";
             var result = ProcessRunner.Bash(restore);
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Equal(pg.RowCounts().OrderBy(kv => kv.Key), pg.RowCounts(database).OrderBy(kv => kv.Key));

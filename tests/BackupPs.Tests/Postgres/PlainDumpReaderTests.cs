@@ -159,6 +159,48 @@ public class PlainDumpReaderTests
             tables);
     }
 
+    /// <summary>
+    /// The dump is read as psql reads it: a COPY statement and data inside a function body or a string
+    /// are not table data, and quoted table names may hold newlines and quotes. Read at every cut.
+    /// </summary>
+    [Fact]
+    public void OnlyTopLevelCopyStatementsAreTableData()
+    {
+        var text = Header +
+            "CREATE FUNCTION public.f() RETURNS void\n    LANGUAGE plpgsql\n    AS $_$\nBEGIN\nCOPY public.fake (a) FROM stdin;\n1\n\\.\nEND $_$;\n\n" +
+            "CREATE TABLE public.t (v text DEFAULT '\nCOPY public.fake2 (a) FROM stdin;\n');\n\n" +
+            "-- Data for Name: a b; Type: TABLE DATA; Schema: public; Owner: app\n\n" +
+            "COPY public.\"a\nb\" (v) FROM stdin;\nCOPY public.fake3 (a) FROM stdin;\n2\n\\.\n\n\n" +
+            "COPY \"q\"\"s\".\"x\"\"\n\"\"\" (\"c\nd\") FROM stdin;\n1\n\\.\n\n\n" +
+            "/* COPY public.fake4 (a) FROM stdin; */\n" +
+            Trailer;
+        var bytes = Encoding.UTF8.GetBytes(text);
+        for (int cut = 0; cut <= bytes.Length; cut++)
+        {
+            using var input = new DumpInput(new TwoPartStream(bytes, cut), CancellationToken.None, 64);
+            var inspection = PlainDumpReader.Read(input);
+            Assert.Equal(
+                new (string, string, long?)[] { ("public", "a\nb", 2), ("q\"s", "x\"\n\"", 1) },
+                inspection.Tables.Select(t => (t.Schema, t.Table, t.Rows)).ToArray());
+        }
+    }
+
+    [Fact]
+    public void AFunctionBodyOrCopyDataCutShortIsTruncated()
+    {
+        var text = Header + "CREATE FUNCTION public.f() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n" + Trailer;
+        DumpFixtures.AssertFails(() => Read(text), DumpErrorIds.DumpTruncated);
+        var e = DumpFixtures.AssertFails(() => Read(Header + "COPY public.t (a) FROM stdin;\n"), DumpErrorIds.DumpTruncated);
+        Assert.Contains("the data for table public.t", e.Message);
+    }
+
+    /// <summary>Returns the first <c>cut</c> bytes, then the rest.</summary>
+    private sealed class TwoPartStream(byte[] data, int cut) : MemoryStream(data, writable: false)
+    {
+        public override int Read(byte[] buffer, int offset, int count) =>
+            base.Read(buffer, offset, Position < cut ? Math.Min(count, cut - (int)Position) : count);
+    }
+
     [Fact]
     public void WindowsLineEndingsAreTolerated()
     {

@@ -88,11 +88,92 @@ public sealed class RestoreLogicTests
             GRANT this is data
             ALTER TABLE data OWNER TO data;
             \.
+            BEGIN;
             SELECT pg_catalog.lo_open('16399', 131072);
+            COMMIT;
             SELECT 1;
             """, output);
-        var kept = Filter(script, writeSize, noOwner: false, noAcl: false, role: null);
-        Assert.Equal(script.Replace("BEGIN;\n", "").Replace("COMMIT;\n", ""), kept);
+        Assert.Equal(script, Filter(script, writeSize, noOwner: false, noAcl: false, role: null));
+    }
+
+    /// <summary>
+    /// Only top-level statements are dropped: what looks like one inside a function body, a string, a
+    /// quoted identifier, a comment or COPY data stays byte for byte, and a statement whose quoted
+    /// names span lines is dropped whole. Every cut of the script between writes gives the same output.
+    /// </summary>
+    [Fact]
+    public void PlainFilterActsOnTopLevelStatementsOnly()
+    {
+        const string script = """"
+            CREATE PROCEDURE public.p()
+                LANGUAGE plpgsql
+                AS $_$
+            BEGIN
+            COMMIT;
+            GRANT SELECT ON t TO x;
+            ALTER TABLE x OWNER TO y;
+            COPY x FROM stdin;
+            END $_$;
+            ALTER PROCEDURE public.p() OWNER TO app;
+            CREATE FUNCTION public.f() RETURNS text
+                LANGUAGE sql
+                BEGIN ATOMIC
+             SELECT 'a;
+            GRANT ALL ON t TO x;
+            '::text;
+            END;
+            CREATE TABLE public."line
+            break" (v text DEFAULT E'it\'s;
+            ALTER TABLE t OWNER TO u;');
+            ALTER TABLE public."line
+            break" OWNER TO "app ""x""";
+            ALTER TABLE public."x OWNER TO y" ADD COLUMN w int;
+            /* nested /* GRANT ALL ON t TO x; */
+            REVOKE ALL ON t FROM x; */
+            -- GRANT ALL ON t TO x;
+            COPY public."line
+            break" (v) FROM stdin;
+            ALTER TABLE t OWNER TO u;
+            \.
+            GRANT SELECT ON TABLE public."line
+            break" TO reader;
+            REVOKE ALL ON SCHEMA public FROM PUBLIC;
+            ALTER DEFAULT PRIVILEGES FOR ROLE app GRANT SELECT ON TABLES TO reader;
+            SELECT 1;
+            """";
+        // Exactly the top-level ownership and privilege statements go, each with its newline.
+        string[] dropped =
+        [
+            "ALTER PROCEDURE public.p() OWNER TO app;\n",
+            "ALTER TABLE public.\"line\nbreak\" OWNER TO \"app \"\"x\"\"\";\n",
+            "GRANT SELECT ON TABLE public.\"line\nbreak\" TO reader;\n",
+            "REVOKE ALL ON SCHEMA public FROM PUBLIC;\n",
+            "ALTER DEFAULT PRIVILEGES FOR ROLE app GRANT SELECT ON TABLES TO reader;\n",
+        ];
+        var expected = script;
+        foreach (var statement in dropped)
+        {
+            Assert.Single(script.Split(statement)[1..]);
+            expected = expected.Replace(statement, "", StringComparison.Ordinal);
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(script);
+        for (int cut = 0; cut <= bytes.Length; cut++)
+        {
+            using var sink = new MemoryStream();
+            using (var filter = new PlainScriptFilter(sink, noOwner: true, noAcl: true, role: null))
+            {
+                filter.Write(bytes.AsSpan(0, cut));
+                filter.Write(bytes.AsSpan(cut));
+                filter.Complete();
+            }
+
+            Assert.Equal(expected, Encoding.UTF8.GetString(sink.ToArray()));
+        }
+
+        Assert.Equal(expected, Filter(script, 1, noOwner: true, noAcl: true, role: null));
+        Assert.Equal(script.Replace(dropped[0], "").Replace(dropped[1], ""), Filter(script, 5, noOwner: true, noAcl: false, role: null));
+        Assert.Equal(script.Replace(dropped[2], "").Replace(dropped[3], "").Replace(dropped[4], ""), Filter(script, 5, noOwner: false, noAcl: true, role: null));
     }
 
     private static string Filter(string script, int writeSize, bool noOwner, bool noAcl, string? role)
