@@ -224,10 +224,13 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
     private static void CheckPgDump(ExecResult result, DatabaseTarget target, IOperationHost host)
     {
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var error = lines.FirstOrDefault(l => l.Contains("pg_dump: error", StringComparison.Ordinal));
+        // The whole error: the server's DETAIL and HINT (say, to raise max_locks_per_transaction) and the query.
+        var error = ClientErrorOutput.Parse(result.Stderr).FirstOrDefault();
         if (result.ExitCode != 0 || error is not null)
         {
-            var why = error ?? lines.FirstOrDefault() ?? (result.ExitCode > 128 ? $"killed by signal {result.ExitCode - 128}" : "no error text");
+            var why = error is not null
+                ? ClientErrorOutput.Describe(error.Message, null, error.Detail, error.Hint, error.Context, error.Statement, ClientErrorOutput.Remedy(error.Message, error.Context))
+                : lines.FirstOrDefault() ?? (result.ExitCode > 128 ? $"killed by signal {result.ExitCode - 128}" : "no error text");
             throw new BackupPsException("PgDumpFailed", FailureCategory.InvalidOperation,
                 $"pg_dump of {target.Description} failed (exit code {result.ExitCode}): {why}; nothing was kept.")
             { Target = target.Container.Name };

@@ -3,15 +3,15 @@ using System.Text.RegularExpressions;
 
 namespace BackupPs.Core.Postgres;
 
-/// <summary>One error a PostgreSQL client program (pg_restore, psql) wrote to stderr, with the fields the server sent along.</summary>
+/// <summary>One error a PostgreSQL client program (pg_restore, pg_dump, psql) wrote to stderr, with the fields the server sent along.</summary>
 /// <param name="Message">The primary message, without the "ERROR:" prefix.</param>
 /// <param name="StatementError">The server rejected a statement (severity ERROR); false for connection failures (FATAL) and the client's own errors.</param>
 /// <param name="Entry">pg_restore's "from TOC entry" text ("TABLE items app"), printed only with -v.</param>
-/// <param name="Statement">The whole failed statement: pg_restore's "Command was:", psql's "STATEMENT:" (psql -b).</param>
+/// <param name="Statement">The whole failed statement: pg_restore's "Command was:", pg_dump's "Query was:", psql's "STATEMENT:" (psql -b).</param>
 internal sealed record ClientError(string Message, bool StatementError, string? Entry, string? Statement, string? Detail, string? Hint, string? Context);
 
 /// <summary>
-/// Reads the errors out of what pg_restore and psql write to stderr. A server error is a block of lines:
+/// Reads the errors out of what pg_restore, pg_dump and psql write to stderr. A server error is a block of lines:
 /// the message, then DETAIL, HINT, CONTEXT (PL/pgSQL adds lines of its own), LINE with a caret, and the
 /// statement; fields and statements may span lines, and they end where the next message of the program starts.
 /// <code>
@@ -71,7 +71,7 @@ internal static partial class ClientErrorOutput
                     "DETAIL" => Field.Detail,
                     "HINT" => Field.Hint,
                     "CONTEXT" or "QUERY" => Field.Context,
-                    "STATEMENT" or "Command was" => Field.Statement,
+                    "STATEMENT" or "Command was" or "Query was" => Field.Statement,
                     _ => Field.Ignored,
                 };
                 current?.Append(field, named.Groups["text"].Value);
@@ -198,16 +198,16 @@ internal static partial class ClientErrorOutput
     // "pg_restore: error: could not execute query: ERROR:  role "x" does not exist" (13+),
     // "pg_restore: [archiver (db)] could not execute query: ERROR: ..." (12),
     // "psql:<file>:42: ERROR:  syntax error at ...", "ERROR:  ..." (psql reading stdin),
-    // and "psql: error: connection to server ... failed".
-    [GeneratedRegex(@"^(?:pg_restore: (?:error: |\[archiver \(db\)\] )(?:could not execute query: )?|psql:[^:]*:\d+: (?=(?:ERROR|FATAL|PANIC):)|psql: error: |(?=(?:ERROR|FATAL|PANIC):  ))(?<message>.*)$")]
+    // "psql: error: connection to server ... failed", and pg_dump's "pg_dump: error: query failed: ERROR:  ...".
+    [GeneratedRegex(@"^(?:pg_restore: (?:error: |\[archiver \(db\)\] )(?:could not execute query: )?|pg_dump: error: (?:query failed: )?|psql:[^:]*:\d+: (?=(?:ERROR|FATAL|PANIC):)|psql: error: |(?=(?:ERROR|FATAL|PANIC):  ))(?<message>.*)$")]
     private static partial Regex ErrorLine();
 
-    // "DETAIL:  ...", "psql:<file>:5: STATEMENT:  ...", "LINE 2:   nothere", "Command was: ..."
-    [GeneratedRegex(@"^(?:psql:[^:]*:\d+: )?(?<name>DETAIL|HINT|CONTEXT|QUERY|STATEMENT|LINE \d+|Command was):\s+(?<text>.*)$")]
+    // "DETAIL:  ...", "psql:<file>:5: STATEMENT:  ...", "LINE 2:   nothere", "Command was: ...", "pg_dump: detail: Query was: ..."
+    [GeneratedRegex(@"^(?:psql:[^:]*:\d+: |pg_dump: detail: )?(?<name>DETAIL|HINT|CONTEXT|QUERY|STATEMENT|LINE \d+|Command was|Query was):\s+(?<text>.*)$")]
     private static partial Regex FieldLine();
 
     // Any other line the programs start themselves: progress, notices, warnings.
-    [GeneratedRegex(@"^(?:pg_restore: |psql:[^:]*:\d+: |psql: |(?:NOTICE|WARNING|INFO|LOG|DEBUG):  )")]
+    [GeneratedRegex(@"^(?:pg_restore: |pg_dump: |psql:[^:]*:\d+: |psql: |(?:NOTICE|WARNING|INFO|LOG|DEBUG):  )")]
     private static partial Regex ProgramLine();
 
     // "PL/pgSQL function public.in_stock(integer) line 1 at RETURN", "SQL function "in_stock" statement 1".

@@ -22,6 +22,30 @@ public sealed class BackupFailureTests(SharedPostgresServer pg)
         return result;
     }
 
+    /// <summary>pg_dump's error keeps the query it was running and says what to do, not only its first line.</summary>
+    [Fact]
+    public void APgDumpErrorKeepsItsQueryAndSaysWhatToDo()
+    {
+        pg.Psql("create database dump_denied", "postgres");
+        pg.Psql("create role bps_lowly login", "postgres");
+        try
+        {
+            pg.Psql("create table private_t (x int)", "dump_denied");
+            var root = NewRoot();
+            var result = Fails(1, "PgDumpFailed", BackupPsCli.Run(new Dictionary<string, string?> { ["BACKUPPS_PASSWORD"] = "unused" },
+                "backup-database", "--container", pg.Name, "--database", "dump_denied", "--credential", "bps_lowly", "--environment", "dev", "--path", root));
+            Assert.Contains("permission denied for table private_t", result.Stderr);
+            Assert.Contains("statement: LOCK TABLE public.private_t IN ACCESS SHARE MODE", result.Stderr);
+            Assert.Contains("lacks a privilege", result.Stderr);
+            Assert.Empty(Files(root));
+        }
+        finally
+        {
+            pg.Psql("drop database if exists dump_denied with (force)", "postgres");
+            pg.Psql("drop role if exists bps_lowly", "postgres");
+        }
+    }
+
     [Fact]
     public void UnknownContainerListsThePostgresContainersThatExist()
     {

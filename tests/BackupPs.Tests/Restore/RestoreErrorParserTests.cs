@@ -167,6 +167,24 @@ public sealed class RestoreErrorParserTests
     }
 
     [Fact]
+    public void PgDumpErrorsKeepTheServersHintAndTheQuery()
+    {
+        // pg_dump 15 and 17 print the same shape (captured with a login lacking SELECT; the HINT as the server sends it).
+        var error = Assert.Single(ClientErrorOutput.Parse("""
+            pg_dump: error: query failed: ERROR:  out of shared memory
+            HINT:  You might need to increase max_locks_per_transaction.
+            pg_dump: detail: Query was: LOCK TABLE public.secret_t IN ACCESS SHARE MODE
+            """));
+        Assert.Equal(("out of shared memory", true), (error.Message, error.StatementError));
+        Assert.Equal(("You might need to increase max_locks_per_transaction.", "LOCK TABLE public.secret_t IN ACCESS SHARE MODE"), (error.Hint, error.Statement));
+        Assert.Contains("max_locks_per_transaction", ClientErrorOutput.Remedy(error.Message, error.Context));
+        var connection = Assert.Single(ClientErrorOutput.Parse("""
+            pg_dump: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: FATAL:  role "nobody" does not exist
+            """));
+        Assert.False(connection.StatementError);
+    }
+
+    [Fact]
     public void ErrorRaisedByAnEventTriggerSaysWhichFunction()
     {
         // psql 15 and 17 -b -c: an event trigger on ddl_command_end blocks BackupPs's own ALTER TABLE.
