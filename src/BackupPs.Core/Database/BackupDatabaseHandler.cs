@@ -94,7 +94,8 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         var provisionalName = FileName(1);
         using var progress = new ProgressReporter(host, 1, $"Backing up {target.Description}", databaseBytes);
         await using var artifact = AtomicFile.CreateUnnamed(Path.Combine(folder, provisionalName));
-        var dump = await DumpAsync(docker, target, format, compression, artifact.Stream, progress, host, cancellationToken).ConfigureAwait(false);
+        var dump = await DumpAsync(docker, target, format, compression, properties.Encoding, artifact.Stream, progress, host, cancellationToken)
+            .ConfigureAwait(false);
         var completed = _clock.GetUtcNow();
         BackupManifest Describe(string fileName) => new()
         {
@@ -156,10 +157,21 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         return CompressionKind.Gzip;
     }
 
+    /// <param name="databaseEncoding">The database's encoding: the dump is written in UTF-8 unless it is SQL_ASCII.</param>
     private static async Task<DumpResult> DumpAsync(DockerClient docker, DatabaseTarget target, BackupFormat format, CompressionKind compression,
-        Stream destination, ProgressReporter progress, IOperationHost host, CancellationToken cancellationToken)
+        string databaseEncoding, Stream destination, ProgressReporter progress, IOperationHost host, CancellationToken cancellationToken)
     {
         string[] command = format == BackupFormat.Custom ? ["pg_dump", "-w", "-Fc", "-Z0"] : ["pg_dump", "-w", "-Fp"];
+        // pg_dump writes names and data in the client encoding, which the database (ALTER DATABASE ... SET
+        // client_encoding) or its own encoding (LATIN1) may set to something else than the UTF-8 this reader
+        // and the manifest use for names. Every server encoding converts to UTF-8 losslessly, and a restore
+        // converts back (the archive says SET client_encoding = 'UTF8'). SQL_ASCII declares no encoding at
+        // all: its bytes are dumped as they are.
+        if (databaseEncoding != "SQL_ASCII")
+        {
+            command = [.. command, "--encoding=UTF8"];
+        }
+
         using var hashing = new HashingStream(destination);
         await using var compressor = CompressionStreams.CreateCompressor(compression, hashing);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -103,6 +103,7 @@ internal sealed class DatabaseTarget
     /// pg_dumpall writes it. Connection options outrank ALTER DATABASE/ROLE ... SET (GUC source
     /// "client" is above "database" and "user"). Parameters the server does not know would refuse
     /// the connection, hence the version: before the preflight only those of every supported version.
+    /// On 17+ a superuser's sessions also set event_triggers=off, so no login event trigger fires for them.
     /// </summary>
     public string ProtectedSessionOptions
     {
@@ -117,6 +118,12 @@ internal sealed class DatabaseTarget
             if (_server.Major >= 17)
             {
                 options += " -c transaction_timeout=0";
+                if (_server.Superuser)
+                {
+                    // No login event triggers (17+) for BackupPs's connections: each would, say, add a row to a
+                    // login log of the database just restored, and the counts would differ. Superusers only.
+                    options += " -c event_triggers=off";
+                }
             }
 
             return options;
@@ -133,7 +140,8 @@ internal sealed class DatabaseTarget
     {
         var env = new List<string>
         {
-            "PGUSER=" + _user, "PGDATABASE=" + database, "PGAPPNAME=BackupPs",
+            // UTF-8 is what BackupPs writes SQL in and reads answers in, whatever the container's locale or the database's encoding.
+            "PGUSER=" + _user, "PGDATABASE=" + database, "PGAPPNAME=BackupPs", "PGCLIENTENCODING=UTF8",
             "PGOPTIONS=" + (sessionOptions is null ? ProtectedSessionOptions : ProtectedSessionOptions + " " + sessionOptions),
         };
         if (_password is not null)
@@ -160,9 +168,11 @@ internal sealed class DatabaseTarget
         var number = await QueryAsync(docker, Database, "\\echo :SERVER_VERSION_NUM", cancellationToken).ConfigureAwait(false);
         _server.Major = int.Parse(number.Trim(), CultureInfo.InvariantCulture) / 10000;
         var output = await QueryAsync(docker, Database,
-            "select current_setting('server_version') || '|' || pg_database_size(current_database())", cancellationToken).ConfigureAwait(false);
-        var parts = output.Trim().Split('|');
-        return (parts[0], long.Parse(parts[1], CultureInfo.InvariantCulture));
+            "select pg_database_size(current_database()) || '|' || current_setting('is_superuser') || '|' || current_setting('server_version')",
+            cancellationToken).ConfigureAwait(false);
+        var parts = output.Trim().Split('|', 3);
+        _server.Superuser = parts[1] == "on";
+        return (parts[2], long.Parse(parts[0], CultureInfo.InvariantCulture));
     }
 
     private async Task<string> QueryAsync(DockerClient docker, string database, string sql, CancellationToken cancellationToken, bool script = false)
@@ -311,5 +321,7 @@ internal sealed class DatabaseTarget
     private sealed class ServerFacts
     {
         public int Major { get; set; }
+
+        public bool Superuser { get; set; }
     }
 }

@@ -172,7 +172,11 @@ internal sealed class CustomArchiveParser
                 tableData++;
                 if (e.HadDumper)
                 {
-                    tables.Add(new TableRowCount(e.Namespace ?? string.Empty, e.Tag ?? string.Empty, e.Rows));
+                    // The rows belong to the table the COPY loads: the partitioned root when pg_dump loads via the root.
+                    var (schema, table) = e.CopyStatement is { } copy && CopyStatement.Target(copy) is { } target
+                        ? target
+                        : (e.Namespace ?? string.Empty, e.Tag ?? string.Empty);
+                    tables.Add(new TableRowCount(schema, table, e.Rows));
                 }
             }
 

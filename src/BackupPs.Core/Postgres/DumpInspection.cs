@@ -58,7 +58,7 @@ public sealed class DumpInspection
         DatabaseName = databaseName;
         TocEntries = tocEntries;
         TableDataEntries = tableDataEntries;
-        Tables = new ReadOnlyCollection<TableRowCount>(tables.ToArray());
+        Tables = new ReadOnlyCollection<TableRowCount>(PerTable(tables));
         LargeObjects = largeObjects;
         Compression = compression;
         CompressionLevel = compressionLevel;
@@ -86,7 +86,10 @@ public sealed class DumpInspection
     /// <summary>Number of TABLE DATA entries (custom) or COPY blocks (plain).</summary>
     public int TableDataEntries { get; }
 
-    /// <summary>Row count per table, in dump order.</summary>
+    /// <summary>
+    /// Row count per table the COPY data loads, in dump order. Several data blocks load one table when
+    /// pg_dump loads partitions via their root: that table then gets their sum.
+    /// </summary>
     public IReadOnlyList<TableRowCount> Tables { get; }
 
     /// <summary>Number of large objects whose contents the dump carries.</summary>
@@ -103,6 +106,12 @@ public sealed class DumpInspection
 
     /// <summary>Bytes read from the stream, i.e. the size of the dump.</summary>
     public long TotalBytes { get; }
+
+    /// <summary>One count per (schema, table), at the place of its first block; the sum is unknown when any part is.</summary>
+    private static TableRowCount[] PerTable(IList<TableRowCount> blocks) =>
+        blocks.GroupBy(t => (t.Schema, t.Table))
+            .Select(g => g.Count() == 1 ? g.First() : new TableRowCount(g.Key.Schema, g.Key.Table, g.Any(t => t.Rows is null) ? null : g.Sum(t => t.Rows)))
+            .ToArray();
 
     /// <summary>Sum of the row counts that are known.</summary>
     public long TotalRows

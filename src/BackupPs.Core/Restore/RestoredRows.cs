@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Postgres;
@@ -22,6 +23,9 @@ public sealed record TableRowComparison(string Schema, string Table, long? Expec
 /// made with --load-via-partition-root names the root for them);</item>
 /// <item><c>row_security = off</c>, as pg_dump sets it: a policy that would hide rows from the login
 /// makes the count fail instead of coming out short;</item>
+/// <item>for a table an extension declares as its configuration (pg_extension_config_dump, like
+/// PostGIS's spatial_ref_sys), the rows matching the extension's filter only, as pg_dump dumped
+/// them: CREATE EXTENSION puts the extension's own rows there first;</item>
 /// <item>names travel only as SQL literals and identifiers and never come back: the answers are
 /// numbers, so a name with a newline, a '|' or any other character cannot be misread.</item>
 /// </list>
@@ -46,11 +50,12 @@ internal static class RestoredRows
                 continue;
             }
 
-            var sql = "SET row_security = off;\n" + string.Join("\nUNION ALL ", kinds.Select(k =>
+            // pg_dump's session: no row security, an empty search_path (the extensions' filters were written for it).
+            var sql = "SET row_security = off;\nSET search_path = '';\n" + string.Join("\nUNION ALL ", kinds.Select(k =>
             {
                 var t = expected[k.Key];
-                var only = k.Value == 'p' ? "" : "ONLY ";
-                return $"SELECT {k.Key}, pg_catalog.count(*) FROM {only}{SqlText.Table(t.Schema, t.Table)}";
+                var only = k.Value.Kind == 'p' ? "" : "ONLY ";
+                return $"SELECT {k.Key}, pg_catalog.count(*) FROM {only}{SqlText.Table(t.Schema, t.Table)} {k.Value.ExtensionFilter}";
             })) + ";\n";
             foreach (var line in (await database.QueryAsync(docker, sql, cancellationToken, script: true).ConfigureAwait(false))
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -65,20 +70,27 @@ internal static class RestoredRows
             .ToArray();
     }
 
-    /// <summary>Which of the tables exist, as index (into the manifest's list) and relkind ('r' table, 'p' partitioned table).</summary>
-    private static async Task<Dictionary<int, char>> RelationKindsAsync(DockerClient docker, DatabaseTarget database, TableRowCount[] tables,
+    /// <summary>
+    /// Which of the tables exist, by index into the manifest's list: relkind ('r' table, 'p' partitioned
+    /// table), and for an extension's configuration table the filter pg_dump dumped it with
+    /// ("WHERE NOT standard_entry", or empty for all rows). The filter comes back hex-encoded, so that no
+    /// text of the catalog can break the lines.
+    /// </summary>
+    private static async Task<Dictionary<int, (char Kind, string ExtensionFilter)>> RelationKindsAsync(DockerClient docker, DatabaseTarget database, TableRowCount[] tables,
         int firstIndex, CancellationToken cancellationToken)
     {
         var values = string.Join(", ", tables.Select((t, i) => $"({firstIndex + i}, {SqlText.Literal(t.Schema)}, {SqlText.Literal(t.Table)})"));
         var rows = await database.QueryAsync(docker, $"""
-            SELECT v.i || '|' || c.relkind::text
+            SELECT v.i || '|' || c.relkind::text || '|' || coalesce(pg_catalog.encode(pg_catalog.convert_to(x.filter, 'UTF8'), 'hex'), '')
               FROM (VALUES {values}) AS v(i, schema_name, table_name)
               JOIN pg_catalog.pg_namespace n ON n.nspname = v.schema_name
               JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = v.table_name AND c.relkind IN ('r', 'p')
+              LEFT JOIN LATERAL (SELECT e.extcondition[pg_catalog.array_position(e.extconfig, c.oid)] AS filter
+                                   FROM pg_catalog.pg_extension e WHERE c.oid = ANY (e.extconfig)) x ON true
             """, cancellationToken).ConfigureAwait(false);
         return rows.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Trim().Split('|'))
-            .ToDictionary(p => int.Parse(p[0], CultureInfo.InvariantCulture), p => p[1][0]);
+            .ToDictionary(p => int.Parse(p[0], CultureInfo.InvariantCulture), p => (p[1][0], Encoding.UTF8.GetString(Convert.FromHexString(p[2]))));
     }
 
     /// <summary>"3 tables differ: public.items 10 restored, 12 in the backup; ..." or null when all match.</summary>

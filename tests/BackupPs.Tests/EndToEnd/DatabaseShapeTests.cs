@@ -39,7 +39,7 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
     }
 
     private string Psql(PostgresContainer pg, string database, string sql) =>
-        PostgresContainer.Docker(["exec", "-e", "PGOPTIONS=" + Unhindered + (pg == servers.Pg17 ? " -c transaction_timeout=0" : ""), pg.Name, "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+        PostgresContainer.Docker(["exec", "-e", "PGCLIENTENCODING=UTF8", "-e", "PGOPTIONS=" + Unhindered + (pg == servers.Pg17 ? " -c transaction_timeout=0" : ""), pg.Name, "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
             "-U", PostgresContainer.User, "-d", database, "-c", sql]).Trim();
 
     private void CreateDatabase(PostgresContainer pg, string database, string options = "") =>
@@ -180,6 +180,165 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
             Drop(pg, db + "_copy");
             Drop(pg, db);
             Psql(pg, "postgres", "drop role if exists bps_hidden_owner");
+        }
+    }
+
+    /// <summary>
+    /// pg_dump loads hash partitions on an enum column through their root (an enum's hash differs
+    /// between databases), in both formats: the rows then land in other partitions than in the source.
+    /// The manifest counts them for the root, and the check counts the root's tree. Before the fix a
+    /// plain backup crashed with a duplicate key, and every restore of a custom one failed its counts.
+    /// </summary>
+    [Fact]
+    public void PartitionsLoadedThroughTheirRootAreCountedForTheRoot()
+    {
+        var pg = servers.Pg15;
+        const string db = "via_root";
+        CreateDatabase(pg, db);
+        try
+        {
+            Psql(pg, db, """
+                create type color as enum ('red', 'green', 'blue', 'cyan', 'magenta', 'yellow', 'black', 'white');
+                create table hp (c color, n int) partition by hash (c);
+                create table hp0 partition of hp for values with (modulus 4, remainder 0);
+                create table hp1 partition of hp for values with (modulus 4, remainder 1);
+                create table hp2 partition of hp for values with (modulus 4, remainder 2);
+                create table hp3 partition of hp for values with (modulus 4, remainder 3);
+                insert into hp select (enum_range(null::color))[1 + g % 8], g from generate_series(1, 400) g;
+                """);
+            foreach (var format in new[] { "Custom", "Plain" })
+            {
+                var path = BackupOf(pg, db, "dev", "--format", format);
+                var tables = Manifest(path).GetProperty("Tables").EnumerateArray().ToArray();
+                var root = Assert.Single(tables);
+                Assert.Equal(("hp", 400), (root.GetProperty("Table").GetString(), root.GetProperty("Rows").GetInt64()));
+                DrillPasses(path);
+                Succeeds(RunRestore(path, "--database", db + "_copy"));
+                Assert.Equal("400", Psql(pg, db + "_copy", "select count(*) from hp"));
+                Drop(pg, db + "_copy");
+            }
+        }
+        finally
+        {
+            Drop(pg, db + "_copy");
+            Drop(pg, db);
+        }
+    }
+
+    /// <summary>
+    /// A dump is written in the client encoding, which a LATIN1 database or ALTER DATABASE ... SET
+    /// client_encoding makes other than UTF-8: names in the manifest came out as U+FFFD and every
+    /// restore failed. BackupPs now dumps in UTF-8, and the restore converts back.
+    /// </summary>
+    [Fact]
+    public void NamesOutsideAsciiSurviveDatabasesThatAreNotUtf8()
+    {
+        var pg = servers.Pg15;
+        CreateDatabase(pg, "latin_names", "encoding 'LATIN1' lc_collate 'C' lc_ctype 'C'");
+        CreateDatabase(pg, "latin_client");
+        try
+        {
+            foreach (var db in new[] { "latin_names", "latin_client" })
+            {
+                Psql(pg, db, "create table \"café\" (s text); insert into \"café\" values ('é'), ('ß')");
+            }
+
+            Psql(pg, "postgres", "alter database latin_client set client_encoding = 'LATIN1'");
+            foreach (var db in new[] { "latin_names", "latin_client" })
+            {
+                foreach (var format in new[] { "Custom", "Plain" })
+                {
+                    var path = BackupOf(pg, db, "dev", "--format", format);
+                    Assert.Equal("café", Assert.Single(Manifest(path).GetProperty("Tables").EnumerateArray()).GetProperty("Table").GetString());
+                    DrillPasses(path);
+                    Succeeds(RunRestore(path, "--database", db + "_copy"));
+                    Assert.Equal("ß é", Psql(pg, db + "_copy", "select string_agg(s, ' ' order by s) from \"café\""));
+                    Drop(pg, db + "_copy");
+                }
+            }
+        }
+        finally
+        {
+            foreach (var db in new[] { "latin_names", "latin_client", "latin_names_copy", "latin_client_copy" })
+            {
+                Drop(pg, db);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An extension's configuration table (pg_extension_config_dump, as PostGIS's spatial_ref_sys) is
+    /// dumped with the extension's filter, and CREATE EXTENSION fills in its own rows before the data
+    /// arrives: the check counts what pg_dump dumped. Before the fix every restore failed its counts.
+    /// </summary>
+    [Fact]
+    public void ExtensionConfigurationTablesAreCountedWithTheExtensionsFilter()
+    {
+        var pg = servers.Pg15;
+        const string db = "with_extension";
+        // A minimal extension, installed into this container's extension directory.
+        PostgresContainer.Docker(["exec", pg.Name, "sh", "-c", """
+            dir=$(pg_config --sharedir)/extension
+            printf "default_version = '1.0'\nrelocatable = false\nschema = public\n" > $dir/bps_cfg.control
+            cat > $dir/bps_cfg--1.0.sql <<'SQL'
+            create table cfg (k text primary key, v text);
+            insert into cfg values ('default_a', '1'), ('default_b', '2');
+            select pg_catalog.pg_extension_config_dump('cfg', $$WHERE k NOT LIKE 'default%'$$);
+            SQL
+            """]);
+        CreateDatabase(pg, db);
+        try
+        {
+            Psql(pg, db, "create extension bps_cfg; insert into cfg values ('x', '1'), ('y', '2'), ('z', '3')");
+            foreach (var format in new[] { "Custom", "Plain" })
+            {
+                var path = BackupOf(pg, db, "dev", "--format", format);
+                Assert.Equal(3, Assert.Single(Manifest(path).GetProperty("Tables").EnumerateArray()).GetProperty("Rows").GetInt64());
+                DrillPasses(path);
+                Succeeds(RunRestore(path, "--database", db + "_copy"));
+                Assert.Equal("5", Psql(pg, db + "_copy", "select count(*) from cfg"));
+                Drop(pg, db + "_copy");
+            }
+        }
+        finally
+        {
+            Drop(pg, db + "_copy");
+            Drop(pg, db);
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL 17's login event triggers fire for every new connection, BackupPs's checks included:
+    /// a login log would have grown by one row per check. A superuser's sessions now connect with
+    /// event_triggers=off. Before the fix drill, restore and replace failed their counts.
+    /// </summary>
+    [Fact]
+    public void LoginEventTriggersDoNotFireForTheRestoresOwnConnections()
+    {
+        var pg = servers.Pg17;
+        const string db = "logins";
+        CreateDatabase(pg, db);
+        try
+        {
+            Psql(pg, db, """
+                create table login_log (id serial, who text);
+                create function on_login() returns event_trigger language plpgsql as $$ begin insert into public.login_log (who) values (session_user); end $$;
+                create event trigger et_login on login execute function on_login();
+                alter event trigger et_login enable always;
+                """);
+            foreach (var format in new[] { "Custom", "Plain" })
+            {
+                var path = BackupOf(pg, db, "dev", "--format", format);
+                DrillPasses(path);
+                Succeeds(RunRestore(path, "--database", db + "_copy"));
+                Succeeds(RunRestore(path, "--replace", "--skip-safety-backup"));
+                Drop(pg, db + "_copy");
+            }
+        }
+        finally
+        {
+            Drop(pg, db + "_copy");
+            Drop(pg, db);
         }
     }
 

@@ -111,12 +111,14 @@ public class CustomArchiveReaderTests
         Assert.True(inspection.TocEntries > 10);
     }
 
+    /// <summary>Rows loaded through the partitioned root may land in other partitions: they are counted for the root, as in a plain dump.</summary>
     [Fact]
-    public void PartitionsLoadedViaRootAreCountedUnderTheirOwnNames()
+    public void PartitionsLoadedViaRootAreCountedForTheRoot()
     {
         var inspection = Read(DumpFixtures.Bytes(DumpFixtures.CustomPartitionRoot));
+        Assert.Equal(2, inspection.TableDataEntries);
         Assert.Equal(
-            new (string, string, long?)[] { ("public", "measurements_2023", 365), ("public", "measurements_2024", 136) },
+            new (string, string, long?)[] { ("public", "measurements", 501) },
             inspection.Tables.Select(t => (t.Schema, t.Table, t.Rows)).ToArray());
     }
 
