@@ -41,11 +41,13 @@ internal static class ContainerScratch
     /// <summary>
     /// Shell text that runs <c><paramref name="make"/> "$dir/<paramref name="name"/>"</c> in each candidate
     /// until one succeeds and leaves that path in $p, or exits 1 (each failed attempt has said why on stderr).
+    /// $p is physical (pwd -P): this process opens it through /proc/&lt;pid&gt;/root, where an absolute
+    /// symlink of the container (Debian's /var/run -> /run) would resolve on the host instead.
     /// <paramref name="make"/> and <paramref name="name"/> are BackupPs's own words; the directories come
     /// from the environment, so nothing the container reports is ever parsed as shell text.
     /// </summary>
     public static string Choose(string make, string name) =>
-        $"set -f; IFS=:; p=; for d in ${Variable}; do if {make} \"$d/{name}\"; then p=\"$d/{name}\"; break; fi; done; unset IFS; set +f; [ -n \"$p\" ] || exit 1; ";
+        $"set -f; IFS=:; p=; for d in ${Variable}; do if {make} \"$d/{name}\"; then p=\"$(cd \"$d\" && pwd -P)/{name}\"; break; fi; done; unset IFS; set +f; [ -n \"$p\" ] || exit 1; ";
 
     /// <summary>What an operator can do when no candidate worked.</summary>
     public static string Remedy(IReadOnlyList<string> directories) =>
