@@ -62,7 +62,6 @@ internal sealed class DatabaseTarget
             : await FindComposeServiceAsync(docker, composeProject!, composeService!, cancellationToken).ConfigureAwait(false);
         ContainerReadiness.RequireRunning(details);
         await ContainerReadiness.RequireInitializedAsync(docker, details, cancellationToken).ConfigureAwait(false);
-        var socket = await ServerSocket.LocateAsync(docker, details, cancellationToken).ConfigureAwait(false);
 
         var env = PostgresImageEnvironment.Of(docker, details);
         const string LoginHint = "pass -Credential";
@@ -86,6 +85,8 @@ internal sealed class DatabaseTarget
             ?? await env.GetAsync(PostgresImageEnvironment.DatabaseVariable, "pass -Database", cancellationToken).ConfigureAwait(false)
             ?? (credential is null ? user : await env.GetAsync(PostgresImageEnvironment.UserVariable, "pass -Database", cancellationToken).ConfigureAwait(false))
             ?? PostgresImageEnvironment.DefaultUser;
+        // After the configuration: a container whose settings are wrong says so before anything else.
+        var socket = await ServerSocket.LocateAsync(docker, details, cancellationToken).ConfigureAwait(false);
         return new DatabaseTarget(details, user, userSource, name, password, socket, new ServerFacts());
     }
 
