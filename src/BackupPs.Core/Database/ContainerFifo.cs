@@ -54,13 +54,23 @@ internal sealed class ContainerFifo
         var name = $".backupps-{Guid.NewGuid():N}.fifo";
         var directories = target.ScratchDirectories;
         using var stdout = new MemoryStream();
-        var made = await docker.ExecAsync(container.Id, new ExecRequest
+        ExecResult made;
+        try
         {
-            Cmd = ["sh", "-c", ContainerScratch.Choose("mkfifo -m 600", name) + "printf '%s' \"$p\""],
-            Env = [ContainerScratch.Environment(directories)],
-        }, stdout, cancellationToken).ConfigureAwait(false);
-        var path = System.Text.Encoding.UTF8.GetString(stdout.ToArray());
-        if (made.ExitCode != 0 || !path.EndsWith("/" + name, StringComparison.Ordinal))
+            made = await docker.ExecAsync(container.Id, new ExecRequest
+            {
+                Cmd = ["sh", "-c", ContainerScratch.Choose("mkfifo -m 600", name) + "printf '%s\\n' \"$p\""],
+                Env = [ContainerScratch.Environment(directories)],
+            }, stdout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (ContainerScratch.ChosenPath(stdout, name) is { } partial)
+        {
+            await new ContainerFifo(docker, container.Id, partial, containerRoot + partial).RemoveAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var path = ContainerScratch.ChosenPath(stdout, name);
+        if (made.ExitCode != 0 || path is null)
         {
             host.WriteVerbose($"Streaming through the Docker API: no FIFO could be made in the container ({ContainerScratch.Reasons(made.Stderr)}).");
             return null;

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace BackupPs.Core.Database;
 
 /// <summary>
@@ -19,7 +21,7 @@ namespace BackupPs.Core.Database;
 internal static class ContainerScratch
 {
     /// <summary>The environment variable that hands the candidates to the exec's shell (colon-separated, as PATH).</summary>
-    private const string Variable = "BACKUPPS_SCRATCH";
+    public const string Variable = "BACKUPPS_SCRATCH";
 
     /// <summary>The candidates, best first; <paramref name="socket"/> is the server's, when known.</summary>
     public static IReadOnlyList<string> Directories(ServerSocket? socket)
@@ -48,6 +50,13 @@ internal static class ContainerScratch
     /// </summary>
     public static string Choose(string make, string name) =>
         $"set -f; IFS=:; p=; for d in ${Variable}; do if {make} \"$d/{name}\"; then p=\"$(cd \"$d\" && pwd -P)/{name}\"; break; fi; done; unset IFS; set +f; [ -n \"$p\" ] || exit 1; ";
+
+    /// <summary>The path the script printed on its first line ("$p"), or null when it printed none of ours.</summary>
+    public static string? ChosenPath(MemoryStream stdout, string name)
+    {
+        var path = Encoding.UTF8.GetString(stdout.ToArray()).Split('\n')[0];
+        return path.StartsWith('/') && path.EndsWith("/" + name, StringComparison.Ordinal) ? path : null;
+    }
 
     /// <summary>What an operator can do when no candidate worked.</summary>
     public static string Remedy(IReadOnlyList<string> directories) =>

@@ -57,14 +57,21 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
         ];
         ExecResult made;
         using var stdout = new MemoryStream();
-        using (var input = new MemoryStream(tableOfContents, writable: false))
+        ContainerWorkspace? Chosen() => ContainerScratch.ChosenPath(stdout, name) is { } path ? new ContainerWorkspace(docker, into, path) : null;
+        try
         {
+            using var input = new MemoryStream(tableOfContents, writable: false);
             made = await docker.ExecAsync(into.Container.Id, new ExecRequest { Cmd = command, Env = [ContainerScratch.Environment(directories)] },
                 input, stdout, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception) when (Chosen() is { } partial)
+        {
+            // Cancelled (or the exec broke) after the folder was made: it goes too.
+            await partial.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
 
-        var path = System.Text.Encoding.UTF8.GetString(stdout.ToArray()).Split('\n')[0];
-        var workspace = path.EndsWith("/" + name, StringComparison.Ordinal) ? new ContainerWorkspace(docker, into, path) : null;
+        var workspace = Chosen();
         if (made.ExitCode != 0 || workspace is null)
         {
             if (workspace is not null)
@@ -75,7 +82,7 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
             var reasons = ContainerScratch.Reasons(made.Stderr);
             throw new BackupPsException("RestoreStagingFailed", FailureCategory.WriteError, workspace is null
                     ? $"The restore could not prepare its folder in container {into.Container.Name}: {ContainerScratch.Remedy(directories)} ({reasons})."
-                    : $"The restore could not prepare its folder {into.Container.Name}:{path} ({reasons}); free space there, or give the container a writable /tmp, and retry.")
+                    : $"The restore could not prepare its folder {into.Container.Name}:{workspace.Path} ({reasons}); free space there, or give the container a writable /tmp, and retry.")
             { Target = into.Container.Name };
         }
 
