@@ -5,7 +5,9 @@ using BackupPs.Core.Storage;
 namespace BackupPs.Core.Database;
 
 /// <summary>
-/// A named pipe in a container's /tmp that this process opens through /proc/&lt;container pid&gt;/root,
+/// A named pipe in a container (in /tmp, or another writable place: <see cref="ContainerScratch"/>)
+/// that this process opens through /proc/&lt;container pid&gt;/root, which reaches any path of the
+/// container's mount namespace, tmpfs mounts included,
 /// so a PostgreSQL program in the container (pg_dump writing, pg_restore or psql reading) exchanges
 /// its stream with us through one kernel pipe instead of dockerd's exec relay. Relaying through
 /// dockerd and containerd-shim costs about 6.6 CPU-seconds per GB, taken on a 2-core machine from the
@@ -35,11 +37,13 @@ internal sealed class ContainerFifo
 
     private string HostPath { get; }
 
-    public static async Task<ContainerFifo?> TryCreateAsync(DockerClient docker, DockerContainerDetails container, IOperationHost host,
+    /// <summary>A new FIFO in the first writable scratch directory of <paramref name="target"/>'s container, or null (see the class).</summary>
+    public static async Task<ContainerFifo?> TryCreateAsync(DockerClient docker, DatabaseTarget target, IOperationHost host,
         CancellationToken cancellationToken)
     {
+        var container = target.Container;
         var containerRoot = $"/proc/{container.State.Pid}/root";
-        if (!OperatingSystem.IsLinux() || container.State.Pid <= 0 || !Directory.Exists(containerRoot + "/tmp"))
+        if (!OperatingSystem.IsLinux() || container.State.Pid <= 0 || !Directory.Exists(containerRoot + "/"))
         {
             host.WriteVerbose(ApiFallbackNote);
             return null;
@@ -47,13 +51,35 @@ internal sealed class ContainerFifo
 
         // A random name: nothing else in the container uses it, and only a local daemon's container
         // can make it appear under our /proc (a remote daemon's pid means nothing here).
-        var name = $"/tmp/.backupps-{Guid.NewGuid():N}.fifo";
-        var fifo = new ContainerFifo(docker, container.Id, name, containerRoot + name);
-        var made = await docker.ExecAsync(container.Id, new ExecRequest { Cmd = ["mkfifo", "-m", "600", name] }, Stream.Null, cancellationToken)
-            .ConfigureAwait(false);
-        if (made.ExitCode != 0 || !File.Exists(fifo.HostPath))
+        var name = $".backupps-{Guid.NewGuid():N}.fifo";
+        var directories = target.ScratchDirectories;
+        using var stdout = new MemoryStream();
+        ExecResult made;
+        try
         {
-            host.WriteVerbose($"Streaming through the Docker API: no FIFO could be made in the container's /tmp ({DatabaseTarget.FirstLine(made.Stderr)}).");
+            made = await docker.ExecAsync(container.Id, new ExecRequest
+            {
+                Cmd = ["sh", "-c", ContainerScratch.Choose("mkfifo -m 600", name) + "printf '%s\\n' \"$p\""],
+                Env = [ContainerScratch.Environment(directories)],
+            }, stdout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (ContainerScratch.ChosenPath(stdout, name) is { } partial)
+        {
+            await new ContainerFifo(docker, container.Id, partial, containerRoot + partial).RemoveAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var path = ContainerScratch.ChosenPath(stdout, name);
+        if (made.ExitCode != 0 || path is null)
+        {
+            host.WriteVerbose($"Streaming through the Docker API: no FIFO could be made in the container ({ContainerScratch.Reasons(made.Stderr)}).");
+            return null;
+        }
+
+        var fifo = new ContainerFifo(docker, container.Id, path, containerRoot + path);
+        if (!File.Exists(fifo.HostPath))
+        {
+            host.WriteVerbose(ApiFallbackNote);
             await fifo.RemoveAsync().ConfigureAwait(false);
             return null;
         }
@@ -127,7 +153,7 @@ internal sealed class ContainerFifo
         }
         catch (Exception e) when (e is Errors.BackupPsException or OperationCanceledException)
         {
-            // A leftover empty FIFO in the container's /tmp harms nothing.
+            // A leftover empty FIFO in the container's scratch directory harms nothing.
         }
     }
 }

@@ -13,18 +13,22 @@ namespace BackupPs.Core.Database;
 /// programs (psql, pg_dump) always run inside that container, so client and server versions match
 /// and no port has to be published. The login travels as PGUSER/PGDATABASE/PGPASSWORD in the exec
 /// environment: never in argv, and a database name can never be mistaken for a connection string.
+/// PGHOST/PGPORT there point at the server's socket, wherever the deployment put it (<see cref="ServerSocket"/>).
 /// </summary>
 internal sealed class DatabaseTarget
 {
     private readonly string _user;
     private readonly string _userSource;
     private readonly string? _password;
+    private readonly ServerSocket? _socket;
 
     /// <summary>What the preflight learned about the server; shared by every <see cref="WithDatabase"/> copy.</summary>
     private readonly ServerFacts _server;
 
-    private DatabaseTarget(DockerContainerDetails container, string user, string userSource, string database, string? password, ServerFacts server)
+    private DatabaseTarget(DockerContainerDetails container, string user, string userSource, string database, string? password, ServerSocket? socket,
+        ServerFacts server)
     {
+        _socket = socket;
         Container = container;
         _user = user;
         _userSource = userSource;
@@ -81,14 +85,19 @@ internal sealed class DatabaseTarget
             ?? await env.GetAsync(PostgresImageEnvironment.DatabaseVariable, "pass -Database", cancellationToken).ConfigureAwait(false)
             ?? (credential is null ? user : await env.GetAsync(PostgresImageEnvironment.UserVariable, "pass -Database", cancellationToken).ConfigureAwait(false))
             ?? PostgresImageEnvironment.DefaultUser;
-        return new DatabaseTarget(details, user, userSource, name, password, new ServerFacts());
+        // After the configuration: a container whose settings are wrong says so before anything else.
+        var socket = await ServerSocket.LocateAsync(docker, details, cancellationToken).ConfigureAwait(false);
+        return new DatabaseTarget(details, user, userSource, name, password, socket, new ServerFacts());
     }
 
     /// <summary>The login user, for messages (never the password).</summary>
     public string UserName => _user;
 
     /// <summary>The same container and login, pointed at another database of the server.</summary>
-    public DatabaseTarget WithDatabase(string database) => new(Container, _user, _userSource, database, _password, _server);
+    public DatabaseTarget WithDatabase(string database) => new(Container, _user, _userSource, database, _password, _socket, _server);
+
+    /// <summary>Where BackupPs's short-lived files may go in the container, best first (see <see cref="ContainerScratch"/>).</summary>
+    public IReadOnlyList<string> ScratchDirectories => ContainerScratch.Directories(_socket);
 
     /// <summary>The server's major version (15, 17), known once <see cref="PreflightAsync"/> has run; 0 before.</summary>
     public int ServerMajor => _server.Major;
@@ -144,6 +153,11 @@ internal sealed class DatabaseTarget
             "PGUSER=" + _user, "PGDATABASE=" + database, "PGAPPNAME=BackupPs", "PGCLIENTENCODING=UTF8",
             "PGOPTIONS=" + (sessionOptions is null ? ProtectedSessionOptions : ProtectedSessionOptions + " " + sessionOptions),
         };
+        if (_socket is not null)
+        {
+            env.AddRange(_socket.Environment);
+        }
+
         if (_password is not null)
         {
             env.Add("PGPASSWORD=" + _password);

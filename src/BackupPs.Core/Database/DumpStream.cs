@@ -81,7 +81,7 @@ internal sealed class DumpStream : IAsyncDisposable
     private static async Task<DumpStream?> TryStartThroughFifoAsync(DockerClient docker, DatabaseTarget target, string[] pgDump,
         IOperationHost host, CancellationToken cancellationToken)
     {
-        var fifo = await ContainerFifo.TryCreateAsync(docker, target.Container, host, cancellationToken).ConfigureAwait(false);
+        var fifo = await ContainerFifo.TryCreateAsync(docker, target, host, cancellationToken).ConfigureAwait(false);
         if (fifo is null)
         {
             return null;

@@ -121,7 +121,7 @@ internal static class ArtifactRestore
         // -b: psql prints the whole statement that failed. No --single-transaction: a few thousand tables would
         // exhaust the lock table; all-or-nothing comes from the side database, dropped on any failure.
         string[] psql = ["psql", "-X", "-w", "-q", "-b", "-v", "ON_ERROR_STOP=1"];
-        var fifo = await ContainerFifo.TryCreateAsync(docker, into.Container, host, cancellationToken).ConfigureAwait(false);
+        var fifo = await ContainerFifo.TryCreateAsync(docker, into, host, cancellationToken).ConfigureAwait(false);
         try
         {
             // psql stops at the first error: nothing of a plain restore can be accepted.

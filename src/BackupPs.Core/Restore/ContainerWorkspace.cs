@@ -6,7 +6,8 @@ using BackupPs.Core.Errors;
 namespace BackupPs.Core.Restore;
 
 /// <summary>
-/// A private folder (0700) in the target container's /tmp for one custom-format restore: the archive's
+/// A private folder (0700) in the target container for one custom-format restore, in /tmp or, in a
+/// read-only container, another writable place (<see cref="ContainerScratch"/>): the archive's
 /// header and TOC as a file (a complete archive without data, which pg_restore reads for the pre-data
 /// and post-data sections, and seeks in for parallel jobs), the list of entries the data-section
 /// pg_restore keeps, and the FIFOs the loaders read. Made by one exec, removed by one exec.
@@ -43,26 +44,45 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
     public static async Task<ContainerWorkspace> CreateAsync(DockerClient docker, DatabaseTarget into, byte[] tableOfContents, IEnumerable<int> listed,
         int fifos, CancellationToken cancellationToken)
     {
-        var path = $"/tmp/.backupps-{Guid.NewGuid():N}";
+        var name = $".backupps-{Guid.NewGuid():N}";
+        var directories = into.ScratchDirectories;
         var mkfifo = fifos > 0 ? " && mkfifo " + string.Join(' ', Enumerable.Range(0, fifos).Select(FifoName)) : "";
-        // The dump IDs are numbers and the names are ours: nothing here needs quoting beyond "$0".
+        // The dump IDs are numbers ("$@"; "$0" is a placeholder) and the names are ours: nothing needs quoting.
+        // The chosen folder is printed first, so it is removed even when a later step fails.
         string[] command =
         [
-            "sh", "-c", "umask 077 && mkdir \"$0\" && cd \"$0\" && cat > toc.dump && shift && printf '%s\\n' \"$@\" > list" + mkfifo,
-            path, .. listed.Select(id => id.ToString(CultureInfo.InvariantCulture)),
+            "sh", "-c", "umask 077 && " + ContainerScratch.Choose("mkdir", name)
+                + "printf '%s\\n' \"$p\" && cd \"$p\" && cat > toc.dump && printf '%s\\n' \"$@\" > list" + mkfifo,
+            "sh", .. listed.Select(id => id.ToString(CultureInfo.InvariantCulture)),
         ];
-        var workspace = new ContainerWorkspace(docker, into, path);
         ExecResult made;
-        using (var input = new MemoryStream(tableOfContents, writable: false))
+        using var stdout = new MemoryStream();
+        ContainerWorkspace? Chosen() => ContainerScratch.ChosenPath(stdout, name) is { } path ? new ContainerWorkspace(docker, into, path) : null;
+        try
         {
-            made = await docker.ExecAsync(into.Container.Id, new ExecRequest { Cmd = command }, input, Stream.Null, cancellationToken).ConfigureAwait(false);
+            using var input = new MemoryStream(tableOfContents, writable: false);
+            made = await docker.ExecAsync(into.Container.Id, new ExecRequest { Cmd = command, Env = [ContainerScratch.Environment(directories)] },
+                input, stdout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (Chosen() is { } partial)
+        {
+            // Cancelled (or the exec broke) after the folder was made: it goes too.
+            await partial.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
-        if (made.ExitCode != 0)
+        var workspace = Chosen();
+        if (made.ExitCode != 0 || workspace is null)
         {
-            await workspace.DisposeAsync().ConfigureAwait(false);
-            throw new BackupPsException("RestoreStagingFailed", FailureCategory.WriteError,
-                $"The restore could not prepare its folder in {into.Container.Name}:/tmp ({DatabaseTarget.FirstLine(made.Stderr)}); make /tmp in the container writable and retry.")
+            if (workspace is not null)
+            {
+                await workspace.DisposeAsync().ConfigureAwait(false);
+            }
+
+            var reasons = ContainerScratch.Reasons(made.Stderr);
+            throw new BackupPsException("RestoreStagingFailed", FailureCategory.WriteError, workspace is null
+                    ? $"The restore could not prepare its folder in container {into.Container.Name}: {ContainerScratch.Remedy(directories)} ({reasons})."
+                    : $"The restore could not prepare its folder {into.Container.Name}:{workspace.Path} ({reasons}); free space there, or give the container a writable /tmp, and retry.")
             { Target = into.Container.Name };
         }
 
@@ -96,7 +116,7 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
         if (written.ExitCode != 0)
         {
             throw new BackupPsException("RestoreStagingFailed", FailureCategory.WriteError,
-                $"The restore could not write its list in {_into.Container.Name}:{Path} ({DatabaseTarget.FirstLine(written.Stderr)}); make /tmp in the container writable and retry.")
+                $"The restore could not write its list in {_into.Container.Name}:{Path} ({DatabaseTarget.FirstLine(written.Stderr)}); free space there, or give the container a writable /tmp, and retry.")
             { Target = _into.Container.Name };
         }
     }
@@ -119,7 +139,7 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
         }
         catch (Exception e) when (e is BackupPsException or OperationCanceledException)
         {
-            // A stopped container keeps the folder in its /tmp; it holds schema, no data and no secrets.
+            // A stopped container keeps the folder (a tmpfs one goes with it); it holds schema, no data and no secrets.
         }
     }
 }

@@ -8,7 +8,8 @@ namespace BackupPs.Tests.EndToEnd;
 /// <summary>
 /// Two servers set up the way real deployments are: Secrets has its login only in Docker secrets
 /// (POSTGRES_*_FILE) and local scram-sha-256 authentication, so even a docker exec psql needs the
-/// password; Compose is a compose service's container (labels set by hand, v1-style name).
+/// password; Compose is a compose service's container (labels set by hand, v1-style name); OtherPort
+/// runs compose's <c>command: postgres -c port=5433</c>, so its socket is not libpq's default.
 /// </summary>
 public sealed class ConventionServers : IAsyncLifetime
 {
@@ -21,14 +22,17 @@ public sealed class ConventionServers : IAsyncLifetime
 
     public PostgresContainer Compose { get; }
 
+    public PostgresContainer OtherPort { get; } = new(scale: 1, command: ["postgres", "-c", "port=5433"],
+        clientEnvironment: new Dictionary<string, string> { ["PGPORT"] = "5433" });
+
     public ConventionServers() =>
         Compose = new(scale: 1, composeProject: ComposeProject.ToLowerInvariant(), name: ComposeProject.ToLowerInvariant() + "_db_1");
 
     public string ComposeLabel => ComposeProject.ToLowerInvariant();
 
-    public async Task InitializeAsync() => await Task.WhenAll(Secrets.InitializeAsync(), Compose.InitializeAsync());
+    public async Task InitializeAsync() => await Task.WhenAll(Secrets.InitializeAsync(), Compose.InitializeAsync(), OtherPort.InitializeAsync());
 
-    public async Task DisposeAsync() => await Task.WhenAll(Secrets.DisposeAsync(), Compose.DisposeAsync());
+    public async Task DisposeAsync() => await Task.WhenAll(Secrets.DisposeAsync(), Compose.DisposeAsync(), OtherPort.DisposeAsync());
 }
 
 /// <summary>
@@ -260,6 +264,121 @@ public sealed class DockerConventionTests(ConventionServers servers) : IClassFix
         {
             Remove(name);
             Directory.Delete(scripts, recursive: true);
+        }
+    }
+
+    /// <summary>Backup, restore into a new database, replace and drill of <paramref name="pg"/>; returns the backup's verbose output.</summary>
+    private static string BackUpRestoreReplaceAndDrill(PostgresContainer pg)
+    {
+        var rows = pg.RowCounts();
+        var backup = BackupPsCli.Run(["backup-database", "--container", pg.Name, "--path", NewRoot(), "--environment", "dev", "--json", "--verbose"]);
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        var path = Assert.Single(BackupPsCli.JsonLines(backup)).GetProperty("Path").GetString()!;
+        var copy = "app_copy";
+        try
+        {
+            Succeeds(RunRestore(path, "--database", copy));
+            Assert.Equal(rows, pg.RowCounts(copy));
+        }
+        finally
+        {
+            Drop(pg, copy);
+        }
+
+        Succeeds(RunRestore(path, "--replace", "--skip-safety-backup"));
+        Assert.Equal(rows, pg.RowCounts());
+        PassesDrill(Drill(path));
+        NoScratchDatabases(pg);
+        return backup.Stderr;
+    }
+
+    [Fact]
+    public void AServerStartedOnAnotherPortIsBackedUpRestoredAndDrilled() => BackUpRestoreReplaceAndDrill(servers.OtherPort);
+
+    [Fact]
+    public async Task AServerWithAnotherSocketDirectoryIsBackedUpAndRestored()
+    {
+        var pg = new PostgresContainer(scale: 1, command: ["postgres", "-c", "port=5433", "-c", "unix_socket_directories=/tmp"],
+            clientEnvironment: new Dictionary<string, string> { ["PGHOST"] = "/tmp", ["PGPORT"] = "5433" });
+        await pg.InitializeAsync();
+        try
+        {
+            var path = Backup(pg, NewRoot(), "--environment", "dev").GetProperty("Path").GetString()!;
+            Succeeds(RunRestore(path, "--database", "app_copy"));
+            Assert.Equal(pg.RowCounts(), pg.RowCounts("app_copy"));
+        }
+        finally
+        {
+            await pg.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void AContainerWithoutAServerSocketSaysWhereBackupPsLooked()
+    {
+        var idle = StartIdle("-e", "POSTGRES_PASSWORD=" + PostgresContainer.Password);
+        try
+        {
+            var result = BackupFails("ServerSocketNotFound", "--container", idle);
+            Assert.Contains("postmaster.pid", result.Stderr);
+            Assert.Contains("PGHOST", result.Stderr);
+        }
+        finally
+        {
+            Remove(idle);
+        }
+    }
+
+    /// <summary>
+    /// Compose hardening: <c>read_only: true</c>, <c>tmpfs: /var/run/postgresql</c>, PGDATA on a volume
+    /// (initialised by a first, writable run: the image's entrypoint needs /tmp for that). The FIFOs and
+    /// the restore's folder go to the socket directory; nothing is left there.
+    /// </summary>
+    [Fact]
+    public async Task AReadOnlyContainerIsBackedUpRestoredReplacedAndDrilled()
+    {
+        var volume = "bps-test-" + Guid.NewGuid().ToString("N")[..10];
+        string[] data = ["-v", volume + ":/var/lib/postgresql/data"];
+        try
+        {
+            var first = new PostgresContainer(scale: 1, runOptions: data);
+            await first.InitializeAsync();
+            PostgresContainer.Docker(["stop", first.Name]);
+            await first.DisposeAsync();
+
+            var pg = new PostgresContainer(scale: 0, runOptions: ["--read-only", "--tmpfs", "/var/run/postgresql", .. data]);
+            await pg.InitializeAsync();
+            try
+            {
+                Assert.Contains("travels by fifo", BackUpRestoreReplaceAndDrill(pg));
+                Assert.DoesNotContain(".backupps-", PostgresContainer.Docker(["exec", pg.Name, "ls", "-a", "/var/run/postgresql", "/dev/shm"]));
+            }
+            finally
+            {
+                await pg.DisposeAsync();
+            }
+
+            // No writable place at all: no /tmp, no socket directory (TCP only), no /dev/shm (no IPC
+            // namespace of its own, so the server keeps its dynamic shared memory in PGDATA).
+            var sealedOff = new PostgresContainer(scale: 0, runOptions: ["--read-only", "--ipc", "none", .. data],
+                command: ["postgres", "-c", "unix_socket_directories=", "-c", "dynamic_shared_memory_type=mmap"], clientEnvironment: new Dictionary<string, string> { ["PGHOST"] = "localhost" });
+            await sealedOff.InitializeAsync();
+            try
+            {
+                var path = Backup(sealedOff, NewRoot(), "--environment", "dev").GetProperty("Path").GetString()!;
+                var failed = Fails("RestoreStagingFailed", RunRestore(path, "--database", "app_copy"));
+                Assert.Contains("--tmpfs /tmp", failed.Stderr);
+                Assert.Contains("/dev/shm", failed.Stderr);
+                NoScratchDatabases(sealedOff);
+            }
+            finally
+            {
+                await sealedOff.DisposeAsync();
+            }
+        }
+        finally
+        {
+            ProcessRunner.Run("docker", ["volume", "rm", "-f", volume]);
         }
     }
 }

@@ -20,6 +20,8 @@ public class PostgresContainer : IAsyncLifetime
     private readonly bool _secretFiles;
     private readonly string? _initdbArgs;
     private readonly IReadOnlyList<string> _runOptions;
+    private readonly IReadOnlyList<string> _command;
+    private readonly IReadOnlyList<string> _clientOptions;
     private string? _secretsFolder;
 
     /// <param name="image">Default <see cref="Image"/>; <see cref="Image17"/> for cross-version tests.</param>
@@ -29,10 +31,18 @@ public class PostgresContainer : IAsyncLifetime
     /// </param>
     /// <param name="initdbArgs">POSTGRES_INITDB_ARGS, e.g. --auth-local=scram-sha-256 (then even docker exec psql needs the password).</param>
     /// <param name="name">The container name (compose-style names); default a random bps-test-* name.</param>
-    /// <param name="runOptions">More docker run options (labels, healthcheck).</param>
+    /// <param name="runOptions">More docker run options (labels, healthcheck, --read-only).</param>
+    /// <param name="command">The container's command instead of the image's (compose's <c>command: postgres -c port=5433</c>).</param>
+    /// <param name="clientEnvironment">
+    /// PGHOST/PGPORT for the test's own docker exec clients (readiness, seeding, <see cref="Psql"/>) when
+    /// <paramref name="command"/> moves the server; BackupPs itself never gets them.
+    /// </param>
     public PostgresContainer(int scale, string? composeProject = null, string? image = null, bool secretFiles = false, string? initdbArgs = null,
-        string? name = null, IReadOnlyList<string>? runOptions = null)
+        string? name = null, IReadOnlyList<string>? runOptions = null, IReadOnlyList<string>? command = null,
+        IReadOnlyDictionary<string, string>? clientEnvironment = null)
     {
+        _command = command ?? [];
+        _clientOptions = (clientEnvironment ?? new Dictionary<string, string>()).SelectMany(kv => new[] { "-e", kv.Key + "=" + kv.Value }).ToArray();
         _scale = scale;
         _composeProject = composeProject;
         _image = image ?? Image;
@@ -88,11 +98,11 @@ public class PostgresContainer : IAsyncLifetime
             args.AddRange(["--label", "com.docker.compose.project=" + _composeProject, "--label", "com.docker.compose.service=db"]);
         }
 
-        Docker([.. args, .. _runOptions, _image]);
+        Docker([.. args, .. _runOptions, _image, .. _command]);
         await WaitReadyAsync();
         if (_scale > 0)
         {
-            var seed = ProcessRunner.Run("docker", ["exec", "-i", "-e", "PGPASSWORD", Name, "psql", "-X", "-q", "-U", User, "-d", DatabaseName,
+            var seed = ProcessRunner.Run("docker", ["exec", "-i", "-e", "PGPASSWORD", .. _clientOptions, Name, "psql", "-X", "-q", "-U", User, "-d", DatabaseName,
                 "-v", "ON_ERROR_STOP=1", "-v", "scale=" + _scale.ToString(CultureInfo.InvariantCulture)],
                 stdinFile: Path.Combine(RepositoryRoot, "tests", "rig", "seed-database.sql"), environment: PasswordEnvironment);
             Assert.True(seed.ExitCode == 0, "seeding failed: " + seed);
@@ -112,7 +122,7 @@ public class PostgresContainer : IAsyncLifetime
 
     /// <summary>Runs SQL with psql in the container and returns its unaligned, tuples-only output.</summary>
     public string Psql(string sql, string database = DatabaseName) =>
-        Docker(["exec", "-e", "PGPASSWORD", Name, "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", User, "-d", database, "-c", sql], PasswordEnvironment).Trim();
+        Docker(["exec", "-e", "PGPASSWORD", .. _clientOptions, Name, "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", User, "-d", database, "-c", sql], PasswordEnvironment).Trim();
 
     /// <summary>Exact row count of every ordinary table, as (schema, table) → rows, straight from the server.</summary>
     public IReadOnlyDictionary<(string Schema, string Table), long> RowCounts(string database = DatabaseName)
@@ -140,7 +150,7 @@ public class PostgresContainer : IAsyncLifetime
     {
         for (var i = 0; i < 300; i++)
         {
-            if (ProcessRunner.Run("docker", ["exec", Name, "pg_isready", "-q", "-U", User, "-d", DatabaseName]).ExitCode == 0)
+            if (ProcessRunner.Run("docker", ["exec", .. _clientOptions, Name, "pg_isready", "-q", "-U", User, "-d", DatabaseName]).ExitCode == 0)
             {
                 return;
             }
