@@ -54,6 +54,42 @@ public sealed class RestoreErrorReportingTests(RestoreServers servers) : IClassF
     }
 
     /// <summary>
+    /// A COPY error in the middle of a table bigger than the pipes: the failing psql exits while BackupPs is still
+    /// writing rows to it. The server's error (with its CONTEXT) is reported, not the broken pipe that followed it.
+    /// </summary>
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2")]
+    public void CopyErrorWhileRowsAreStillBeingWrittenIsTheServersError(string jobs)
+    {
+        var database = "late" + jobs;
+        Source.Psql($"create database {database}", "postgres");
+        try
+        {
+            Source.Psql("""
+                create function helper(x int) returns bool language sql as 'select x > 0';
+                create function chk(x int) returns bool language plpgsql as $$ begin if x < 100000 then return true; end if; return helper(x); end $$;
+                create table big (id int constraint late check (chk(id)), t text);
+                insert into big select g, md5(g::text) from generate_series(1, 200000) g;
+                """, database);
+            var path = BackupOf(Source, database);
+
+            var failed = Fails("RestoreFailed", RunRestore(path, "--database", database + "_copy", "--jobs", jobs));
+            var error = Assert.Single(Assert.Single(BackupPsCli.JsonLines(failed)).GetProperty("Errors").EnumerateArray());
+            Assert.Equal("function helper(integer) does not exist", error.GetProperty("Message").GetString());
+            Assert.Equal("TABLE DATA public.big", error.GetProperty("Object").GetString());
+            Assert.Matches(@"COPY big, line \d+", error.GetProperty("Context").GetString());
+            Assert.Contains("function helper(integer) does not exist", failed.Stderr);
+            Assert.DoesNotContain("Broken pipe", failed.Stderr);
+            Assert.DoesNotContain(database + "_copy", Databases(Source));
+        }
+        finally
+        {
+            Drop(Source, database);
+        }
+    }
+
+    /// <summary>
     /// A login that is no superuser restores a dump whose table belongs to a role it is not a member of: PostgreSQL 15
     /// says "must be member of role" (16+: "must be able to SET ROLE"). The error is classified, names the archive
     /// entry, and points to -NoOwner; with --no-owner the same restore succeeds.
