@@ -90,10 +90,11 @@ internal static partial class RestoreErrorParser
         _ => ClientErrorOutput.Remedy(message, context),
     };
 
-    [GeneratedRegex(@"role "".*"" does not exist")]
+    // Singleline: a role name may hold a line break.
+    [GeneratedRegex(@"role "".*"" does not exist", RegexOptions.Singleline)]
     private static partial Regex MissingRole();
 
     // PostgreSQL 16+: must be able to SET ROLE "x"; 15 and older: must be member of role "x".
-    [GeneratedRegex(@"must be (?:able to SET ROLE|member of role) ""(?<role>.*)""")]
+    [GeneratedRegex(@"must be (?:able to SET ROLE|member of role) ""(?<role>.*)""", RegexOptions.Singleline)]
     private static partial Regex RoleMembership();
 }

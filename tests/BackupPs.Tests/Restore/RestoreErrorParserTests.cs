@@ -240,6 +240,48 @@ public sealed class RestoreErrorParserTests
         Assert.False((outcome with { Errors = [] }).Restored);
     }
 
+    /// <summary>
+    /// A role named "o;wn&lt;newline&gt;er'x" owns objects and does not exist on the target: the server's message, the
+    /// archive entry and the statement all span two lines, and all of them are kept whole (pg_restore 15 -v, psql -b).
+    /// </summary>
+    [Fact]
+    public void MessagesAndEntriesWithALineBreakAreKeptWholeAndClassified()
+    {
+        const string pgRestore = """
+            pg_restore: from TOC entry 6; 2615 16385 SCHEMA s o;wn
+            er'x
+            pg_restore: error: could not execute query: ERROR:  role "o;wn
+            er'x" does not exist
+            Command was: ALTER SCHEMA s OWNER TO "o;wn
+            er'x";
+
+            pg_restore: error: could not execute query: ERROR:  must be member of role "o;wn
+            er'x"
+            Command was: ALTER TABLE s.t OWNER TO "o;wn
+            er'x";
+
+            pg_restore: warning: errors ignored on restore: 2
+            """;
+        var errors = RestoreErrorParser.Parse(pgRestore, [RestoreErrorClass.MissingRole]);
+        Assert.Equal(2, errors.Count);
+        Assert.Equal((RestoreErrorClass.MissingRole, "role \"o;wn\ner'x\" does not exist", "SCHEMA s o;wn\ner'x", "ALTER SCHEMA s OWNER TO \"o;wn\ner'x\";", true),
+            (errors[0].Class, errors[0].Message, errors[0].Object, errors[0].Command, errors[0].Accepted));
+        Assert.Contains("-NoOwner", errors[0].Advice);
+        Assert.Equal((RestoreErrorClass.RoleMembership, "must be member of role \"o;wn\ner'x\""), (errors[1].Class, errors[1].Message));
+        Assert.Contains("role o;wn\ner'x;", errors[1].Advice);
+        Assert.DoesNotContain('\n', errors[0].Describe());
+
+        const string psql = """
+            psql:/tmp/.backupps-1.fifo:20: ERROR:  role "o;wn
+            er'x" does not exist
+            psql:/tmp/.backupps-1.fifo:20: STATEMENT:  ALTER SCHEMA s OWNER TO "o;wn
+            er'x";
+            """;
+        var error = Assert.Single(RestoreErrorParser.Parse(psql, []));
+        Assert.Equal((RestoreErrorClass.MissingRole, "role \"o;wn\ner'x\" does not exist", "ALTER SCHEMA s OWNER TO \"o;wn\ner'x\";"),
+            (error.Class, error.Message, error.Command));
+    }
+
     private static ArchiveEntry[] Entries() =>
     [
         TableData(1, "public", "big", "COPY public.big (x) FROM stdin;\n"),
