@@ -40,6 +40,7 @@ public sealed class RestoreErrorReportingTests(RestoreServers servers) : IClassF
             Assert.Contains("PL/pgSQL function public.in_stock(integer) line 1 at RETURN", error.GetProperty("Context").GetString());
             Assert.Matches(@"COPY stock, line \d+", error.GetProperty("Context").GetString());
             Assert.Contains("search_path", error.GetProperty("Advice").GetString());
+            Assert.Contains("retry with -Jobs 1", error.GetProperty("Advice").GetString());
 
             Assert.Contains("in TABLE DATA public.stock", failed.Stderr);
             Assert.Contains("CONTEXT: ", failed.Stderr);
@@ -80,6 +81,7 @@ public sealed class RestoreErrorReportingTests(RestoreServers servers) : IClassF
             Assert.Equal("TABLE DATA public.big", error.GetProperty("Object").GetString());
             Assert.Matches(@"COPY big, line \d+", error.GetProperty("Context").GetString());
             Assert.Contains("function helper(integer) does not exist", failed.Stderr);
+            Assert.Equal(jobs == "2", error.GetProperty("Advice").GetString()!.Contains("retry with -Jobs 1", StringComparison.Ordinal));
             Assert.DoesNotContain("Broken pipe", failed.Stderr);
             Assert.DoesNotContain(database + "_copy", Databases(Source));
         }
