@@ -92,6 +92,34 @@ public sealed class RestoreErrorReportingTests(RestoreServers servers) : IClassF
     }
 
     /// <summary>
+    /// A setting recorded in the backup cannot be applied (its role is gone): the warning names the database the user
+    /// restores into, not the side database the restore runs in until it is put in place.
+    /// </summary>
+    [Fact]
+    public void SettingWarningsNameTheDatabaseRestoredInto()
+    {
+        Source.Psql("create database tuned", "postgres");
+        try
+        {
+            Source.Psql("create role bps_ghost; alter role bps_ghost in database tuned set work_mem = '8MB'", "postgres");
+            Source.Psql("create table items (id int); insert into items values (1)", "tuned");
+            var path = BackupOf(Source, "tuned");
+            Source.Psql("drop role bps_ghost", "postgres");
+
+            var restored = RunRestore(path, "--database", "tuned_copy");
+            Succeeds(restored);
+            Assert.Contains("The backup's setting work_mem for role bps_ghost was not applied to tuned_copy: the role does not exist", restored.Stderr);
+            Assert.DoesNotContain("backupps_side_", restored.Stderr);
+        }
+        finally
+        {
+            Drop(Source, "tuned");
+            Drop(Source, "tuned_copy");
+            Source.Psql("drop role if exists bps_ghost", "postgres");
+        }
+    }
+
+    /// <summary>
     /// A login that is no superuser restores a dump whose table belongs to a role it is not a member of: PostgreSQL 15
     /// says "must be member of role" (16+: "must be able to SET ROLE"). The error is classified, names the archive
     /// entry, and points to -NoOwner; with --no-owner the same restore succeeds.
