@@ -486,9 +486,15 @@ internal static class ArtifactRestore
             }
 
             var why = _failure ?? _errors.FirstOrDefault()?.Message ?? InputStopped;
-            return !await IsRunningAsync(docker, into.Container.Id).ConfigureAwait(false)
-                || _errors.Any(e => ServerGone.Any(m => e.Message.Contains(m, StringComparison.Ordinal)))
-                ? $"the server in container {into.Container.Name} stopped or restarted during the restore ({why})"
+            if (!await IsRunningAsync(docker, into.Container.Id).ConfigureAwait(false))
+            {
+                return $"the server in container {into.Container.Name} stopped or restarted during the restore ({why})";
+            }
+
+            // The container runs: the server restarted, or someone ended the restore's sessions (both say "administrator command").
+            return _errors.FirstOrDefault(e => ServerGone.Any(m => e.Message.Contains(m, StringComparison.Ordinal))) is { } gone
+                ? $"the server in container {into.Container.Name} ended the restore's sessions ({gone.Message}): it restarted, "
+                    + "or an administrator or a function of the database ended them (pg_terminate_backend); retry when it is up"
                 : _failure;
         }
     }

@@ -92,6 +92,36 @@ public sealed class RestoreErrorReportingTests(RestoreServers servers) : IClassF
     }
 
     /// <summary>
+    /// A COPY session's backend is ended (pg_terminate_backend, here by the table's own CHECK constraint, in the middle of a
+    /// table bigger than the pipes): the failure says what the server said, not the broken pipe it caused.
+    /// </summary>
+    [Fact]
+    public void TerminatedCopySessionIsReportedWithTheServersWords()
+    {
+        Source.Psql("create database ended", "postgres");
+        try
+        {
+            Source.Psql("""
+                create function ends_at(x int) returns bool language plpgsql as $$
+                begin if x = 100000 and current_database() <> 'ended' then perform pg_terminate_backend(pg_backend_pid()); end if; return true; end $$;
+                create table big (id int check (public.ends_at(id)), t text);
+                insert into big select g, md5(g::text) from generate_series(1, 200000) g;
+                """, "ended");
+            var path = BackupOf(Source, "ended");
+
+            var failed = Fails("RestoreFailed", RunRestore(path, "--database", "ended_copy", "--jobs", "2"));
+            Assert.Contains("terminating connection due to administrator command", failed.Stderr);
+            Assert.Contains("pg_terminate_backend", failed.Stderr);
+            Assert.DoesNotContain("Broken pipe", failed.Stderr);
+            Assert.DoesNotContain("ended_copy", Databases(Source));
+        }
+        finally
+        {
+            Drop(Source, "ended");
+        }
+    }
+
+    /// <summary>
     /// A setting recorded in the backup cannot be applied (its role is gone): the warning names the database the user
     /// restores into, not the side database the restore runs in until it is put in place.
     /// </summary>
