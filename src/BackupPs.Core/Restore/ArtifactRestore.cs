@@ -493,8 +493,8 @@ internal static class ArtifactRestore
 
             // The container runs: the server restarted, or someone ended the restore's sessions (both say "administrator command").
             return _errors.FirstOrDefault(e => ServerGone.Any(m => e.Message.Contains(m, StringComparison.Ordinal))) is { } gone
-                ? $"the server in container {into.Container.Name} ended the restore's sessions ({gone.Message}): it restarted, "
-                    + "or an administrator or a function of the database ended them (pg_terminate_backend); retry when it is up"
+                ? $"the server in container {into.Container.Name} stopped or restarted during the restore, or an administrator or a function "
+                    + $"of the database ended the restore's sessions (pg_terminate_backend) ({gone.Message}); retry when the server is up"
                 : _failure;
         }
     }
