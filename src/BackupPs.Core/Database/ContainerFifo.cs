@@ -17,11 +17,13 @@ internal sealed class ContainerFifo
 {
     private readonly DockerClient _docker;
     private readonly string _containerId;
+    private readonly string _containerName;
 
-    private ContainerFifo(DockerClient docker, string containerId, string containerPath, string hostPath)
+    private ContainerFifo(DockerClient docker, DockerContainerDetails container, string containerPath, string hostPath)
     {
         _docker = docker;
-        _containerId = containerId;
+        _containerId = container.Id;
+        _containerName = container.Name;
         ContainerPath = containerPath;
         HostPath = hostPath;
     }
@@ -48,7 +50,7 @@ internal sealed class ContainerFifo
         // A random name: nothing else in the container uses it, and only a local daemon's container
         // can make it appear under our /proc (a remote daemon's pid means nothing here).
         var name = $"/tmp/.backupps-{Guid.NewGuid():N}.fifo";
-        var fifo = new ContainerFifo(docker, container.Id, name, containerRoot + name);
+        var fifo = new ContainerFifo(docker, container, name, containerRoot + name);
         var made = await docker.ExecAsync(container.Id, new ExecRequest { Cmd = ["mkfifo", "-m", "600", name] }, Stream.Null, cancellationToken)
             .ConfigureAwait(false);
         if (made.ExitCode != 0 || !File.Exists(fifo.HostPath))
@@ -70,7 +72,7 @@ internal sealed class ContainerFifo
     {
         var hostPath = $"/proc/{container.State.Pid}/root{containerPath}";
         return OperatingSystem.IsLinux() && container.State.Pid > 0 && File.Exists(hostPath)
-            ? new ContainerFifo(docker, container.Id, containerPath, hostPath)
+            ? new ContainerFifo(docker, container, containerPath, hostPath)
             : null;
     }
 
@@ -112,6 +114,15 @@ internal sealed class ContainerFifo
         {
             // The program ended before it opened the FIFO (a failure it reports itself).
             ReleaseBlockedOpen(open, access);
+            if (!open.IsCompleted)
+            {
+                // The FIFO cannot be reached any more: the container stopped, and its /proc/<pid>/root with it. Nothing
+                // can release our open() then, and awaiting it would hang the operation for ever; its thread is left to it.
+                _ = open.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                throw new Errors.BackupPsException("ContainerNotRunning", Errors.FailureCategory.ResourceUnavailable,
+                    $"Container {_containerName} stopped while a PostgreSQL program was starting in it; start it (docker start {_containerName}) and retry.")
+                { Target = _containerName };
+            }
         }
 
         return await open.ConfigureAwait(false);

@@ -61,6 +61,9 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
         if (made.ExitCode != 0)
         {
             await workspace.DisposeAsync().ConfigureAwait(false);
+
+            // A container killed under the exec ends it too (exit 137): that, not /tmp, is then the cause to report.
+            ContainerReadiness.RequireRunning(await docker.InspectContainerAsync(into.Container.Id, cancellationToken).ConfigureAwait(false));
             throw new BackupPsException("RestoreStagingFailed", FailureCategory.WriteError,
                 $"The restore could not prepare its folder in {into.Container.Name}:/tmp ({DatabaseTarget.FirstLine(made.Stderr)}); make /tmp in the container writable and retry.")
             { Target = into.Container.Name };
