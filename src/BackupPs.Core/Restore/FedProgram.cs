@@ -1,5 +1,6 @@
 using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
+using BackupPs.Core.Storage;
 
 namespace BackupPs.Core.Restore;
 
@@ -127,18 +128,8 @@ internal sealed class FedProgram : IAsyncDisposable
     }
 
     /// <summary>Our end of the FIFO, noting when the program has closed its end (see <see cref="_readerGone"/>).</summary>
-    private sealed class WatchedInput(Stream fifo, FedProgram program) : Stream
+    private sealed class WatchedInput(Stream fifo, FedProgram program) : WriteOnlyStream
     {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
@@ -173,12 +164,6 @@ internal sealed class FedProgram : IAsyncDisposable
         public override void Flush() => fifo.Flush();
 
         public override Task FlushAsync(CancellationToken cancellationToken) => fifo.FlushAsync(cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
