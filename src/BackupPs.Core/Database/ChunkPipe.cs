@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using BackupPs.Core.Storage;
 
 namespace BackupPs.Core.Database;
 
@@ -52,20 +53,10 @@ internal sealed class ChunkPipe : IDisposable
         _chunks.Dispose();
     }
 
-    private sealed class WriteEnd(ChunkPipe pipe) : Stream
+    private sealed class WriteEnd(ChunkPipe pipe) : WriteOnlyStream
     {
         private byte[]? _current;
         private int _length;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -111,12 +102,6 @@ internal sealed class ChunkPipe : IDisposable
         public override void Flush()
         {
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     private sealed class ReadEnd(ChunkPipe pipe) : Stream

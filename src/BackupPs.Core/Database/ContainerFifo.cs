@@ -19,11 +19,13 @@ internal sealed class ContainerFifo
 {
     private readonly DockerClient _docker;
     private readonly string _containerId;
+    private readonly string _containerName;
 
-    private ContainerFifo(DockerClient docker, string containerId, string containerPath, string hostPath)
+    private ContainerFifo(DockerClient docker, DockerContainerDetails container, string containerPath, string hostPath)
     {
         _docker = docker;
-        _containerId = containerId;
+        _containerId = container.Id;
+        _containerName = container.Name;
         ContainerPath = containerPath;
         HostPath = hostPath;
     }
@@ -65,7 +67,7 @@ internal sealed class ContainerFifo
         }
         catch (Exception) when (ContainerScratch.ChosenPath(stdout, name) is { } partial)
         {
-            await new ContainerFifo(docker, container.Id, partial, containerRoot + partial).RemoveAsync().ConfigureAwait(false);
+            await new ContainerFifo(docker, container, partial, containerRoot + partial).RemoveAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -76,7 +78,7 @@ internal sealed class ContainerFifo
             return null;
         }
 
-        var fifo = new ContainerFifo(docker, container.Id, path, containerRoot + path);
+        var fifo = new ContainerFifo(docker, container, path, containerRoot + path);
         if (!File.Exists(fifo.HostPath))
         {
             host.WriteVerbose(ApiFallbackNote);
@@ -96,7 +98,7 @@ internal sealed class ContainerFifo
     {
         var hostPath = $"/proc/{container.State.Pid}/root{containerPath}";
         return OperatingSystem.IsLinux() && container.State.Pid > 0 && File.Exists(hostPath)
-            ? new ContainerFifo(docker, container.Id, containerPath, hostPath)
+            ? new ContainerFifo(docker, container, containerPath, hostPath)
             : null;
     }
 
@@ -138,6 +140,15 @@ internal sealed class ContainerFifo
         {
             // The program ended before it opened the FIFO (a failure it reports itself).
             ReleaseBlockedOpen(open, access);
+            if (!open.IsCompleted)
+            {
+                // The FIFO cannot be reached any more: the container stopped, and its /proc/<pid>/root with it. Nothing
+                // can release our open() then, and awaiting it would hang the operation for ever; its thread is left to it.
+                _ = open.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                throw new Errors.BackupPsException("ContainerNotRunning", Errors.FailureCategory.ResourceUnavailable,
+                    $"Container {_containerName} stopped while a PostgreSQL program was starting in it; start it (docker start {_containerName}) and retry.")
+                { Target = _containerName };
+            }
         }
 
         return await open.ConfigureAwait(false);

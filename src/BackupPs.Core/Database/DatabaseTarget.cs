@@ -18,20 +18,20 @@ namespace BackupPs.Core.Database;
 internal sealed class DatabaseTarget
 {
     private readonly string _user;
-    private readonly string _userSource;
+    private readonly string _loginSource;
     private readonly string? _password;
     private readonly ServerSocket? _socket;
 
     /// <summary>What the preflight learned about the server; shared by every <see cref="WithDatabase"/> copy.</summary>
     private readonly ServerFacts _server;
 
-    private DatabaseTarget(DockerContainerDetails container, string user, string userSource, string database, string? password, ServerSocket? socket,
+    private DatabaseTarget(DockerContainerDetails container, string user, string loginSource, string database, string? password, ServerSocket? socket,
         ServerFacts server)
     {
         _socket = socket;
         Container = container;
         _user = user;
-        _userSource = userSource;
+        _loginSource = loginSource;
         _password = password;
         Database = database;
         _server = server;
@@ -65,19 +65,18 @@ internal sealed class DatabaseTarget
 
         var env = PostgresImageEnvironment.Of(docker, details);
         const string LoginHint = "pass -Credential";
-        string user, userSource;
+        string user, loginSource;
         string? password;
         if (credential is not null)
         {
-            (user, userSource, password) = (credential.UserName, "from -Credential", credential.Password);
+            (user, loginSource, password) = (credential.UserName, "from -Credential", credential.Password);
         }
         else
         {
-            var source = env.SourceOf(PostgresImageEnvironment.UserVariable);
             user = await env.GetAsync(PostgresImageEnvironment.UserVariable, LoginHint, cancellationToken).ConfigureAwait(false)
                 ?? PostgresImageEnvironment.DefaultUser;
-            userSource = source is null ? "the default: the container sets no POSTGRES_USER or POSTGRES_USER_FILE" : "from " + source;
             password = await env.GetAsync(PostgresImageEnvironment.PasswordVariable, LoginHint, cancellationToken).ConfigureAwait(false);
+            loginSource = env.LoginSource(password);
         }
 
         // The image's database is named after ITS user, whoever logs in.
@@ -87,14 +86,14 @@ internal sealed class DatabaseTarget
             ?? PostgresImageEnvironment.DefaultUser;
         // After the configuration: a container whose settings are wrong says so before anything else.
         var socket = await ServerSocket.LocateAsync(docker, details, cancellationToken).ConfigureAwait(false);
-        return new DatabaseTarget(details, user, userSource, name, password, socket, new ServerFacts());
+        return new DatabaseTarget(details, user, loginSource, name, password, socket, new ServerFacts());
     }
 
     /// <summary>The login user, for messages (never the password).</summary>
     public string UserName => _user;
 
     /// <summary>The same container and login, pointed at another database of the server.</summary>
-    public DatabaseTarget WithDatabase(string database) => new(Container, _user, _userSource, database, _password, _socket, _server);
+    public DatabaseTarget WithDatabase(string database) => new(Container, _user, _loginSource, database, _password, _socket, _server);
 
     /// <summary>Where BackupPs's short-lived files may go in the container, best first (see <see cref="ContainerScratch"/>).</summary>
     public IReadOnlyList<string> ScratchDirectories => ContainerScratch.Directories(_socket);
@@ -234,7 +233,7 @@ internal sealed class DatabaseTarget
             || (stderr.Contains("role \"", StringComparison.Ordinal) && stderr.Contains("does not exist", StringComparison.Ordinal)))
         {
             throw new BackupPsException("DatabaseLoginFailed", FailureCategory.PermissionDenied,
-                $"PostgreSQL in {Container.Name} refused the login as '{_user}' ({_userSource}): {FirstLine(stderr)}. Pass -Credential with a login of that server, or give the container the login its image was initialised with: POSTGRES_USER and POSTGRES_PASSWORD, or POSTGRES_USER_FILE and POSTGRES_PASSWORD_FILE naming Docker secrets.")
+                $"PostgreSQL in {Container.Name} refused the login as '{_user}' ({_loginSource}): {FirstLine(stderr)}. Pass -Credential with a login of that server, or give the container the login its image was initialised with: POSTGRES_USER and POSTGRES_PASSWORD, or POSTGRES_USER_FILE and POSTGRES_PASSWORD_FILE naming Docker secrets.")
             { Target = Container.Name };
         }
 

@@ -63,6 +63,21 @@ internal sealed class PostgresImageEnvironment
     }
 
     /// <summary>
+    /// Where the login's user and its password came from, for a refused login (never the values): "from POSTGRES_USER;
+    /// password from POSTGRES_PASSWORD_FILE". A refused login is mostly a wrong password, a stale or empty secret file.
+    /// </summary>
+    /// <param name="password">The password read (null: none, or an empty file).</param>
+    public string LoginSource(string? password)
+    {
+        var user = SourceOf(UserVariable);
+        var secret = SourceOf(PasswordVariable);
+        return (user is null ? $"the default: the container sets no {UserVariable} or {UserVariable}{FileSuffix}" : "from " + user)
+            + (secret is null ? $"; no password: the container sets no {PasswordVariable} or {PasswordVariable}{FileSuffix}"
+                : password is null ? $"; no password: the file {secret} names is empty"
+                : "; password from " + secret);
+    }
+
+    /// <summary>
     /// <paramref name="variable"/> as the image's entrypoint sees it: its value, else the content of
     /// the file <paramref name="variable"/>_FILE names with trailing newlines removed (as the shell's
     /// command substitution removes them), else null.

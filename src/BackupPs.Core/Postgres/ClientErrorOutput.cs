@@ -42,6 +42,9 @@ internal static partial class ClientErrorOutput
         var errors = new List<ClientError>();
         Block? current = null;
         string? entry = null;
+
+        // The entry line was the last one: a name with a line break in it (a role "a<newline>b" owning the object) goes on below.
+        var entryOpen = false;
         var field = Field.None;
         foreach (var raw in stderr.Split('\n'))
         {
@@ -50,9 +53,17 @@ internal static partial class ClientErrorOutput
             {
                 Close();
                 entry = toc.Groups[1].Value.Trim();
+                entryOpen = true;
                 continue;
             }
 
+            if (entryOpen && !ErrorLine().IsMatch(line) && !ProgramLine().IsMatch(line))
+            {
+                entry += "\n" + line;
+                continue;
+            }
+
+            entryOpen = false;
             if (ErrorLine().Match(line) is { Success: true } error)
             {
                 Close();
@@ -85,6 +96,8 @@ internal static partial class ClientErrorOutput
                 continue;
             }
 
+            // Before the first field, a line continues the message: the server's message had a line break in it
+            // (a quoted name such as role "a<newline>b").
             current?.Append(field, line);
         }
 
@@ -131,7 +144,7 @@ internal static partial class ClientErrorOutput
     /// <summary>An error in one line: "message; in object; DETAIL: ...; HINT: ...; CONTEXT: ...; statement: ... (advice)".</summary>
     public static string Describe(string message, string? about, string? detail, string? hint, string? context, string? statement, string? advice)
     {
-        var parts = new List<string> { message };
+        var parts = new List<string> { message.Trim() };
         if (about is not null)
         {
             parts.Add("in " + about);
@@ -139,8 +152,10 @@ internal static partial class ClientErrorOutput
 
         parts.AddRange(new[] { ("DETAIL", detail), ("HINT", hint), ("CONTEXT", context), ("statement", statement is null ? null : Bound(statement, 300)) }
             .Where(f => f.Item2 is not null)
-            .Select(f => $"{f.Item1}: {LineBreaks().Replace(f.Item2!.Trim(), " ")}"));
-        return string.Join("; ", parts) + (advice is null ? "" : $" ({advice})");
+            .Select(f => $"{f.Item1}: {f.Item2!.Trim()}"));
+
+        // One line: messages, names (a role "a<newline>b") and statements may span several.
+        return LineBreaks().Replace(string.Join("; ", parts) + (advice is null ? "" : $" ({advice})"), " ");
     }
 
     /// <summary>Cuts <paramref name="text"/> to <paramref name="max"/> characters at a line end when it can, saying how much was left off.</summary>
@@ -159,11 +174,25 @@ internal static partial class ClientErrorOutput
     private sealed class Block(string message, bool statementError, string? entry)
     {
         private readonly StringBuilder?[] _fields = new StringBuilder?[(int)Field.Ignored];
+        private readonly StringBuilder _message = new(message);
 
-        /// <summary>Adds a field's first line, or a continuation line (a second DETAIL line is joined the same way).</summary>
+        /// <summary>
+        /// Adds a field's first line, or a continuation line (a second DETAIL line is joined the same way); with
+        /// <see cref="Field.None"/>, a continuation line of the message.
+        /// </summary>
         public void Append(Field field, string text)
         {
-            if (field is Field.None or Field.Ignored)
+            if (field is Field.None)
+            {
+                if (_message.Length <= 2 * MaxFieldLength)
+                {
+                    _message.Append('\n').Append(text);
+                }
+
+                return;
+            }
+
+            if (field is Field.Ignored)
             {
                 return;
             }
@@ -180,7 +209,7 @@ internal static partial class ClientErrorOutput
         }
 
         public ClientError ToError() => new(
-            Bound(message, MaxFieldLength), statementError, entry,
+            Bound(_message.ToString().TrimEnd(), MaxFieldLength), statementError, entry,
             Text(Field.Statement, MaxStatementLength), Text(Field.Detail, MaxFieldLength), Text(Field.Hint, MaxFieldLength), Text(Field.Context, MaxFieldLength));
 
         private string? Text(Field field, int max)

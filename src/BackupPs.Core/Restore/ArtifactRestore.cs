@@ -107,7 +107,7 @@ internal static class ArtifactRestore
     {
         var watch = Stopwatch.StartNew();
         using var progress = new ProgressReporter(host, 3, $"Restoring {manifest.FileName} into {into.Description}", manifest.SizeBytes);
-        var findings = new Findings(docker, into, host);
+        var findings = new Findings(docker, into, host, settings);
         var integrity = manifest.Format == BackupFormat.Custom
             ? await RestoreArchiveAsync(docker, into, path, manifest, settings, findings, progress, host, cancellationToken).ConfigureAwait(false)
             : await RestorePlainAsync(docker, into, path, manifest, settings, findings, progress, host, cancellationToken).ConfigureAwait(false);
@@ -293,7 +293,7 @@ internal static class ArtifactRestore
             foreach (var program in programs.OrderBy(p => p.Exec.IsCompletedSuccessfully ? 0 : 1))
             {
                 await findings.AddAsync(program, program == programs[0] ? settings.AcceptedErrors : [], inputFailure, cancellationToken,
-                    program == programs[0] ? null : error => CopyLoader.Locate(toc.Entries, error)).ConfigureAwait(false);
+                    program == programs[0] ? null : error => CopyLoader.AdviseLoadOrder(CopyLoader.Locate(toc.Entries, error), jobs)).ConfigureAwait(false);
             }
 
             return (integrity, loader);
@@ -411,7 +411,7 @@ internal static class ArtifactRestore
     }
 
     /// <summary>The errors and the failure of all the programs one restore ran, in the order they ran.</summary>
-    private sealed class Findings(DockerClient docker, DatabaseTarget into, IOperationHost host)
+    private sealed class Findings(DockerClient docker, DatabaseTarget into, IOperationHost host, RestoreSettings settings)
     {
         private readonly List<RestoreError> _errors = [];
         private string? _failure;
@@ -461,7 +461,7 @@ internal static class ArtifactRestore
                 return;
             }
 
-            var errors = RestoreErrorParser.Parse(result.Stderr, accepted).Select(locate ?? (e => e)).ToArray();
+            var errors = RestoreErrorParser.Parse(result.Stderr, accepted, settings.NoOwner, settings.NoAcl).Select(locate ?? (e => e)).ToArray();
             _errors.AddRange(errors);
             _nonZeroExit |= result.ExitCode != 0;
             _failure ??= result.ExitCode switch
@@ -486,9 +486,15 @@ internal static class ArtifactRestore
             }
 
             var why = _failure ?? _errors.FirstOrDefault()?.Message ?? InputStopped;
-            return !await IsRunningAsync(docker, into.Container.Id).ConfigureAwait(false)
-                || _errors.Any(e => ServerGone.Any(m => e.Message.Contains(m, StringComparison.Ordinal)))
-                ? $"the server in container {into.Container.Name} stopped or restarted during the restore ({why})"
+            if (!await IsRunningAsync(docker, into.Container.Id).ConfigureAwait(false))
+            {
+                return $"the server in container {into.Container.Name} stopped or restarted during the restore ({why})";
+            }
+
+            // The container runs: the server restarted, or someone ended the restore's sessions (both say "administrator command").
+            return _errors.FirstOrDefault(e => ServerGone.Any(m => e.Message.Contains(m, StringComparison.Ordinal))) is { } gone
+                ? $"the server in container {into.Container.Name} stopped or restarted during the restore, or an administrator or a function "
+                    + $"of the database ended the restore's sessions (pg_terminate_backend) ({gone.Message}); retry when the server is up"
                 : _failure;
         }
     }

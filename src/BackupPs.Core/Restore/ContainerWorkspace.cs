@@ -79,6 +79,8 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
                 await workspace.DisposeAsync().ConfigureAwait(false);
             }
 
+            // A container killed under the exec ends it too (exit 137): that, not the folder, is then the cause to report.
+            ContainerReadiness.RequireRunning(await docker.InspectContainerAsync(into.Container.Id, cancellationToken).ConfigureAwait(false));
             var reasons = ContainerScratch.Reasons(made.Stderr);
             throw new BackupPsException("RestoreStagingFailed", FailureCategory.WriteError, workspace is null
                     ? $"The restore could not prepare its folder in container {into.Container.Name}: {ContainerScratch.Remedy(directories)} ({reasons})."

@@ -92,6 +92,23 @@ internal sealed partial class CopyLoader : IArchiveObserver
             : error;
     }
 
+    /// <summary>What the advice says when the load order may be the cause (see <see cref="AdviseLoadOrder"/>).</summary>
+    public const string OneSessionAdvice = "retry with -Jobs 1, which loads tables one at a time in the archive's order as pg_restore does";
+
+    /// <summary>
+    /// With several sessions, tables are loaded side by side, not one after the other in the archive's order as
+    /// pg_restore loads them: a CHECK constraint or a function that reads another table (which may not be loaded
+    /// yet) can fail here and pass with one session. Such an error of a COPY session gets that advice too.
+    /// </summary>
+    public static RestoreError AdviseLoadOrder(RestoreError error, int sessions)
+    {
+        var fromCheckOrFunction = error.Message.Contains("violates check constraint", StringComparison.Ordinal)
+            || (error.Context is not null && FunctionContext().IsMatch(error.Context));
+        return sessions > 1 && fromCheckOrFunction
+            ? error with { Advice = error.Advice is null ? OneSessionAdvice : $"{error.Advice}; or {OneSessionAdvice}" }
+            : error;
+    }
+
     /// <summary>Whether the loader takes an entry's data itself; the others go to pg_restore.</summary>
     public static bool Loads(ArchiveEntry entry) => entry.IsTableData && entry.HadDumper && entry.CopyStatement is not null;
 
@@ -256,6 +273,10 @@ internal sealed partial class CopyLoader : IArchiveObserver
     // Below the context of a function the COPY called (a CHECK constraint's), on a line of its own.
     [GeneratedRegex(@"^COPY (?<table>.+?), line \d+", RegexOptions.Multiline)]
     private static partial Regex CopyContext();
+
+    // A function ran when the error was raised: "PL/pgSQL function public.f(integer) line 1 at RETURN", "SQL function "f" statement 1".
+    [GeneratedRegex(@"(?:PL/pgSQL|SQL) function ")]
+    private static partial Regex FunctionContext();
 
     private readonly record struct Chunk(byte[] Statement, byte[] Rows, int Length);
 }

@@ -1,5 +1,6 @@
 using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
+using BackupPs.Core.Storage;
 
 namespace BackupPs.Core.Restore;
 
@@ -18,11 +19,18 @@ internal sealed class FedProgram : IAsyncDisposable
     private readonly ChunkPipe? _pipe;
     private bool _inputClosed;
 
+    /// <summary>
+    /// A write to the FIFO failed (a broken pipe): the program closed its end, so it has ended or is ending and
+    /// its stderr holds why. It must not be killed then: a killed exec loses that stderr, and the server's error
+    /// (a COPY row that failed a constraint, a terminated session) would be reported as "Broken pipe".
+    /// </summary>
+    private volatile bool _readerGone;
+
     private FedProgram(string name, Task<ExecResult> exec, Stream input, ChunkPipe? pipe, CancellationTokenSource abort)
     {
         Name = name;
         Exec = exec;
-        Input = input;
+        Input = pipe is null ? new WatchedInput(input, this) : input;
         _pipe = pipe;
         _abort = abort;
     }
@@ -97,7 +105,7 @@ internal sealed class FedProgram : IAsyncDisposable
 
         try
         {
-            if (failure is not null)
+            if (failure is not null && !_readerGone)
             {
                 // A FIFO cannot carry an error: stop the program so it does not take a partial input as complete.
                 _abort.Cancel();
@@ -117,5 +125,54 @@ internal sealed class FedProgram : IAsyncDisposable
         await Task.WhenAny(Exec).ConfigureAwait(false);
         _pipe?.Dispose();
         _abort.Dispose();
+    }
+
+    /// <summary>Our end of the FIFO, noting when the program has closed its end (see <see cref="_readerGone"/>).</summary>
+    private sealed class WatchedInput(Stream fifo, FedProgram program) : WriteOnlyStream
+    {
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            try
+            {
+                fifo.Write(buffer);
+            }
+            catch (IOException)
+            {
+                program._readerGone = true;
+                throw;
+            }
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await fifo.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                program._readerGone = true;
+                throw;
+            }
+        }
+
+        public override void Flush() => fifo.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => fifo.FlushAsync(cancellationToken);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                fifo.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using BackupPs.Core.Postgres;
+using BackupPs.Core.Storage;
 
 namespace BackupPs.Core.Restore;
 
@@ -11,7 +12,7 @@ namespace BackupPs.Core.Restore;
 /// with <see cref="SqlScriptLexer"/>, so text in strings, quoted identifiers, function bodies,
 /// comments and COPY data is never touched; without -NoOwner and -NoAcl the script passes unchanged.
 /// </summary>
-internal sealed class PlainScriptFilter : Stream
+internal sealed class PlainScriptFilter : WriteOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _noOwner;
@@ -47,16 +48,6 @@ internal sealed class PlainScriptFilter : Stream
         Keep,
         Drop,
     }
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -196,12 +187,6 @@ internal sealed class PlainScriptFilter : Stream
             _pending.SetLength(0);
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -111,7 +111,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             string? failure = outcome.Succeeded ? null : outcome.Explain();
             if (failure is null)
             {
-                await ScratchDatabase.ConfigureAsync(docker, target.Server, side, like, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
+                await ScratchDatabase.ConfigureAsync(docker, target.Server, side, database, like, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
                 tables = await RestoredRows.CompareAsync(docker, target.Server.WithDatabase(side), manifest.Tables, cancellationToken).ConfigureAwait(false);
                 failure = RestoredRows.Describe(tables);
             }

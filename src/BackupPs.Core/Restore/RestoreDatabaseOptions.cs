@@ -43,7 +43,7 @@ public sealed class RestoreDatabaseOptions
     [Option(Help = "Role to restore as (SET ROLE); with -NoOwner it owns everything restored, mapping the dump's owners onto one role of this server.")]
     public string? Role { get; set; }
 
-    [Option(Help = "Error classes that do not fail a custom-format restore (they are still listed): MissingRole, NotOwner, AlreadyExists.")]
+    [Option(Help = "Error classes that do not fail a custom-format restore (they are still listed): MissingRole, RoleMembership, NotOwner, AlreadyExists.")]
     public RestoreErrorClass[]? AcceptError { get; set; }
 
     [Option(Help = "Parallel COPY sessions and index-building jobs for custom-format backups. Default 0: one per CPU, at most 4.")]

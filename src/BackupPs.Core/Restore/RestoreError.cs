@@ -59,7 +59,9 @@ public sealed record RestoreError(RestoreErrorClass Class, string Message, strin
 /// <summary>Reads the errors out of pg_restore's or psql's stderr, classifies them and says what to do.</summary>
 internal static partial class RestoreErrorParser
 {
-    public static IReadOnlyList<RestoreError> Parse(string stderr, IReadOnlyCollection<RestoreErrorClass> accepted) =>
+    /// <param name="noOwner">The restore ran with -NoOwner already: the advice does not suggest it again.</param>
+    /// <param name="noAcl">The restore ran with -NoAcl already.</param>
+    public static IReadOnlyList<RestoreError> Parse(string stderr, IReadOnlyCollection<RestoreErrorClass> accepted, bool noOwner = false, bool noAcl = false) =>
         ClientErrorOutput.Parse(stderr).Select(e =>
         {
             var kind = Classify(e.Message);
@@ -68,7 +70,7 @@ internal static partial class RestoreErrorParser
                 Detail = e.Detail,
                 Hint = e.Hint,
                 Context = e.Context,
-                Advice = Advise(kind, e.Message, e.Context),
+                Advice = Advise(kind, e.Message, e.Context, noOwner, noAcl),
             };
         }).ToArray();
 
@@ -79,21 +81,32 @@ internal static partial class RestoreErrorParser
         : message.Contains("already exists", StringComparison.Ordinal) ? RestoreErrorClass.AlreadyExists
         : RestoreErrorClass.Other;
 
-    /// <summary>What to do about an error, for the cases where the remedy is known; the server's own HINT is kept beside it.</summary>
-    private static string? Advise(RestoreErrorClass kind, string message, string? context) => kind switch
+    /// <summary>
+    /// What to do about an error, for the cases where the remedy is known; the server's own HINT is kept beside it.
+    /// Options the restore ran with already are not suggested again: with -NoOwner, a role still named comes from
+    /// privileges (GRANT, ALTER DEFAULT PRIVILEGES FOR ROLE), which -NoAcl leaves out.
+    /// </summary>
+    private static string? Advise(RestoreErrorClass kind, string message, string? context, bool noOwner, bool noAcl)
     {
-        RestoreErrorClass.MissingRole => "class MissingRole: restore with -NoOwner -NoAcl, create the role, or pass -AcceptError MissingRole",
-        RestoreErrorClass.RoleMembership =>
-            $"class RoleMembership: the login may not give objects to role {RoleMembership().Match(message).Groups["role"].Value}; restore with -NoOwner (the login then owns them), "
-            + "grant the login membership in that role, restore as a superuser, or pass -AcceptError RoleMembership",
-        RestoreErrorClass.NotOwner or RestoreErrorClass.AlreadyExists => $"class {kind}: pass -AcceptError {kind} to accept it",
-        _ => ClientErrorOutput.Remedy(message, context),
-    };
+        var skip = string.Join(' ', new[] { noOwner ? null : "-NoOwner", noAcl ? null : "-NoAcl" }.OfType<string>());
+        return kind switch
+        {
+            RestoreErrorClass.MissingRole =>
+                $"class MissingRole: {(skip.Length > 0 ? $"restore with {skip}, " : "")}create the role, or pass -AcceptError MissingRole",
+            RestoreErrorClass.RoleMembership => $"class RoleMembership: the login may not {(noOwner ? "act for" : "give objects to")} role "
+                + $"{RoleMembership().Match(message).Groups["role"].Value}; "
+                + (noOwner ? noAcl ? "" : "restore with -NoAcl (privileges are then left out), " : "restore with -NoOwner (the login then owns them), ")
+                + "grant the login membership in that role, restore as a superuser, or pass -AcceptError RoleMembership",
+            RestoreErrorClass.NotOwner or RestoreErrorClass.AlreadyExists => $"class {kind}: pass -AcceptError {kind} to accept it",
+            _ => ClientErrorOutput.Remedy(message, context),
+        };
+    }
 
-    [GeneratedRegex(@"role "".*"" does not exist")]
+    // Singleline: a role name may hold a line break.
+    [GeneratedRegex(@"role "".*"" does not exist", RegexOptions.Singleline)]
     private static partial Regex MissingRole();
 
     // PostgreSQL 16+: must be able to SET ROLE "x"; 15 and older: must be member of role "x".
-    [GeneratedRegex(@"must be (?:able to SET ROLE|member of role) ""(?<role>.*)""")]
+    [GeneratedRegex(@"must be (?:able to SET ROLE|member of role) ""(?<role>.*)""", RegexOptions.Singleline)]
     private static partial Regex RoleMembership();
 }

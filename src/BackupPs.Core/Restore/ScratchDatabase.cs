@@ -68,7 +68,8 @@ internal static partial class ScratchDatabase
     /// can act on the restore itself. A setting the server refuses becomes a warning with the statement
     /// to run by hand: the data is complete and proven either way.
     /// </summary>
-    public static async Task ConfigureAsync(DockerClient docker, DatabaseTarget server, string name, string? like, DatabaseProperties? recorded,
+    /// <param name="shownAs">What warnings call the database: the one the user restores into, not the scratch name it has until it is put in place.</param>
+    public static async Task ConfigureAsync(DockerClient docker, DatabaseTarget server, string name, string shownAs, string? like, DatabaseProperties? recorded,
         IOperationHost host, CancellationToken cancellationToken)
     {
         var n = SqlText.Literal(name);
@@ -116,7 +117,7 @@ internal static partial class ScratchDatabase
             var byHand = $"set it by hand (ALTER {(setting.Role is null ? "DATABASE" : "ROLE ... IN DATABASE")} ... SET {setting.Name}) with the value in the manifest's DatabaseProperties";
             if (setting.Role is not null && !existingRoles.Contains(setting.Role))
             {
-                host.WriteWarning($"The backup's setting {setting.Name} for role {setting.Role} was not applied to {name}: the role does not exist in {server.Container.Name}; create the role and {byHand}.");
+                host.WriteWarning($"The backup's setting {setting.Name} for role {setting.Role} was not applied to {shownAs}: the role does not exist in {server.Container.Name}; create the role and {byHand}.");
                 continue;
             }
 
@@ -126,7 +127,7 @@ internal static partial class ScratchDatabase
             }
             catch (BackupPsException e)
             {
-                host.WriteWarning($"The backup's setting {setting.Name} could not be applied to {name} ({e.Message}); {byHand}.");
+                host.WriteWarning($"The backup's setting {setting.Name} could not be applied to {shownAs} ({e.Message}); {byHand}.");
             }
         }
     }

@@ -70,7 +70,7 @@ internal static class RestoreDrill
             if (restored && outcome.IntegrityPassed)
             {
                 // As Restore-Database does: the database's own settings come last, and the checks run with them in place.
-                await ScratchDatabase.ConfigureAsync(docker, target.Server, drill, like: null, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
+                await ScratchDatabase.ConfigureAsync(docker, target.Server, drill, $"the drill's copy of {manifest.Database}", like: null, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
                 var tables = await RestoredRows.CompareAsync(docker, into, manifest.Tables, cancellationToken).ConfigureAwait(false);
                 var difference = RestoredRows.Describe(tables);
                 checks.Add(new BackupCheck("RestoredRows", difference is null, difference

@@ -37,6 +37,22 @@ public sealed class ContainerConventionTests
         Assert.Equal("POSTGRES_PASSWORD_FILE", env.SourceOf("POSTGRES_PASSWORD"));
     }
 
+    /// <summary>A refused login says where the password came from too (a stale or empty secret file), never the password.</summary>
+    [Fact]
+    public async Task TheLoginSourceNamesWhereThePasswordCameFrom()
+    {
+        var (env, _) = Environment(["POSTGRES_USER=My User", "POSTGRES_PASSWORD_FILE=/run/secrets/pw"], new() { ["/run/secrets/pw"] = Secret + "\n" });
+        var source = env.LoginSource(await env.GetAsync("POSTGRES_PASSWORD", "pass -Credential", default));
+        Assert.Equal("from POSTGRES_USER; password from POSTGRES_PASSWORD_FILE", source);
+
+        var (empty, _) = Environment(["POSTGRES_PASSWORD_FILE=/run/secrets/pw"], new() { ["/run/secrets/pw"] = "\n" });
+        Assert.Equal("the default: the container sets no POSTGRES_USER or POSTGRES_USER_FILE; no password: the file POSTGRES_PASSWORD_FILE names is empty",
+            empty.LoginSource(await empty.GetAsync("POSTGRES_PASSWORD", "pass -Credential", default)));
+
+        var (none, _) = Environment(["POSTGRES_USER_FILE=/u"]);
+        Assert.Equal("from POSTGRES_USER_FILE; no password: the container sets no POSTGRES_PASSWORD or POSTGRES_PASSWORD_FILE", none.LoginSource(null));
+    }
+
     [Fact]
     public async Task OnlyTrailingNewlinesGoAsInTheShellsCommandSubstitution()
     {

@@ -40,6 +40,7 @@ public sealed class RestoreErrorReportingTests(RestoreServers servers) : IClassF
             Assert.Contains("PL/pgSQL function public.in_stock(integer) line 1 at RETURN", error.GetProperty("Context").GetString());
             Assert.Matches(@"COPY stock, line \d+", error.GetProperty("Context").GetString());
             Assert.Contains("search_path", error.GetProperty("Advice").GetString());
+            Assert.Contains("retry with -Jobs 1", error.GetProperty("Advice").GetString());
 
             Assert.Contains("in TABLE DATA public.stock", failed.Stderr);
             Assert.Contains("CONTEXT: ", failed.Stderr);
@@ -50,6 +51,101 @@ public sealed class RestoreErrorReportingTests(RestoreServers servers) : IClassF
         finally
         {
             Drop(Source, "stock");
+        }
+    }
+
+    /// <summary>
+    /// A COPY error in the middle of a table bigger than the pipes: the failing psql exits while BackupPs is still
+    /// writing rows to it. The server's error (with its CONTEXT) is reported, not the broken pipe that followed it.
+    /// </summary>
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2")]
+    public void CopyErrorWhileRowsAreStillBeingWrittenIsTheServersError(string jobs)
+    {
+        var database = "late" + jobs;
+        Source.Psql($"create database {database}", "postgres");
+        try
+        {
+            Source.Psql("""
+                create function helper(x int) returns bool language sql as 'select x > 0';
+                create function chk(x int) returns bool language plpgsql as $$ begin if x < 100000 then return true; end if; return helper(x); end $$;
+                create table big (id int constraint late check (chk(id)), t text);
+                insert into big select g, md5(g::text) from generate_series(1, 200000) g;
+                """, database);
+            var path = BackupOf(Source, database);
+
+            var failed = Fails("RestoreFailed", RunRestore(path, "--database", database + "_copy", "--jobs", jobs));
+            var error = Assert.Single(Assert.Single(BackupPsCli.JsonLines(failed)).GetProperty("Errors").EnumerateArray());
+            Assert.Equal("function helper(integer) does not exist", error.GetProperty("Message").GetString());
+            Assert.Equal("TABLE DATA public.big", error.GetProperty("Object").GetString());
+            Assert.Matches(@"COPY big, line \d+", error.GetProperty("Context").GetString());
+            Assert.Contains("function helper(integer) does not exist", failed.Stderr);
+            Assert.Equal(jobs == "2", error.GetProperty("Advice").GetString()!.Contains("retry with -Jobs 1", StringComparison.Ordinal));
+            Assert.DoesNotContain("Broken pipe", failed.Stderr);
+            Assert.DoesNotContain(database + "_copy", Databases(Source));
+        }
+        finally
+        {
+            Drop(Source, database);
+        }
+    }
+
+    /// <summary>
+    /// A COPY session's backend is ended (pg_terminate_backend, here by the table's own CHECK constraint, in the middle of a
+    /// table bigger than the pipes): the failure says what the server said, not the broken pipe it caused.
+    /// </summary>
+    [Fact]
+    public void TerminatedCopySessionIsReportedWithTheServersWords()
+    {
+        Source.Psql("create database ended", "postgres");
+        try
+        {
+            Source.Psql("""
+                create function ends_at(x int) returns bool language plpgsql as $$
+                begin if x = 100000 and current_database() <> 'ended' then perform pg_terminate_backend(pg_backend_pid()); end if; return true; end $$;
+                create table big (id int check (public.ends_at(id)), t text);
+                insert into big select g, md5(g::text) from generate_series(1, 200000) g;
+                """, "ended");
+            var path = BackupOf(Source, "ended");
+
+            var failed = Fails("RestoreFailed", RunRestore(path, "--database", "ended_copy", "--jobs", "2"));
+            Assert.Contains("terminating connection due to administrator command", failed.Stderr);
+            Assert.Contains("pg_terminate_backend", failed.Stderr);
+            Assert.DoesNotContain("Broken pipe", failed.Stderr);
+            Assert.DoesNotContain("ended_copy", Databases(Source));
+        }
+        finally
+        {
+            Drop(Source, "ended");
+        }
+    }
+
+    /// <summary>
+    /// A setting recorded in the backup cannot be applied (its role is gone): the warning names the database the user
+    /// restores into, not the side database the restore runs in until it is put in place.
+    /// </summary>
+    [Fact]
+    public void SettingWarningsNameTheDatabaseRestoredInto()
+    {
+        Source.Psql("create database tuned", "postgres");
+        try
+        {
+            Source.Psql("create role bps_ghost; alter role bps_ghost in database tuned set work_mem = '8MB'", "postgres");
+            Source.Psql("create table items (id int); insert into items values (1)", "tuned");
+            var path = BackupOf(Source, "tuned");
+            Source.Psql("drop role bps_ghost", "postgres");
+
+            var restored = RunRestore(path, "--database", "tuned_copy");
+            Succeeds(restored);
+            Assert.Contains("The backup's setting work_mem for role bps_ghost was not applied to tuned_copy: the role does not exist", restored.Stderr);
+            Assert.DoesNotContain("backupps_side_", restored.Stderr);
+        }
+        finally
+        {
+            Drop(Source, "tuned");
+            Drop(Source, "tuned_copy");
+            Source.Psql("drop role if exists bps_ghost", "postgres");
         }
     }
 

@@ -240,6 +240,102 @@ public sealed class RestoreErrorParserTests
         Assert.False((outcome with { Errors = [] }).Restored);
     }
 
+    /// <summary>
+    /// A role named "o;wn&lt;newline&gt;er'x" owns objects and does not exist on the target: the server's message, the
+    /// archive entry and the statement all span two lines, and all of them are kept whole (pg_restore 15 -v, psql -b).
+    /// </summary>
+    [Fact]
+    public void MessagesAndEntriesWithALineBreakAreKeptWholeAndClassified()
+    {
+        const string pgRestore = """
+            pg_restore: from TOC entry 6; 2615 16385 SCHEMA s o;wn
+            er'x
+            pg_restore: error: could not execute query: ERROR:  role "o;wn
+            er'x" does not exist
+            Command was: ALTER SCHEMA s OWNER TO "o;wn
+            er'x";
+
+            pg_restore: error: could not execute query: ERROR:  must be member of role "o;wn
+            er'x"
+            Command was: ALTER TABLE s.t OWNER TO "o;wn
+            er'x";
+
+            pg_restore: warning: errors ignored on restore: 2
+            """;
+        var errors = RestoreErrorParser.Parse(pgRestore, [RestoreErrorClass.MissingRole]);
+        Assert.Equal(2, errors.Count);
+        Assert.Equal((RestoreErrorClass.MissingRole, "role \"o;wn\ner'x\" does not exist", "SCHEMA s o;wn\ner'x", "ALTER SCHEMA s OWNER TO \"o;wn\ner'x\";", true),
+            (errors[0].Class, errors[0].Message, errors[0].Object, errors[0].Command, errors[0].Accepted));
+        Assert.Contains("-NoOwner", errors[0].Advice);
+        Assert.Equal((RestoreErrorClass.RoleMembership, "must be member of role \"o;wn\ner'x\""), (errors[1].Class, errors[1].Message));
+        Assert.Contains("role o;wn\ner'x;", errors[1].Advice);
+        Assert.DoesNotContain('\n', errors[0].Describe());
+
+        const string psql = """
+            psql:/tmp/.backupps-1.fifo:20: ERROR:  role "o;wn
+            er'x" does not exist
+            psql:/tmp/.backupps-1.fifo:20: STATEMENT:  ALTER SCHEMA s OWNER TO "o;wn
+            er'x";
+            """;
+        var error = Assert.Single(RestoreErrorParser.Parse(psql, []));
+        Assert.Equal((RestoreErrorClass.MissingRole, "role \"o;wn\ner'x\" does not exist", "ALTER SCHEMA s OWNER TO \"o;wn\ner'x\";"),
+            (error.Class, error.Message, error.Command));
+    }
+
+    /// <summary>
+    /// The advice does not suggest an option the restore ran with: with -NoOwner, a role-membership failure comes from
+    /// privileges (ALTER DEFAULT PRIVILEGES FOR ROLE ...), which -NoAcl leaves out.
+    /// </summary>
+    [Fact]
+    public void AdviceDoesNotRepeatAnOptionTheRestoreRanWith()
+    {
+        const string membership = """
+            pg_restore: from TOC entry 3380; 826 16390 DEFAULT ACL DEFAULT PRIVILEGES FOR TABLES bps_stranger
+            pg_restore: error: could not execute query: ERROR:  must be member of role "bps_stranger"
+            Command was: ALTER DEFAULT PRIVILEGES FOR ROLE bps_stranger IN SCHEMA public GRANT SELECT ON TABLES TO bps_reader;
+            """;
+        var error = Assert.Single(RestoreErrorParser.Parse(membership, [], noOwner: true));
+        Assert.Contains("restore with -NoAcl", error.Advice);
+        Assert.DoesNotContain("-NoOwner", error.Advice);
+        Assert.Contains("-NoOwner", Assert.Single(RestoreErrorParser.Parse(membership, [])).Advice);
+        Assert.DoesNotContain("restore with", Assert.Single(RestoreErrorParser.Parse(membership, [], noOwner: true, noAcl: true)).Advice);
+
+        const string missing = "pg_restore: error: could not execute query: ERROR:  role \"gone\" does not exist\nCommand was: GRANT SELECT ON TABLE public.t TO gone;\n";
+        Assert.Contains("restore with -NoOwner -NoAcl,", Assert.Single(RestoreErrorParser.Parse(missing, [])).Advice);
+        var withNoOwner = Assert.Single(RestoreErrorParser.Parse(missing, [], noOwner: true)).Advice;
+        Assert.Contains("restore with -NoAcl,", withNoOwner);
+        Assert.DoesNotContain("-NoOwner", withNoOwner);
+        Assert.DoesNotContain("restore with", Assert.Single(RestoreErrorParser.Parse(missing, [], noOwner: true, noAcl: true)).Advice);
+    }
+
+    /// <summary>
+    /// Parallel COPY sessions load tables side by side: a CHECK constraint or a function that reads another table may
+    /// fail where pg_restore (one table after the other) passes. Such errors advise -Jobs 1, when several sessions ran.
+    /// </summary>
+    [Fact]
+    public void CopyErrorsOfCheckConstraintsAndFunctionsAdviseOneSessionWhenSeveralRan()
+    {
+        var check = new RestoreError(RestoreErrorClass.Other, "new row for relation \"child\" violates check constraint \"child_pid_check\"", null, null, false)
+        {
+            Context = "COPY child, line 1: \"1\t7\"",
+        };
+        Assert.Equal(CopyLoader.OneSessionAdvice, CopyLoader.AdviseLoadOrder(check, 2).Advice);
+        Assert.Null(CopyLoader.AdviseLoadOrder(check, 1).Advice);
+
+        var function = Assert.Single(RestoreErrorParser.Parse("""
+            ERROR:  relation "limits" does not exist
+            CONTEXT:  PL/pgSQL function public.in_stock(integer) line 1 at RETURN
+            COPY stock, line 1: "1	1"
+            STATEMENT:  COPY public.stock (id, qty) FROM stdin;
+            """, []));
+        var advised = CopyLoader.AdviseLoadOrder(function, 4).Advice;
+        Assert.StartsWith("the function public.in_stock(integer) names an object without its schema", advised);
+        Assert.EndsWith("; or " + CopyLoader.OneSessionAdvice, advised);
+
+        var timeout = Assert.Single(RestoreErrorParser.Parse(PsqlStdinStatementTimeout, []));
+        Assert.Equal(timeout.Advice, CopyLoader.AdviseLoadOrder(timeout, 4).Advice);
+    }
+
     private static ArchiveEntry[] Entries() =>
     [
         TableData(1, "public", "big", "COPY public.big (x) FROM stdin;\n"),
