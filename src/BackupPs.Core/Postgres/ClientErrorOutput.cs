@@ -130,6 +130,9 @@ internal static partial class ClientErrorOutput
             "the server's lock table is full: raise max_locks_per_transaction (ALTER SYSTEM SET max_locks_per_transaction = 256, then restart the server) and retry",
         _ when message.Contains("No space left on device", StringComparison.Ordinal) || message.Contains("could not extend file", StringComparison.Ordinal) =>
             "the server's disk is full: free space on the volume of the container's data directory and retry",
+        _ when message.Contains("would be affected by row-level security policy", StringComparison.Ordinal) =>
+            "row-level security applies to the login for this table (FORCE ROW LEVEL SECURITY on a table it owns), so its rows cannot all be seen "
+            + "and counted: restore as a superuser or a role with BYPASSRLS",
         _ when message.Contains("permission denied", StringComparison.Ordinal) =>
             "the login (or -Role) lacks a privilege here: restore as the database owner or a superuser, or grant it",
         _ when context is not null && message.EndsWith("does not exist", StringComparison.Ordinal) && InFunction().Match(context) is { Success: true } inside =>

@@ -185,6 +185,10 @@ public sealed class RestoreErrorParserTests
     }
 
     [Fact]
+    public void RowSecurityThatHidesRowsFromTheLoginSaysWhoCanCount() =>
+        Assert.Contains("BYPASSRLS", ClientErrorOutput.Remedy("query would be affected by row-level security policy for table \"r\"", null));
+
+    [Fact]
     public void ErrorRaisedByAnEventTriggerSaysWhichFunction()
     {
         // psql 15 and 17 -b -c: an event trigger on ddl_command_end blocks BackupPs's own ALTER TABLE.
