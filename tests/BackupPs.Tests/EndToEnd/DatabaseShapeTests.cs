@@ -48,6 +48,15 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
     private static JsonElement Manifest(string path) =>
         JsonDocument.Parse(File.ReadAllText(Core.Catalog.BackupNames.ManifestPathFor(path))).RootElement;
 
+    /// <summary>Backs <paramref name="database"/> up in <paramref name="format"/>, proves the drill passes and restores it as &lt;database&gt;_copy (the caller drops that).</summary>
+    private static string BackUpDrillAndRestore(PostgresContainer pg, string database, string format)
+    {
+        var path = BackupOf(pg, database, "dev", "--format", format);
+        DrillPasses(path);
+        Succeeds(RunRestore(path, "--database", database + "_copy"));
+        return path;
+    }
+
     /// <summary>
     /// The manifest counts each table's own COPY rows; a parent's count(*) also sees its inheritance
     /// children. Before the fix, drill, restore and replace all failed with "public.sales 3 rows
@@ -208,12 +217,9 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
                 """);
             foreach (var format in new[] { "Custom", "Plain" })
             {
-                var path = BackupOf(pg, db, "dev", "--format", format);
-                var tables = Manifest(path).GetProperty("Tables").EnumerateArray().ToArray();
-                var root = Assert.Single(tables);
+                var path = BackUpDrillAndRestore(pg, db, format);
+                var root = Assert.Single(Manifest(path).GetProperty("Tables").EnumerateArray());
                 Assert.Equal(("hp", 400), (root.GetProperty("Table").GetString(), root.GetProperty("Rows").GetInt64()));
-                DrillPasses(path);
-                Succeeds(RunRestore(path, "--database", db + "_copy"));
                 Assert.Equal("400", Psql(pg, db + "_copy", "select count(*) from hp"));
                 Drop(pg, db + "_copy");
             }
@@ -248,10 +254,8 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
             {
                 foreach (var format in new[] { "Custom", "Plain" })
                 {
-                    var path = BackupOf(pg, db, "dev", "--format", format);
+                    var path = BackUpDrillAndRestore(pg, db, format);
                     Assert.Equal("café", Assert.Single(Manifest(path).GetProperty("Tables").EnumerateArray()).GetProperty("Table").GetString());
-                    DrillPasses(path);
-                    Succeeds(RunRestore(path, "--database", db + "_copy"));
                     Assert.Equal("ß é", Psql(pg, db + "_copy", "select string_agg(s, ' ' order by s) from \"café\""));
                     Drop(pg, db + "_copy");
                 }
@@ -292,10 +296,8 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
             Psql(pg, db, "create extension bps_cfg; insert into cfg values ('x', '1'), ('y', '2'), ('z', '3')");
             foreach (var format in new[] { "Custom", "Plain" })
             {
-                var path = BackupOf(pg, db, "dev", "--format", format);
+                var path = BackUpDrillAndRestore(pg, db, format);
                 Assert.Equal(3, Assert.Single(Manifest(path).GetProperty("Tables").EnumerateArray()).GetProperty("Rows").GetInt64());
-                DrillPasses(path);
-                Succeeds(RunRestore(path, "--database", db + "_copy"));
                 Assert.Equal("5", Psql(pg, db + "_copy", "select count(*) from cfg"));
                 Drop(pg, db + "_copy");
             }
@@ -328,9 +330,7 @@ public sealed class DatabaseShapeTests(ShapeServers servers) : IClassFixture<Sha
                 """);
             foreach (var format in new[] { "Custom", "Plain" })
             {
-                var path = BackupOf(pg, db, "dev", "--format", format);
-                DrillPasses(path);
-                Succeeds(RunRestore(path, "--database", db + "_copy"));
+                var path = BackUpDrillAndRestore(pg, db, format);
                 Succeeds(RunRestore(path, "--replace", "--skip-safety-backup"));
                 Drop(pg, db + "_copy");
             }
