@@ -51,6 +51,8 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         using var docker = _connect();
         var target = await DatabaseTarget.ResolveAsync(docker, options.Container, options.ComposeProject, options.ComposeService,
             options.Database, options.Credential, cancellationToken).ConfigureAwait(false);
+        // Filed under the environment the container is labelled with, never under one that contradicts it.
+        environment = ContainerEnvironment.RequireDeclaredMatchesLabel(environment, "-Environment", target.Container.Name, target.Container.Config.Labels);
         var (serverVersion, databaseBytes) = await target.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
         host.WriteVerbose($"Connected to {target.Description}: PostgreSQL {serverVersion}, {databaseBytes / (1024 * 1024)} MB on disk.");
 

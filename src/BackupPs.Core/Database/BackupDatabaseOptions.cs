@@ -26,7 +26,7 @@ public sealed class BackupDatabaseOptions
     public string? Database { get; set; }
 
     [Option(Mandatory = true, FromPipelineByPropertyName = true,
-        Help = "Environment the database belongs to (prod, dev, staging...). Names the folder and every file.")]
+        Help = "Environment the database belongs to (prod, dev, staging...). Names the folder and every file. Refused when it contradicts the container's backupps.environment label.")]
     public string? Environment { get; set; }
 
     [Option(IsPath = true, Help = "Root folder of the backup store. Default: ./backups")]

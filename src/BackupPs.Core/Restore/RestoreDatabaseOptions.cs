@@ -22,10 +22,10 @@ public sealed class RestoreDatabaseOptions
     [Option(Help = "With -Replace: keep the replaced database as <name>_before_<UTC stamp> instead of dropping it.")]
     public bool KeepPrevious { get; set; }
 
-    [Option(Help = "Environment of the target (prod, dev...). Default: the container's label backupps.environment, else the backup's environment when the target is the backup's own source container.")]
+    [Option(Help = "Environment of the target (prod, dev...) when the container has no backupps.environment label and is not the backup's own source (by container id). Refused when it contradicts the label.")]
     public string? TargetEnvironment { get; set; }
 
-    [Option(Help = "Allow a backup of another environment (dev, staging...) to be restored into a prod target.")]
+    [Option(Help = "Allow a backup of another environment (dev, staging...) to be restored into a prod target. Never overrides the container's backupps.environment label.")]
     public bool AllowCrossEnvironment { get; set; }
 
     [Option(Help = "With -Replace: do not back up the database being replaced first (recorded in the output).")]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using BackupPs.Core.Catalog;
 using BackupPs.Core.Commands;
 using BackupPs.Core.Database;
@@ -46,11 +47,8 @@ internal sealed record StoredBackup(string Path, BackupManifest Manifest)
 /// The PostgreSQL server restored into, reached through its maintenance database, and the guards
 /// that run against it before anything is created: version and environment.
 /// </summary>
-internal sealed class RestoreTarget
+internal sealed partial class RestoreTarget
 {
-    /// <summary>A container label naming the environment a database container belongs to.</summary>
-    public const string EnvironmentLabel = "backupps.environment";
-
     private RestoreTarget(DatabaseTarget server, string serverVersion)
     {
         Server = server;
@@ -67,7 +65,9 @@ internal sealed class RestoreTarget
     /// <summary>
     /// Resolves the container and proves the login. The default is the backup's source, by name; when
     /// no container has that name any more (compose recreated the stack, and compose v1's knot_db_1
-    /// is v2's knot-db-1), the container of the source's compose project and service is meant.
+    /// is v2's knot-db-1), the container of the source's compose project and service is meant. Either way
+    /// the container found is only where to restore: whether it is the source, and so in the backup's
+    /// environment, is decided by its id (<see cref="DetermineEnvironment"/>).
     /// </summary>
     public static async Task<RestoreTarget> ConnectAsync(DockerClient docker, string? container, BackupManifest manifest,
         DatabaseCredential? credential, IOperationHost host, CancellationToken cancellationToken)
@@ -139,43 +139,111 @@ internal sealed class RestoreTarget
     }
 
     /// <summary>
-    /// The target's environment: -TargetEnvironment, else the container's backupps.environment label,
-    /// else the backup's own environment when the target is the container the backup came from.
-    /// Anything else is refused: a guess is how prod and dev get mixed up.
+    /// The target's environment: the container's backupps.environment label (a -TargetEnvironment that
+    /// contradicts it is refused), else the backup's own environment when the target is the very
+    /// container the backup was taken from (by id), else -TargetEnvironment. Anything else is refused:
+    /// a guess is how prod and dev get mixed up.
     /// </summary>
-    public string DetermineEnvironment(string? declared, BackupManifest manifest)
+    public string DetermineEnvironment(string? declared, BackupManifest manifest) =>
+        DecideEnvironment(declared, Container.Id, Container.Name, Container.Config.Labels, manifest);
+
+    /// <summary><see cref="DetermineEnvironment"/> on the facts alone: the target container's id, name and labels.</summary>
+    internal static string DecideEnvironment(string? declared, string containerId, string containerName, IReadOnlyDictionary<string, string> labels,
+        BackupManifest manifest)
     {
-        if (declared is not null)
+        const string option = "-TargetEnvironment";
+        if (ContainerEnvironment.FromLabel(containerName, labels) is { } label)
         {
-            return BackupNames.NormalizeEnvironment(declared);
+            return declared is null ? label : ContainerEnvironment.RequireDeclaredMatchesLabel(declared, option, containerName, labels);
         }
 
-        if (Container.Config.Labels.TryGetValue(EnvironmentLabel, out var label))
+        var typed = declared is null ? null : BackupNames.NormalizeEnvironment(declared);
+        if (IsSource(containerId, manifest))
         {
-            return BackupNames.NormalizeEnvironment(label);
+            var source = BackupNames.NormalizeEnvironment(manifest.Environment);
+            if (typed is not null && typed != source)
+            {
+                throw new BackupPsException("EnvironmentMismatch", FailureCategory.InvalidArgument,
+                    $"Container {containerName} has no {ContainerEnvironment.Label} label and is the very container this {source} backup was taken from, but {option} says {typed}. "
+                    + $"Leave out {option}, or settle the container's environment with a label {ContainerEnvironment.Label}=<env> on it (docker run --label, or labels: in compose).")
+                { Target = containerName };
+            }
+
+            return source;
         }
 
-        if (Container.Name == manifest.Container || Container.Id == manifest.ContainerId || IsSourceComposeService(manifest))
-        {
-            return manifest.Environment;
-        }
-
-        throw new BackupPsException("TargetEnvironmentUnknown", FailureCategory.InvalidArgument,
-            $"Cannot tell which environment container {Container.Name} belongs to (the backup came from {manifest.Container}); pass -TargetEnvironment, or label the container {EnvironmentLabel}=<env>.")
-        { Target = Container.Name };
+        return typed ?? throw new BackupPsException("TargetEnvironmentUnknown", FailureCategory.InvalidArgument,
+            $"Cannot tell which environment container {containerName} belongs to: it has no {ContainerEnvironment.Label} label, and it is not the container the backup was taken from "
+            + $"({NotTheSource(containerId, containerName, labels, manifest)}). Pass -TargetEnvironment <env>, or label the container {ContainerEnvironment.Label}=<env>; "
+            + "in compose, a label under the service's labels: also keeps its environment when the stack is recreated.")
+        { Target = containerName };
     }
 
-    /// <summary>True when the target is a container of the compose service the backup came from (the stack may have been recreated since).</summary>
-    private bool IsSourceComposeService(BackupManifest manifest) =>
-        manifest.ComposeProject is not null && manifest.ComposeService is not null
-        && Server.ComposeProject is { } project && ComposeLabels.ProjectMatches(project, manifest.ComposeProject)
-        && Server.ComposeService == manifest.ComposeService;
+    /// <summary>
+    /// Test-Backup -Restore in place: a drill copies the backup's data into the target server, so it belongs in a
+    /// server of the backup's own environment. A container labelled with another environment is refused; one of
+    /// unknown environment only when the operator named it with -Container (with a warning), never when it was
+    /// found by the source's name or compose service alone.
+    /// </summary>
+    public void GuardDrill(BackupManifest manifest, bool containerNamed, IOperationHost host) =>
+        GuardDrill(Container.Id, Container.Name, Container.Config.Labels, manifest, containerNamed, host);
+
+    /// <summary><see cref="GuardDrill(BackupManifest, bool, IOperationHost)"/> on the facts alone.</summary>
+    internal static void GuardDrill(string containerId, string containerName, IReadOnlyDictionary<string, string> labels, BackupManifest manifest,
+        bool containerNamed, IOperationHost host)
+    {
+        var backupEnvironment = manifest.Environment.ToLowerInvariant();
+        var known = ContainerEnvironment.FromLabel(containerName, labels) ?? (IsSource(containerId, manifest) ? backupEnvironment : null);
+        if (known is not null && known != backupEnvironment)
+        {
+            throw new BackupPsException("CrossEnvironmentDrill", FailureCategory.InvalidArgument,
+                $"Refusing to drill a {backupEnvironment} backup in container {containerName}, which is labelled {ContainerEnvironment.Label}={known}: a drill copies the backup's data into that server. "
+                + $"Add -Isolated (a throwaway container from the source's image), or drill in a {backupEnvironment} container with -Container.")
+            { Target = containerName };
+        }
+
+        if (known is not null)
+        {
+            return;
+        }
+
+        if (!containerNamed)
+        {
+            throw new BackupPsException("TargetEnvironmentUnknown", FailureCategory.InvalidArgument,
+                $"Not drilling in container {containerName}: it has no {ContainerEnvironment.Label} label and is not the container the backup was taken from "
+                + $"({NotTheSource(containerId, containerName, labels, manifest)}). Add -Isolated, label the container {ContainerEnvironment.Label}={backupEnvironment} if it is {backupEnvironment}, "
+                + $"or pass -Container {containerName} to drill there anyway.")
+            { Target = containerName };
+        }
+
+        host.WriteWarning($"Drilling a {backupEnvironment} backup in container {containerName}, whose environment is unknown (no {ContainerEnvironment.Label} label): its server gets a copy of the data until the drill ends.");
+    }
+
+    /// <summary>True when the target is the container the backup was taken from: by id, since names and compose services repeat across hosts and recreated stacks.</summary>
+    private static bool IsSource(string containerId, BackupManifest manifest) =>
+        !string.IsNullOrEmpty(manifest.ContainerId) && containerId == manifest.ContainerId;
+
+    /// <summary>Why a container that may carry the source's name or compose service is still not the source.</summary>
+    private static string NotTheSource(string containerId, string containerName, IReadOnlyDictionary<string, string> labels, BackupManifest manifest)
+    {
+        var sameName = containerName == manifest.Container;
+        var sameService = manifest.ComposeProject is not null && manifest.ComposeService is not null
+            && labels.TryGetValue(ComposeLabels.Project, out var project) && ComposeLabels.ProjectMatches(project, manifest.ComposeProject)
+            && labels.TryGetValue(ComposeLabels.Service, out var service) && service == manifest.ComposeService;
+        return $"that was {manifest.Container}, id {Short(manifest.ContainerId)}; this is id {Short(containerId)}"
+            + (sameName || sameService
+                ? $"; the same {(sameName ? "name" : "compose service")} is not enough, since containers on other hosts and a recreated stack share it"
+                : "");
+    }
+
+    private static string Short(string? id) => id is null ? "(none)" : id.Length > 12 ? id[..12] : id;
 
     /// <summary>Refuses a non-prod backup into a prod target unless allowed; warns about any other mix.</summary>
     public static void GuardEnvironment(string backupEnvironment, string targetEnvironment, bool allowCrossEnvironment, string targetDescription,
         IOperationHost host)
     {
-        if (backupEnvironment == targetEnvironment)
+        // The manifest's environment is compared as typed environments are: Prod and prod are one environment.
+        if (backupEnvironment.Equals(targetEnvironment, StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
@@ -190,9 +258,16 @@ internal sealed class RestoreTarget
         host.WriteWarning($"Restoring a {backupEnvironment} backup into {targetDescription}, which is {targetEnvironment}.");
     }
 
+    /// <summary>
+    /// True for a production environment: prod, production, prd or live (any case), alone or as one
+    /// '-'/'_' separated part of the name, with or without a number (prod-eu, eu_prod, Production2,
+    /// live-b); product or prodigy are not.
+    /// </summary>
     internal static bool IsProduction(string environment) =>
-        environment is "prod" or "production" or "prd" or "live"
-        || environment.StartsWith("prod-", StringComparison.Ordinal) || environment.StartsWith("prod_", StringComparison.Ordinal);
+        environment.Split('-', '_').Any(part => ProductionPart().IsMatch(part));
+
+    [GeneratedRegex("^(prod|production|prd|live)[0-9]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ProductionPart();
 
     /// <summary>The major version of "15.14 (Debian ...)" or "9.6.24": 15, 9.</summary>
     internal static int Major(string? version)

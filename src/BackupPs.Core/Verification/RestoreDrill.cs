@@ -42,6 +42,7 @@ internal static class RestoreDrill
                 else
                 {
                     target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, host, cancellationToken).ConfigureAwait(false);
+                    target.GuardDrill(manifest, containerNamed: options.Container is not null, host);
                 }
 
                 await target.CheckVersionAsync(docker, backup, cancellationToken).ConfigureAwait(false);
