@@ -202,7 +202,10 @@ public sealed class DockerConventionTests(ConventionServers servers) : IClassFix
         var oldName = old.Name + "-before-recreate";
         PostgresContainer.Docker(["stop", old.Name]);
         PostgresContainer.Docker(["rename", old.Name, oldName]);
-        var recreated = new PostgresContainer(scale: 0, composeProject: servers.ComposeLabel, name: servers.ComposeLabel + "-db-1");
+        // The recreated container is another container (new id): its environment comes from the label compose puts
+        // on every container of the service (labels: backupps.environment: dev), not from its name or service.
+        var recreated = new PostgresContainer(scale: 0, composeProject: servers.ComposeLabel, name: servers.ComposeLabel + "-db-1",
+            runOptions: ["--label", "backupps.environment=dev"]);
         try
         {
             await recreated.InitializeAsync();

@@ -164,21 +164,26 @@ public sealed class RestoreDatabaseTests(RestoreServers servers) : IClassFixture
     public void ANonProdBackupIsNeverRestoredIntoProdByAccident()
     {
         var path = BackupOf(Source, "app", "dev");
-        var refused = Fails("CrossEnvironmentRestore", RunRestore(path, "--database", "app_prod", "--target-environment", "prod"));
+        var bare = servers.Bare;
+        var refused = Fails("CrossEnvironmentRestore", RunRestore(path, "--container", bare.Name, "--database", "app_prod", "--target-environment", "prod"));
         Assert.Contains("-AllowCrossEnvironment", refused.Stderr);
-        Assert.DoesNotContain("app_prod", Databases(Source));
+        Assert.DoesNotContain("app_prod", Databases(bare));
         try
         {
-            var record = Succeeds(RunRestore(path, "--database", "app_prod", "--target-environment", "prod", "--allow-cross-environment"));
+            var record = Succeeds(RunRestore(path, "--container", bare.Name, "--database", "app_prod", "--target-environment", "prod", "--allow-cross-environment"));
             Assert.Equal("prod", record.GetProperty("Environment").GetString());
         }
         finally
         {
-            Drop(Source, "app_prod");
+            Drop(bare, "app_prod");
         }
 
+        // The backup's own source (same container id) is in the backup's environment: declaring another one is refused, not preferred.
+        Fails("EnvironmentMismatch", RunRestore(path, "--database", "app_prod", "--target-environment", "prod"), exitCode: 2);
+        Assert.DoesNotContain("app_prod", Databases(Source));
+
         // Another container's environment is never guessed.
-        Fails("TargetEnvironmentUnknown", RunRestore(path, "--container", servers.Bare.Name), exitCode: 2);
+        Fails("TargetEnvironmentUnknown", RunRestore(path, "--container", bare.Name), exitCode: 2);
     }
 
     [Fact]
