@@ -93,9 +93,10 @@ Describe 'Restore-Database and Test-Backup -Restore' {
         Test-Path $record.SafetyBackupPath | Should -BeTrue
     }
 
-    It 'refuses a dev backup into prod with a stable error id' {
+    It 'refuses to call the dev backup''s own source container prod, with a stable error id' {
+        # The unlabelled source (same container id) is in the backup's environment; a contradicting -TargetEnvironment is refused.
         { $restoreBackup | Restore-Database -Database app_prod -TargetEnvironment prod -Confirm:$false -ErrorAction Stop } |
-            Should -Throw -ErrorId 'CrossEnvironmentRestore*'
+            Should -Throw -ErrorId 'EnvironmentMismatch*'
     }
 
     It 'drills a backup: one result per backup, Passed, and nothing left behind' {
