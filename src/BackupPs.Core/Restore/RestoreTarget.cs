@@ -152,12 +152,12 @@ internal sealed partial class RestoreTarget
         BackupManifest manifest)
     {
         const string option = "-TargetEnvironment";
+        var typed = declared is null ? null : BackupNames.NormalizeEnvironment(declared);
         if (ContainerEnvironment.FromLabel(containerName, labels) is { } label)
         {
-            return declared is null ? label : ContainerEnvironment.RequireDeclaredMatchesLabel(declared, option, containerName, labels);
+            return typed is null || typed == label ? label : throw ContainerEnvironment.Mismatch(containerName, option, typed, label);
         }
 
-        var typed = declared is null ? null : BackupNames.NormalizeEnvironment(declared);
         if (IsSource(containerId, manifest))
         {
             var source = BackupNames.NormalizeEnvironment(manifest.Environment);
