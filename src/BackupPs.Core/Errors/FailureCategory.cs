@@ -18,5 +18,6 @@ public enum FailureCategory
     ReadError,
     OperationStopped,
     ResourceExists,
+    ResourceBusy,
     ProtocolError,
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using BackupPs.Core.Catalog;
 using BackupPs.Core.Commands;
@@ -56,20 +55,10 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         RestoreTarget.GuardEnvironment(manifest.Environment, environment, options.AllowCrossEnvironment, description, host);
         await target.CheckVersionAsync(docker, backup, cancellationToken).ConfigureAwait(false);
 
-        var exists = await target.DatabaseExistsAsync(docker, database, cancellationToken).ConfigureAwait(false);
-        if (options.Replace && !exists)
-        {
-            throw new BackupPsException("DatabaseNotFound", FailureCategory.ObjectNotFound,
-                $"-Replace needs an existing database, and {description} does not exist; leave out -Replace to restore into a new database.")
-            { Target = database };
-        }
-
-        if (!options.Replace && exists)
-        {
-            throw new BackupPsException("DatabaseExists", FailureCategory.ResourceExists,
-                $"{description} already exists; add -Replace to replace it (it is backed up first and only dropped after the restore is proven), or pass another -Database.")
-            { Target = database };
-        }
+        // Before anything is read about the database or written anywhere: no other BackupPs operation changes it meanwhile.
+        await using var operationLock = await DatabaseOperationLock.AcquireAsync(docker, target.Server, database, "restore-database", cancellationToken)
+            .ConfigureAwait(false);
+        await RestoreDestination.CheckAsync(docker, target, database, options.Replace, cancellationToken).ConfigureAwait(false);
 
         var now = _clock.GetUtcNow();
         var side = ScratchDatabase.NewName(ScratchDatabase.Side, now);
@@ -119,15 +108,18 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             if (failure is null)
             {
                 host.WriteVerbose($"Restored and verified in {side}; putting it in place as {database}.");
-                // Past this point Ctrl+C no longer interrupts: a half-done swap is worse than a finished one.
-                using var swapTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+                // Past this point Ctrl+C no longer interrupts: the swap and the rename are bounded and not cancellable,
+                // so a cancellation waits for them instead of dropping the side database under them.
+                operationLock.EnsureHeld(database);
                 if (options.Replace)
                 {
-                    (failure, previous) = await SwapAsync(docker, target.Server, database, side, now, swapTimeout.Token).ConfigureAwait(false);
+                    (failure, var swappedOut) = await DatabaseSwap.SwapAsync(docker, target.Server, database, side, PreviousNames(database, now))
+                        .ConfigureAwait(false);
+                    previous = swappedOut ?? previous;
                 }
                 else
                 {
-                    failure = await RenameAsync(docker, target.Server, side, database, swapTimeout.Token).ConfigureAwait(false);
+                    failure = await RenameAsync(docker, target.Server, side, database).ConfigureAwait(false);
                 }
 
                 sideSettled = failure is null;
@@ -182,9 +174,6 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         }
     }
 
-    /// <summary>Replaces of one database in one second beyond this many find no name for the replaced copy and fail before the swap.</summary>
-    private const int MaxPreviousClaims = 20;
-
     /// <summary>
     /// "app_before_20261121T101500Z", shortened to PostgreSQL's 63-byte name limit; claim 2, 3, ... append _2, _3
     /// for replaces of the same second whose earlier name is still taken (by a copy kept with -KeepPrevious).
@@ -238,7 +227,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         steps.Add($"compare the exact row counts of its {m.Tables.Count} tables with the manifest");
         if (options.Replace)
         {
-            steps.Add($"block new connections to {database}, end its sessions, rename it to {previous} (or {previous}_2, ... if a replace in the same second kept that name) and {side} to {database} (one transaction)");
+            steps.Add($"in one transaction: end the sessions of {database}, rename it to {previous} (or {previous}_2, ... if a replace in the same second kept that name) and {side} to {database}; waits for other sessions' locks are bounded ({DatabaseSwap.Attempts} attempts of up to {DatabaseSwap.LockTimeout}), and a swap that cannot finish changes nothing");
             steps.Add(options.KeepPrevious ? $"keep {previous}" : $"drop {previous}");
         }
         else
@@ -251,66 +240,21 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         return header + string.Concat(steps.Select((s, i) => $"\n  {i + 1}. {s}"));
     }
 
-    private static async Task<string?> RenameAsync(DockerClient docker, DatabaseTarget server, string side, string database, CancellationToken cancellationToken)
+    /// <summary>The names the replaced copy may get, first free first (see <see cref="PreviousName"/>).</summary>
+    private static string[] PreviousNames(string database, DateTimeOffset now) =>
+        Enumerable.Range(1, DatabaseSwap.MaxPreviousClaims).Select(claim => PreviousName(database, now, claim)).ToArray();
+
+    /// <summary>Puts a new restore in place. Not cancellable, like the swap: only the side database, which nobody else uses, is locked.</summary>
+    private static async Task<string?> RenameAsync(DockerClient docker, DatabaseTarget server, string side, string database)
     {
         try
         {
-            await server.QueryAsync(docker, $"ALTER DATABASE {SqlText.Identifier(side)} RENAME TO {SqlText.Identifier(database)}", cancellationToken).ConfigureAwait(false);
+            await server.QueryAsync(docker, $"ALTER DATABASE {SqlText.Identifier(side)} RENAME TO {SqlText.Identifier(database)}", CancellationToken.None).ConfigureAwait(false);
             return null;
         }
         catch (BackupPsException e)
         {
             return $"the restored database could not be renamed to {database} ({e.Message})";
         }
-    }
-
-    /// <summary>
-    /// Blocks new connections to the original, ends its sessions, and renames both databases in one
-    /// transaction. It runs as one psql script inside the container, so it completes even if this
-    /// process dies meanwhile, and its last step always restores the original's ALLOW_CONNECTIONS,
-    /// whether the swap happened or not. The original gets the first free <see cref="PreviousName"/>
-    /// (a replace in the same second may have kept the plain one); if that name is taken meanwhile, the
-    /// rename fails and nothing changes. The swap counts as done only when <paramref name="database"/> is
-    /// the side database (by OID): a failed rename never passes for a swap because another database holds
-    /// the expected name. Returns null and the original's new name when swapped, else why not.
-    /// </summary>
-    private static async Task<(string? Failure, string Previous)> SwapAsync(DockerClient docker, DatabaseTarget server, string database, string side,
-        DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var (db, sd, dbLiteral, sideLiteral) = (SqlText.Identifier(database), SqlText.Identifier(side), SqlText.Literal(database), SqlText.Literal(side));
-        var candidates = Enumerable.Range(1, MaxPreviousClaims).Select(claim => PreviousName(database, now, claim)).ToArray();
-        var script = $"""
-            \set ON_ERROR_STOP 0
-            \set backupps_swapped false
-            SELECT CASE WHEN datallowconn THEN 'true' ELSE 'false' END AS backupps_allow FROM pg_database WHERE datname = {dbLiteral} \gset
-            SELECT oid AS backupps_side_oid FROM pg_database WHERE datname = {sideLiteral} \gset
-            SELECT c.name AS backupps_previous, c.claim AS backupps_claim
-              FROM unnest(ARRAY[{string.Join(", ", candidates.Select(SqlText.Literal))}]::text[]) WITH ORDINALITY AS c(name, claim)
-             ORDER BY EXISTS (SELECT 1 FROM pg_database d WHERE d.datname = c.name), c.claim
-             LIMIT 1 \gset
-            ALTER DATABASE {db} WITH ALLOW_CONNECTIONS false;
-            SELECT count(pg_terminate_backend(pid)) AS backupps_ended FROM pg_stat_activity WHERE datname = {dbLiteral} AND pid <> pg_backend_pid() \gset
-            BEGIN;
-            ALTER DATABASE {db} RENAME TO :"backupps_previous";
-            ALTER DATABASE {sd} RENAME TO {db};
-            COMMIT;
-            SELECT count(*) = 1 AS backupps_swapped FROM pg_database WHERE datname = {dbLiteral} AND oid = :'backupps_side_oid' \gset
-            \if :backupps_swapped
-            ALTER DATABASE :"backupps_previous" WITH ALLOW_CONNECTIONS :backupps_allow;
-            \echo swapped :backupps_claim :backupps_ended
-            \else
-            ALTER DATABASE {db} WITH ALLOW_CONNECTIONS :backupps_allow;
-            \echo not-swapped :LAST_ERROR_MESSAGE
-            \endif
-            """;
-        var output = (await server.QueryAsync(docker, script, cancellationToken, script: true).ConfigureAwait(false)).Trim();
-        if (output.StartsWith("swapped ", StringComparison.Ordinal)
-            && int.TryParse(output.Split(' ')[1], NumberStyles.None, CultureInfo.InvariantCulture, out var claim) && claim is >= 1 and <= MaxPreviousClaims)
-        {
-            return (null, candidates[claim - 1]);
-        }
-
-        return ($"the names could not be swapped ({(output.StartsWith("not-swapped", StringComparison.Ordinal) ? output["not-swapped".Length..].Trim() : output)})",
-            candidates[0]);
     }
 }

@@ -102,10 +102,6 @@ internal sealed partial class RestoreTarget
         }
     }
 
-    public async Task<bool> DatabaseExistsAsync(DockerClient docker, string database, CancellationToken cancellationToken) =>
-        (await Server.QueryAsync(docker, $"SELECT count(*) FROM pg_database WHERE datname = {SqlText.Literal(database)}", cancellationToken)
-            .ConfigureAwait(false)).Trim() == "1";
-
     /// <summary>
     /// Refuses a backup made by a newer major version than the target's pg_restore (custom) or server
     /// (plain) understands: pg_restore would stop at an unknown archive version, psql at unknown

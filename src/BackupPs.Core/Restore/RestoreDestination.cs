@@ -1,0 +1,77 @@
+using BackupPs.Core.Database;
+using BackupPs.Core.Docker;
+using BackupPs.Core.Errors;
+
+namespace BackupPs.Core.Restore;
+
+/// <summary>
+/// Which database a restore may go into, checked under the operation lock and before any work (the
+/// safety backup included): a new restore needs a free name, a replace an existing database that can
+/// be swapped out. What cannot be swapped is refused with the way round it, instead of failing after
+/// a full safety backup and restore.
+/// </summary>
+internal static class RestoreDestination
+{
+    /// <summary>Databases CREATE DATABASE copies from: replacing them changes every database created later, or cannot work (template0 takes no connections).</summary>
+    private static readonly string[] SystemTemplates = ["template0", "template1"];
+
+    public static async Task CheckAsync(DockerClient docker, RestoreTarget target, string database, bool replace, CancellationToken cancellationToken)
+    {
+        var description = $"database {database} in container {target.Container.Name}";
+        if (database.StartsWith($"backupps_{ScratchDatabase.Side}_", StringComparison.Ordinal)
+            || database.StartsWith($"backupps_{ScratchDatabase.Drill}_", StringComparison.Ordinal))
+        {
+            throw new BackupPsException("ReservedDatabaseName", FailureCategory.InvalidArgument,
+                $"{database} is a name BackupPs uses for its own scratch databases (backupps_side_*, backupps_drill_*), which later runs drop; restore into another -Database.")
+            { Target = database };
+        }
+
+        // "t|t": datistemplate, datallowconn; nothing when the database does not exist.
+        var row = (await target.Server.QueryAsync(docker,
+            $"SELECT datistemplate::text || '|' || datallowconn::text FROM pg_catalog.pg_database WHERE datname = {SqlText.Literal(database)}", cancellationToken)
+            .ConfigureAwait(false)).Trim().Split('|');
+        var exists = row.Length == 2;
+        if (replace && !exists)
+        {
+            throw new BackupPsException("DatabaseNotFound", FailureCategory.ObjectNotFound,
+                $"-Replace needs an existing database, and {description} does not exist; leave out -Replace to restore into a new database.")
+            { Target = database };
+        }
+
+        if (!replace && exists)
+        {
+            throw new BackupPsException("DatabaseExists", FailureCategory.ResourceExists,
+                $"{description} already exists; add -Replace to replace it (it is backed up first and only dropped after the restore is proven), or pass another -Database.")
+            { Target = database };
+        }
+
+        if (!replace)
+        {
+            return;
+        }
+
+        var instead = $"restore into a new database instead (-Database {database}_restored) and point the applications at it";
+        if (database == target.Server.Database)
+        {
+            throw new BackupPsException("MaintenanceDatabaseReplace", FailureCategory.InvalidOperation,
+                $"{description} cannot be replaced: it is the maintenance database BackupPs connects through to create, rename and drop databases, and a database cannot be renamed while connected to; {instead}. Nothing was done.")
+            { Target = database };
+        }
+
+        if (row[0] == "true" || SystemTemplates.Contains(database))
+        {
+            throw new BackupPsException("TemplateDatabaseReplace", FailureCategory.InvalidOperation,
+                $"{description} cannot be replaced: it is a template database (CREATE DATABASE copies it), and a swap would neither carry that role over nor let the replaced copy be dropped; {instead}"
+                + (SystemTemplates.Contains(database) ? "" : $", or, if it should no longer be a template, run ALTER DATABASE {SqlText.Identifier(database)} IS_TEMPLATE false first")
+                + ". Nothing was done.")
+            { Target = database };
+        }
+
+        if (row[1] != "true")
+        {
+            throw new BackupPsException("DatabaseNotAcceptingConnections", FailureCategory.InvalidOperation,
+                $"{description} does not accept connections (ALLOW_CONNECTIONS false), so it can be neither backed up before the replace nor checked; if it should accept them, run ALTER DATABASE {SqlText.Identifier(database)} ALLOW_CONNECTIONS true, then replace it. Nothing was done.")
+            { Target = database };
+        }
+    }
+}
