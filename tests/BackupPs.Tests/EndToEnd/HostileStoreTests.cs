@@ -34,11 +34,7 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
         var test = BackupPsCli.RunWithin(NoHang, "test-backup", path, "--restore", "--json");
         Assert.Equal(1, test.ExitCode);
         Assert.Contains("field Environment", test.Stderr);
-        var listing = BackupPsCli.Run("get-backup", root, "--json");
-        Assert.True(listing.ExitCode == 0, listing.ToString());
-        Assert.Empty(listing.Stdout.Trim());
-        Assert.Contains("WARNING:", listing.Stderr);
-        Assert.Contains("field Environment", listing.Stderr);
+        ListsNothingWarning("field Environment", root);
 
         Assert.Empty(Directory.GetFileSystemEntries(Path.GetTempPath(), Path.GetFileName(escape) + "*"));
         Assert.Equal(before, Files(root));
@@ -54,9 +50,7 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
         File.Move(path, renamed);
         File.Move(BackupNames.ManifestPathFor(path), BackupNames.ManifestPathFor(renamed));
         Assert.Contains("describes", Fails("BackupFileRenamed", RunRestore(renamed, "--database", "app_renamed")).Stderr);
-        var listing = BackupPsCli.Run("get-backup", root, "--json");
-        Assert.Empty(listing.Stdout.Trim());
-        Assert.Contains("shares its backup's name", listing.Stderr);
+        ListsNothingWarning("shares its backup's name", root);
 
         // A prod backup filed under dev/ would be listed as dev's (and picked by -Environment dev -Latest).
         var (other, prod) = NewStore();
@@ -64,10 +58,7 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
         Directory.CreateDirectory(dev);
         File.Move(prod, Path.Combine(dev, Path.GetFileName(prod)));
         File.Move(BackupNames.ManifestPathFor(prod), BackupNames.ManifestPathFor(Path.Combine(dev, Path.GetFileName(prod))));
-        listing = BackupPsCli.Run("get-backup", other, "--environment", "dev", "--json");
-        Assert.True(listing.ExitCode == 0, listing.ToString());
-        Assert.Empty(listing.Stdout.Trim());
-        Assert.Contains("belongs in prod/app", listing.Stderr);
+        ListsNothingWarning("belongs in prod/app", other, "--environment", "dev");
         NoScratchDatabases(pg);
     }
 
@@ -81,19 +72,14 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
 
         Assert.Contains("symbolic link to " + outside, Fails("StoreFileNotRegular", RunRestore(path, "--database", "app_link")).Stderr);
         Fails("StoreFileNotRegular", BackupPsCli.RunWithin(NoHang, "test-backup", path));
-        var listing = BackupPsCli.Run("get-backup", root, "--json");
-        Assert.True(listing.ExitCode == 0, listing.ToString());
-        Assert.Empty(listing.Stdout.Trim());
-        Assert.Contains("symbolic link", listing.Stderr);
+        ListsNothingWarning("symbolic link", root);
 
         // A manifest that is a link to a device: never read (reading /dev/zero would never end).
         var (devices, device) = NewStore();
         var manifest = BackupNames.ManifestPathFor(device);
         File.Delete(manifest);
         File.CreateSymbolicLink(manifest, "/dev/zero");
-        listing = BackupPsCli.RunWithin(NoHang, "get-backup", devices, "--json");
-        Assert.True(listing.ExitCode == 0, listing.ToString());
-        Assert.Contains("symbolic link to /dev/zero", listing.Stderr);
+        ListsNothingWarning("symbolic link to /dev/zero", devices);
         var test = BackupPsCli.RunWithin(NoHang, "test-backup", device, "--json");
         Assert.Equal(1, test.ExitCode);
         Assert.Contains("symbolic link to /dev/zero", test.Stderr);
@@ -104,10 +90,7 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
         var target = Path.Combine(NewRoot(), "app");
         Directory.Move(folder, target);
         Directory.CreateSymbolicLink(folder, target);
-        listing = BackupPsCli.Run("get-backup", linked, "--json");
-        Assert.True(listing.ExitCode == 0, listing.ToString());
-        Assert.Empty(listing.Stdout.Trim());
-        Assert.Contains($"symbolic link to a folder ({target})", listing.Stderr);
+        ListsNothingWarning($"symbolic link to a folder ({target})", linked);
         NoScratchDatabases(pg);
     }
 
@@ -120,18 +103,13 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
 
         Assert.Contains("FIFO", Fails("StoreFileNotRegular", BackupPsCli.RunWithin(NoHang, "test-backup", path)).Stderr);
         Assert.Contains("FIFO", Fails("StoreFileNotRegular", BackupPsCli.RunWithin(NoHang, "restore-database", path, "--database", "app_fifo", "--force")).Stderr);
-        var listing = BackupPsCli.RunWithin(NoHang, "get-backup", root, "--json");
-        Assert.True(listing.ExitCode == 0, listing.ToString());
-        Assert.Empty(listing.Stdout.Trim());
-        Assert.Contains("FIFO", listing.Stderr);
+        ListsNothingWarning("FIFO", root);
 
         var (fifos, backup) = NewStore();
         var manifest = BackupNames.ManifestPathFor(backup);
         File.Delete(manifest);
         Assert.Equal(0, ProcessRunner.Run("mkfifo", [manifest]).ExitCode);
-        listing = BackupPsCli.RunWithin(NoHang, "get-backup", fifos, "--json");
-        Assert.True(listing.ExitCode == 0, listing.ToString());
-        Assert.Contains("FIFO", listing.Stderr);
+        ListsNothingWarning("FIFO", fifos);
         var test = BackupPsCli.RunWithin(NoHang, "test-backup", backup, "--json");
         Assert.Equal(1, test.ExitCode);
         Assert.Contains("FIFO", test.Stderr);
@@ -203,6 +181,16 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
         Assert.True(test.ExitCode == 0, test.ToString());
         Assert.Contains("belongs to user 65534", test.Stderr);
         NoScratchDatabases(pg);
+    }
+
+    /// <summary>get-backup succeeds, lists nothing, and warns with <paramref name="warning"/>.</summary>
+    private static void ListsNothingWarning(string warning, params string[] store)
+    {
+        var listing = BackupPsCli.RunWithin(NoHang, ["get-backup", .. store, "--json"]);
+        Assert.True(listing.ExitCode == 0, listing.ToString());
+        Assert.Empty(listing.Stdout.Trim());
+        Assert.Contains("WARNING:", listing.Stderr);
+        Assert.Contains(warning, listing.Stderr);
     }
 
     /// <summary>A real backup of app (prod) in a fresh store: (root, backup path).</summary>
