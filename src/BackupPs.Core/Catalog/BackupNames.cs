@@ -75,6 +75,33 @@ public static partial class BackupNames
             + compression.FileExtension();
     }
 
+    /// <summary>
+    /// The folder of a database's backups in a store, &lt;root&gt;/&lt;environment&gt;/&lt;database&gt;. The environment is
+    /// checked again here (a manifest's or a label's value must never climb out of the root: "../../../esc").
+    /// </summary>
+    public static string FolderFor(string root, string environment, string database) =>
+        Path.Combine(root, NormalizeEnvironment(environment), FileSafe(database));
+
+    /// <summary>
+    /// The root of the store a backup lives in: &lt;root&gt; when the backup lies in &lt;root&gt;/&lt;environment&gt;/&lt;database&gt;/
+    /// as its (validated) manifest says, else the backup's own folder (a copy kept somewhere by hand).
+    /// </summary>
+    public static string StoreRootOf(string artifactPath, BackupManifest manifest)
+    {
+        var databaseFolder = Path.GetDirectoryName(Path.GetFullPath(artifactPath))!;
+        return IsFiledWhereItBelongs(artifactPath, manifest) && Path.GetDirectoryName(Path.GetDirectoryName(databaseFolder)) is { } root
+            ? root
+            : databaseFolder;
+    }
+
+    /// <summary>True when the backup lies in the &lt;environment&gt;/&lt;database&gt; folders its manifest names.</summary>
+    public static bool IsFiledWhereItBelongs(string artifactPath, BackupManifest manifest)
+    {
+        var databaseFolder = Path.GetDirectoryName(Path.GetFullPath(artifactPath));
+        return Path.GetFileName(databaseFolder) == FileSafe(manifest.Database)
+            && Path.GetFileName(Path.GetDirectoryName(databaseFolder)) == manifest.Environment;
+    }
+
     public static string ManifestPathFor(string artifactPath)
     {
         foreach (var suffix in ArtifactSuffixes)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.IO.Enumeration;
 using System.Text.Json;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
@@ -15,22 +17,34 @@ public static class ManifestStore
         await file.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A manifest larger than this is refused unread: a real one holds a few hundred bytes per table, so
+    /// this is room for ~100,000 tables, and a bound keeps a hostile or damaged file from exhausting memory.
+    /// </summary>
+    public const int MaxManifestBytes = 16 << 20;
+
+    /// <summary>
+    /// Reads a manifest and validates every field (<see cref="ManifestValidator"/>). Throws ManifestNotFound,
+    /// ManifestInvalid, or StoreFileNotRegular (a link, FIFO or device where the manifest belongs).
+    /// </summary>
     public static BackupManifest Read(string manifestPath)
     {
         try
         {
-            using var stream = File.OpenRead(manifestPath);
-            using var document = JsonDocument.Parse(stream);
+            using var document = JsonDocument.Parse(ReadBounded(manifestPath));
+            RejectDuplicateProperties(document.RootElement, manifestPath);
             // The version first: a manifest of another schema would otherwise fail on field details.
             var version = document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty(nameof(BackupManifest.SchemaVersion), out var v) && v.TryGetInt32(out var n) ? n : (int?)null;
             if (version != BackupManifest.CurrentSchemaVersion)
             {
-                throw Invalid(manifestPath, $"schema version {version?.ToString() ?? "missing"}, this BackupPs reads {BackupManifest.CurrentSchemaVersion}", null);
+                throw Invalid(manifestPath, $"schema version {version?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, this BackupPs reads {BackupManifest.CurrentSchemaVersion}", null);
             }
 
-            return document.RootElement.Deserialize<BackupManifest>(JsonDefaults.Indented)
+            var manifest = document.RootElement.Deserialize<BackupManifest>(JsonDefaults.Indented)
                 ?? throw Invalid(manifestPath, "it is empty", null);
+            ManifestValidator.Validate(manifest, manifestPath);
+            return manifest;
         }
         catch (FileNotFoundException e)
         {
@@ -42,40 +56,113 @@ public static class ManifestStore
         {
             throw Invalid(manifestPath, e.Message, e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Invalid(manifestPath, e.Message.TrimEnd('.'), e);
+        }
+    }
+
+    /// <summary>The manifest's bytes, refusing a file that is not regular or larger than <see cref="MaxManifestBytes"/>.</summary>
+    private static byte[] ReadBounded(string manifestPath)
+    {
+        using var stream = StoreFile.OpenRead(manifestPath, "The manifest", 1 << 16);
+        var buffer = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = stream.Read(chunk)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxManifestBytes)
+            {
+                throw Invalid(manifestPath, $"it is larger than {MaxManifestBytes / (1 << 20)} MiB, which no manifest is", null);
+            }
+        }
+
+        return buffer.ToArray();
     }
 
     /// <summary>
-    /// Every manifest below <paramref name="root"/>, as records, ordered by recorded start time; equal times
-    /// (backups in the same instant, a pinned or coarse clock) by completion time, then in the order their
-    /// names were claimed (stem, stem-2, ..., stem-10: see <see cref="BackupPlacement"/>), so the order never
-    /// depends on the directory listing.
+    /// Refuses a property given twice in one object: the deserializer would silently take the last one,
+    /// while jq, an editor or a person reading the file may see the first, so the file says two things.
+    /// </summary>
+    private static void RejectDuplicateProperties(JsonElement element, string manifestPath, string where = "")
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in element.EnumerateObject())
+            {
+                var path = where.Length == 0 ? property.Name : $"{where}.{property.Name}";
+                if (!names.Add(property.Name))
+                {
+                    throw Invalid(manifestPath, $"field {path} is given twice", null);
+                }
+
+                RejectDuplicateProperties(property.Value, manifestPath, path);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            var index = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                RejectDuplicateProperties(item, manifestPath, $"{where}[{index++}]");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every backup below <paramref name="root"/> whose manifest, file and place in the store agree, as records,
+    /// ordered by recorded start time; equal times (backups in the same instant, a pinned or coarse clock) by
+    /// completion time, then in the order their names were claimed (stem, stem-2, ..., stem-10: see
+    /// <see cref="BackupPlacement"/>), so the order never depends on the directory listing. Anything else is
+    /// skipped with a warning that names it, so one bad file never hides the rest of the catalog: a manifest
+    /// that fails validation, one that describes another file or belongs in other folders, a backup file that
+    /// is missing or not a regular file, a symbolic link to a folder (never followed). Who could have written
+    /// the store is checked too (<see cref="StoreTrust"/>: warnings only, since listing runs nothing).
     /// </summary>
     public static IEnumerable<BackupRecord> Enumerate(string root, IOperationHost host)
     {
         var records = new List<BackupRecord>();
-        var files = Directory.EnumerateFiles(root, "*" + BackupNames.ManifestSuffix,
-            new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0 });
-        foreach (var manifestPath in files)
+        var trust = new StoreTrust(host);
+        foreach (var (entryPath, isLink) in Entries(root))
         {
-            BackupManifest manifest;
+            if (!entryPath.EndsWith(BackupNames.ManifestSuffix, StringComparison.Ordinal))
+            {
+                host.WriteWarning($"Skipping {entryPath}: it is a symbolic link to a folder ({new DirectoryInfo(entryPath).LinkTarget}), which BackupPs never creates in a store, so it is not followed. Pass its target as -Path to list it.");
+                continue;
+            }
+
             try
             {
-                manifest = Read(manifestPath);
-            }
-            catch (BackupPsException e)
-            {
-                host.WriteWarning(e.Message);
-                continue;
-            }
+                var manifest = Read(entryPath);
+                var path = Path.Combine(Path.GetDirectoryName(entryPath)!, manifest.FileName);
+                if (BackupNames.ManifestPathFor(path) != entryPath)
+                {
+                    host.WriteWarning($"Skipping {entryPath}: it describes {manifest.FileName}, but a manifest always shares its backup's name; it was renamed or copied by hand.");
+                    continue;
+                }
 
-            var path = Path.Combine(Path.GetDirectoryName(manifestPath)!, manifest.FileName);
-            if (!File.Exists(path))
-            {
-                host.WriteWarning($"Skipping {manifestPath}: its backup file {manifest.FileName} is missing.");
-                continue;
-            }
+                if (!BackupNames.IsFiledWhereItBelongs(path, manifest))
+                {
+                    host.WriteWarning($"Skipping {entryPath}: it describes a backup of {manifest.Database} ({manifest.Environment}), which belongs in "
+                        + $"{Path.Combine(manifest.Environment, BackupNames.FileSafe(manifest.Database))}, not here; it was moved or edited by hand.");
+                    continue;
+                }
 
-            records.Add(ToRecord(manifest, path, manifestPath));
+                if (StoreFile.Require(path, "The backup file") is null && !File.Exists(path))
+                {
+                    host.WriteWarning($"Skipping {entryPath}: its backup file {manifest.FileName} is missing.");
+                    continue;
+                }
+
+                trust.Check(path, entryPath, root, refuseUnsafe: false);
+                records.Add(ToRecord(manifest, path, entryPath));
+            }
+            catch (BackupPsException e) when (e.ErrorId != StoreTrust.UnsafeErrorId)
+            {
+                host.WriteWarning(e.ErrorId == StoreFile.NotRegularErrorId ? $"Skipping: {e.Message}" : e.Message);
+            }
         }
 
         // Manifest names end alike (unlike .dump.zst / .sql.gz), so within a folder a shorter one is an earlier claim.
@@ -83,6 +170,28 @@ public static class ManifestStore
             .ThenBy(r => Path.GetDirectoryName(r.ManifestPath), StringComparer.Ordinal)
             .ThenBy(r => r.ManifestPath.Length)
             .ThenBy(r => r.ManifestPath, StringComparer.Ordinal);
+    }
+
+    /// <summary>The manifests below <paramref name="root"/>, and the symbolic links to folders there (not followed).</summary>
+    private static List<(string Path, bool IsLink)> Entries(string root)
+    {
+        static bool IsLink(ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) != 0;
+        var entries = new FileSystemEnumerable<(string, bool)>(root, (ref FileSystemEntry e) => (e.ToFullPath(), IsLink(ref e)),
+            new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0 })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry e) => e.FileName.EndsWith(BackupNames.ManifestSuffix, StringComparison.Ordinal) || (e.IsDirectory && IsLink(ref e)),
+            ShouldRecursePredicate = (ref FileSystemEntry e) => !IsLink(ref e),
+        };
+        try
+        {
+            return entries.ToList();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new BackupPsException("BackupStoreUnreadable", FailureCategory.PermissionDenied,
+                $"The backup store {root} cannot be listed ({e.Message.TrimEnd('.')}); run as the user that owns it, or fix its permissions.", e)
+            { Target = root };
+        }
     }
 
     public static BackupRecord ToRecord(BackupManifest m, string path, string manifestPath) => new()
@@ -117,7 +226,7 @@ public static class ManifestStore
         ManifestPath = manifestPath,
     };
 
-    private static BackupPsException Invalid(string manifestPath, string why, Exception? inner) =>
+    internal static BackupPsException Invalid(string manifestPath, string why, Exception? inner) =>
         new("ManifestInvalid", FailureCategory.InvalidData,
             $"The manifest {manifestPath} cannot be read ({why}); the backup it describes cannot be trusted.", inner)
         { Target = manifestPath };

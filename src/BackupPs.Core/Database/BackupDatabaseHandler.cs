@@ -57,7 +57,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         host.WriteVerbose($"Connected to {target.Description}: PostgreSQL {serverVersion}, {databaseBytes / (1024 * 1024)} MB on disk.");
 
         var compression = ChooseCompression(options.Compression, CompressionStreams.IsZstdAvailable, host);
-        var folder = Path.Combine(root, environment, BackupNames.FileSafe(target.Database));
+        var folder = BackupNames.FolderFor(root, environment, target.Database);
         if (!host.ShouldProcess(target.Description, $"Back up as {environment} ({options.Format}, {compression}) to {folder}"))
         {
             return;
@@ -74,7 +74,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
     internal async Task<BackupRecord> BackupAsync(DockerClient docker, DatabaseTarget target, string environment, string root,
         BackupFormat format, CompressionKind compression, long databaseBytes, IOperationHost host, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(root, environment, BackupNames.FileSafe(target.Database));
+        var folder = BackupNames.FolderFor(root, environment, target.Database);
         if (SecureDirectory.Ensure(folder).IsGroupOrWorldWritable)
         {
             // Left as it is (it may be a deliberate shared mount), but others could replace or delete backups there.

@@ -141,6 +141,9 @@ public sealed record DatabaseSetting(string? Role, string Name, string Value)
     /// </summary>
     private static readonly HashSet<string> ListParameters = ["search_path", "temp_tablespaces", "session_preload_libraries", "local_preload_libraries"];
 
+    /// <summary>True for a parameter whose value is given back as the list it is stored as, not as one literal.</summary>
+    internal static bool IsListParameter(string name) => ListParameters.Contains(name.ToLowerInvariant());
+
     /// <summary>The statement that applies this setting to <paramref name="database"/>.</summary>
     internal string AlterStatement(string database)
     {
@@ -148,7 +151,7 @@ public sealed record DatabaseSetting(string? Role, string Name, string Value)
             ? $"ALTER DATABASE {SqlText.Identifier(database)}"
             : $"ALTER ROLE {SqlText.Identifier(Role)} IN DATABASE {SqlText.Identifier(database)}";
         // An empty list is stored as "" (a zero-length identifier, which SET refuses): it is given as ''.
-        var value = !ListParameters.Contains(Name.ToLowerInvariant()) ? SqlText.Literal(Value) : Value == "\"\"" ? "''" : Value;
+        var value = !IsListParameter(Name) ? SqlText.Literal(Value) : Value == "\"\"" ? "''" : Value;
         return $"{target} SET {SqlText.Identifier(Name)} TO {value}";
     }
 }

@@ -5,6 +5,7 @@ using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Postgres;
+using BackupPs.Core.Storage;
 using BackupPs.Core.Verification;
 using System.Diagnostics;
 
@@ -338,7 +339,7 @@ internal static class ArtifactRestore
 
     private static ArchiveTableOfContents ReadTableOfContents(string path, CancellationToken cancellationToken)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var file = StoreFile.OpenRead(path, "The backup file", 1 << 16);
         using var decompressor = CompressionStreams.OpenDecompressor(file, path);
         return CustomArchiveReader.ReadTableOfContents(decompressor, cancellationToken);
     }

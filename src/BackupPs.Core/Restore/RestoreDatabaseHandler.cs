@@ -45,7 +45,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             throw new BackupPsException("InvalidJobs", FailureCategory.InvalidArgument, $"-Jobs must be 1 or more (or 0 for one per CPU, at most {RestoreSettings.MaxAutomaticJobs}), not {options.Jobs}.");
         }
 
-        var backup = StoredBackup.Load(options.Path!);
+        var backup = StoredBackup.Load(options.Path!, host);
         var manifest = backup.Manifest;
         using var docker = _connect();
         var target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, host, cancellationToken).ConfigureAwait(false);
@@ -190,22 +190,13 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         return name + suffix;
     }
 
-    /// <summary>The store the restored backup lives in (&lt;root&gt;/&lt;env&gt;/&lt;db&gt;/file), else ./backups.</summary>
-    private static string SafetyRoot(RestoreDatabaseOptions options, StoredBackup backup)
-    {
-        if (options.SafetyBackupPath is not null)
-        {
-            return Path.GetFullPath(options.SafetyBackupPath);
-        }
-
-        var databaseFolder = Path.GetDirectoryName(backup.Path);
-        var environmentFolder = Path.GetDirectoryName(databaseFolder);
-        return Path.GetFileName(databaseFolder) == BackupNames.FileSafe(backup.Manifest.Database)
-            && Path.GetFileName(environmentFolder) == backup.Manifest.Environment
-            && Path.GetDirectoryName(environmentFolder) is { } root
-            ? root
-            : Path.GetFullPath(BackupNames.DefaultRoot);
-    }
+    /// <summary>
+    /// -SafetyBackupPath, else the store the restored backup lives in (<see cref="BackupNames.StoreRootOf"/>: its
+    /// root, or the backup's own folder for a copy kept elsewhere). Only the backup's path and its validated
+    /// manifest decide it, so the safety backup never lands outside that store.
+    /// </summary>
+    private static string SafetyRoot(RestoreDatabaseOptions options, StoredBackup backup) =>
+        options.SafetyBackupPath is not null ? Path.GetFullPath(options.SafetyBackupPath) : BackupNames.StoreRootOf(backup.Path, backup.Manifest);
 
     /// <summary>The exact steps, for -WhatIf and the confirmation prompt.</summary>
     private static string Plan(RestoreDatabaseOptions options, StoredBackup backup, string database, string environment, string side,
@@ -216,7 +207,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         if (options.Replace)
         {
             steps.Add(safetyRoot is not null
-                ? $"back up {database} to {Path.Combine(safetyRoot, environment, BackupNames.FileSafe(database))} (safety backup)"
+                ? $"back up {database} to {BackupNames.FolderFor(safetyRoot, environment, database)} (safety backup)"
                 : "no safety backup (-SkipSafetyBackup)");
         }
 

@@ -7,17 +7,21 @@ using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
+using BackupPs.Core.Storage;
 
 namespace BackupPs.Core.Restore;
 
 /// <summary>A stored backup about to be restored: its file and manifest, checked for the cheap facts first.</summary>
 internal sealed record StoredBackup(string Path, BackupManifest Manifest)
 {
-    /// <summary>The full path of an existing backup file, or a BackupFileNotFound error.</summary>
+    /// <summary>
+    /// The full path of an existing backup file, or a BackupFileNotFound error; a symbolic link, FIFO or device
+    /// where a backup belongs is refused (StoreFileNotRegular) without being opened.
+    /// </summary>
     public static string RequireFile(string path)
     {
         path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(path))
+        if (StoreFile.Require(path, "The backup file") is null && !File.Exists(path))
         {
             throw new BackupPsException("BackupFileNotFound", FailureCategory.ObjectNotFound,
                 $"No backup file at {path}; Get-Backup lists the backups that exist.")
@@ -27,11 +31,26 @@ internal sealed record StoredBackup(string Path, BackupManifest Manifest)
         return path;
     }
 
-    public static StoredBackup Load(string path)
+    /// <summary>
+    /// The backup at <paramref name="path"/> with its validated manifest, refused before anything else
+    /// happens when the manifest describes another file, the file is not the size it records, or anyone on
+    /// the host could have planted it (<see cref="StoreTrust"/>, which warns about lesser doubts).
+    /// </summary>
+    public static StoredBackup Load(string path, IOperationHost host)
     {
         path = RequireFile(path);
-        var manifest = ManifestStore.Read(BackupNames.ManifestPathFor(path));
-        var size = new FileInfo(path).Length;
+        var manifestPath = BackupNames.ManifestPathFor(path);
+        var manifest = ManifestStore.Read(manifestPath);
+        var name = System.IO.Path.GetFileName(path);
+        if (manifest.FileName != name)
+        {
+            throw new BackupPsException("BackupFileRenamed", FailureCategory.InvalidData,
+                $"{path} is named {name}, but its manifest {manifestPath} describes {manifest.FileName}: the pair was renamed by hand or the manifest belongs to another backup, so it is not restored. Give both their recorded names back.")
+            { Target = path };
+        }
+
+        new StoreTrust(host).Check(path, manifestPath, BackupNames.StoreRootOf(path, manifest), refuseUnsafe: true);
+        var size = StoreFile.Require(path, "The backup file")?.Size ?? new FileInfo(path).Length;
         if (size != manifest.SizeBytes)
         {
             throw new BackupPsException("BackupFileDamaged", FailureCategory.InvalidData,

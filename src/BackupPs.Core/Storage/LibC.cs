@@ -63,6 +63,32 @@ internal static partial class LibC
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
+    /// <summary>statx's flag: describe a symbolic link itself, as lstat does.</summary>
+    public const int AtSymlinkNoFollow = 0x100;
+
+    /// <summary>statx's flag: with an empty path, describe the open file descriptor itself, as fstat does.</summary>
+    public const int AtEmptyPath = 0x1000;
+
+    /// <summary>STATX_BASIC_STATS: type, mode, owner, size, inode, ...</summary>
+    public const uint StatxBasicStats = 0x7ff;
+
+    /// <summary>Size of struct statx, whose layout (unlike struct stat's) is the same on every Linux architecture.</summary>
+    public const int StatxSize = 256;
+
+    /// <summary>statx(2) (glibc 2.28+, Linux only): fills <paramref name="buffer"/> with a struct statx.</summary>
+    [LibraryImport(Library, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Statx(int dirFd, string path, int flags, uint mask, [Out] byte[] buffer);
+
+    /// <summary>realpath(3) with a NULL buffer: a malloc'ed string the caller frees with <see cref="Free"/>, or 0.</summary>
+    [LibraryImport(Library, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint RealPath(string path, nint resolved);
+
+    [LibraryImport(Library, EntryPoint = "free")]
+    public static partial void Free(nint pointer);
+
+    [LibraryImport(Library, EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
     /// <summary>An IOException carrying <paramref name="errno"/> as HResult, like the ones .NET throws on Unix.</summary>
     public static IOException ErrnoException(int errno, string what) =>
         new($"{what}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);

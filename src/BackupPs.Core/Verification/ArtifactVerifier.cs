@@ -109,7 +109,7 @@ internal static class ArtifactVerifier
 
     private static Reading Read(string path, Action<long>? progress, Stream? copy, IArchiveObserver? observer, CancellationToken cancellationToken)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        using var file = StoreFile.OpenRead(path, "The backup file", 1 << 20);
         using var counted = progress is null ? (Stream)file : new TeeReadStream(file, Stream.Null, progress);
         using var hashing = new HashingStream(counted);
         DumpInspection? inspection = null;

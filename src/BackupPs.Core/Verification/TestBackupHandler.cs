@@ -5,6 +5,7 @@ using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Restore;
+using BackupPs.Core.Storage;
 
 namespace BackupPs.Core.Verification;
 
@@ -48,6 +49,8 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         try
         {
             manifest = ManifestStore.Read(manifestPath);
+            // A drill runs the backup's SQL in a server: refused like a restore when anyone could have planted it.
+            new StoreTrust(host).Check(path, manifestPath, BackupNames.StoreRootOf(path, manifest), refuseUnsafe: options.Restore);
             checks = [new BackupCheck("Manifest", true, manifestPath)];
             if (options.Restore && new FileInfo(path).Length == manifest.SizeBytes)
             {
@@ -65,7 +68,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
                 }
             }
         }
-        catch (BackupPsException e) when (e.ErrorId is "ManifestNotFound" or "ManifestInvalid")
+        catch (BackupPsException e) when (e.ErrorId is "ManifestNotFound" or "ManifestInvalid" or StoreFile.NotRegularErrorId)
         {
             checks = [new BackupCheck("Manifest", false, e.Message)];
         }

@@ -76,4 +76,18 @@ public sealed class BackupNamesTests
     [InlineData("/b/renamed.bak", "/b/renamed.bak.manifest.json")]
     public void ManifestsSitBesideTheirArtifact(string artifact, string manifest) =>
         Assert.Equal(manifest, BackupNames.ManifestPathFor(artifact));
+
+    [Theory]
+    [InlineData("../../../esc")]
+    [InlineData("..")]
+    [InlineData("prod/../../x")]
+    public void AFolderIsNeverComposedFromAnEnvironmentThatClimbs(string environment) =>
+        Assert.Equal("InvalidEnvironmentName", Assert.Throws<BackupPsException>(() => BackupNames.FolderFor("/store", environment, "app")).ErrorId);
+
+    [Theory]
+    [InlineData("/store/prod/app/app-prod-20261121T020000Z.dump.zst", "/store")]
+    [InlineData("/store/dev/app/app-prod-20261121T020000Z.dump.zst", "/store/dev/app")]
+    [InlineData("/copies/app-prod-20261121T020000Z.dump.zst", "/copies")]
+    public void ABackupsStoreIsItsRootWhenFiledWhereItBelongsElseItsOwnFolder(string artifact, string root) =>
+        Assert.Equal(root, BackupNames.StoreRootOf(artifact, ManifestSamples.Valid(Path.GetFileName(artifact), new DateTimeOffset(2026, 11, 21, 2, 0, 0, TimeSpan.Zero))));
 }

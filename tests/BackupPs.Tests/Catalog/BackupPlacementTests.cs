@@ -81,7 +81,7 @@ public sealed class BackupPlacementTests : IDisposable
             Assert.Equal(BackupNames.ManifestPathFor(record.Path), record.ManifestPath);
             var manifest = ManifestStore.Read(record.ManifestPath);
             Assert.Equal(Path.GetFileName(record.Path), manifest.FileName);
-            Assert.Equal($"backup {manifest.Sha256}", File.ReadAllText(record.Path));
+            Assert.Equal($"backup {manifest.Container["writer-".Length..]}", File.ReadAllText(record.Path));
         }
 
         Assert.Equal(24, Names().Length); // nothing else: no partial file, no stray artifact
@@ -114,17 +114,8 @@ public sealed class BackupPlacementTests : IDisposable
         extension.StartsWith(".dump", StringComparison.Ordinal) ? BackupFormat.Custom : BackupFormat.Plain,
         extension.EndsWith(".zst", StringComparison.Ordinal) ? CompressionKind.Zstd : CompressionKind.Gzip, claim);
 
-    /// <summary>Sha256 carries the writer's number, so a manifest can be matched to the content it describes.</summary>
-    private static Func<string, BackupManifest> Describe(string writer) => fileName => new BackupManifest
-    {
-        Environment = "prod",
-        Database = "app",
-        FileName = fileName,
-        Sha256 = writer,
-        Container = "db",
-        ContainerId = "abc",
-        Tables = [],
-    };
+    /// <summary>Container carries the writer's number, so a manifest can be matched to the content it describes.</summary>
+    private static Func<string, BackupManifest> Describe(string writer) => fileName => ManifestSamples.Valid(fileName, Started, container: "writer-" + writer);
 
     private void Stage(string name, string content) => File.WriteAllText(Path.Combine(_folder, name), content);
 

@@ -71,18 +71,7 @@ public sealed class ManifestStoreTests : IDisposable
             File.WriteAllBytes(path, [1, 2, 3]);
         }
 
-        await ManifestStore.WriteAsync(BackupNames.ManifestPathFor(path), new BackupManifest
-        {
-            Environment = "prod",
-            Database = "app",
-            FileName = fileName,
-            Sha256 = "00",
-            StartedUtc = started,
-            CompletedUtc = completed ?? started,
-            Container = "db",
-            ContainerId = "abc",
-            Tables = [new TableRowCount("public", "loans", 42)],
-        }, CancellationToken.None);
+        await ManifestStore.WriteAsync(BackupNames.ManifestPathFor(path), ManifestSamples.Valid(fileName, started, completed), CancellationToken.None);
         return path;
     }
 }

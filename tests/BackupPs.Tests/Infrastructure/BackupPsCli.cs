@@ -10,6 +10,9 @@ public static class BackupPsCli
 
     public static ProcessResult Run(params string[] args) => Run(null, args);
 
+    /// <summary>Runs backupps, failing the test with a TimeoutException (after killing it) if it has not ended within <paramref name="timeout"/>.</summary>
+    public static ProcessResult RunWithin(TimeSpan timeout, params string[] args) => ProcessRunner.Run("dotnet", [Dll, .. args], timeout: timeout);
+
     public static ProcessResult Run(IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
         ProcessRunner.Run("dotnet", [Dll, .. args], environment: environment);
 
