@@ -12,9 +12,9 @@ namespace BackupPs.Core.Leftovers;
 /// Removes what a BackupPs process that ended without cleaning up (kill -9, a crash, a lost host) left
 /// in Docker: its files and folders in a container's scratch directories (<see cref="ContainerScratch"/>)
 /// and its drill containers (label backupps.drill=1). What belongs to an owner known not to run any
-/// more (<see cref="ResourceOwner.IsRunning"/>) goes at once; what belongs to another host's owner, or
-/// was made by an earlier version (no owner), goes after an hour. Nothing without BackupPs's name or
-/// label is ever touched.
+/// more (<see cref="ResourceOwner.IsRunning"/>) goes at once; what belongs to another host's owner, and
+/// files an earlier version made (no owner), after an hour. Nothing without BackupPs's name or label
+/// is ever touched, nor an earlier version's drill container (it may still be in use).
 /// </summary>
 internal static partial class ContainerLeftovers
 {
@@ -85,8 +85,8 @@ internal static partial class ContainerLeftovers
     }
 
     /// <summary>
-    /// Removes drill containers whose owner does not run any more (or, for another host's owner or an
-    /// earlier version's container without one, that were created more than an hour ago).
+    /// Removes drill containers whose owner does not run any more, or, for another host's owner, that
+    /// were created more than an hour ago. Containers without an owner label are left alone.
     /// </summary>
     public static async Task RemoveDrillContainersAsync(DockerClient docker, DateTimeOffset now, IOperationHost host, CancellationToken cancellationToken)
     {
@@ -103,7 +103,14 @@ internal static partial class ContainerLeftovers
 
         foreach (var drill in drills)
         {
-            var running = ResourceOwner.Parse(drill.Labels.GetValueOrDefault(ResourceOwner.Label))?.IsRunning();
+            if (ResourceOwner.Parse(drill.Labels.GetValueOrDefault(ResourceOwner.Label)) is not { } owner)
+            {
+                // An earlier version's: nothing tells whether its drill still runs (a big one can take hours), so it is only named.
+                host.WriteVerbose($"The drill container {drill.Names.FirstOrDefault() ?? drill.Id[..12]} has no owner label (an earlier BackupPs made it); if no drill runs, remove it with docker rm -f -v {drill.Id[..12]}.");
+                continue;
+            }
+
+            var running = owner.IsRunning();
             if (running is true || (running is null && now - drill.Created <= StaleAge))
             {
                 continue;
