@@ -148,6 +148,11 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             // The store changed under the finished dump (its folder removed, renamed or made unreadable): say so, not "a bug".
             throw artifact.MapFailure(e);
         }
+        catch (BackupPsException e) when (e.InnerException is IOException or UnauthorizedAccessException)
+        {
+            // The read-back could not open the file it had just written: the same change, seen from the reading side.
+            throw artifact.MapFailure(e.InnerException);
+        }
     }
 
     private sealed record DumpResult(DumpInspection Inspection, long SizeBytes, string Sha256);

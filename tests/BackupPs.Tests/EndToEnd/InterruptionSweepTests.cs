@@ -158,6 +158,63 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
         Assert.Empty(ScratchFiles(Pg.Name));
     }
 
+    /// <summary>
+    /// On the Docker API transport (an operator in the docker group) the COPY sessions read stdin that this
+    /// process feeds: a session killed in the container makes that feed fail, and the failure is a restore
+    /// failure with the session's words, never "unexpected IOException ... (this is a bug)".
+    /// </summary>
+    [Fact]
+    public async Task AKilledCopySessionOnTheDockerApiTransportIsAFailedRestoreNotABug()
+    {
+        var account = OperatorAccount.DockerGroupMember;
+        var folder = account.NewWritableFolder();
+        var backup = await BackupPsCli.RunAsAsync(account, _ => { },
+            "backup-database", "--container", Pg.Name, "--database", "app", "--environment", "dev", "--path", folder, "--json");
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        var path = Assert.Single(BackupPsCli.JsonLines(backup)).GetProperty("Path").GetString()!;
+        var run = BackupPsCli.RunAsAsync(account, _ => { }, "restore-database", path, "--database", "app_api", "--json", "--force");
+        const string copySession = "psql -X -w -q -b -v ON_ERROR_STOP=1";
+        string[] Sessions() => PostgresContainer.Docker(["top", Pg.Name, "-eo", "pid,args"])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' ', 2, StringSplitOptions.TrimEntries))
+            .Where(columns => columns is [_, var args] && args.StartsWith(copySession, StringComparison.Ordinal))
+            .Select(columns => columns[0])
+            .ToArray();
+        await WaitAsync(() => Sessions().Length > 0 || run.IsCompleted, "no COPY session ever ran");
+        foreach (var pid in Sessions())
+        {
+            ProcessRunner.Run("kill", ["-KILL", pid]);
+        }
+
+        var result = await run;
+        Assert.DoesNotContain("this is a bug", result.Stderr);
+        Assert.True(result.ExitCode == 1 && result.Stderr.Contains("[RestoreFailed]", StringComparison.Ordinal), result.ToString());
+        Assert.Empty(ScratchDatabases(Pg.Name));
+        Assert.DoesNotContain("app_api", Databases(Pg));
+    }
+
+    /// <summary>The store's folder removed while a backup is written into it: one clear line with a stable ErrorId, nothing kept.</summary>
+    [Fact]
+    public async Task AStoreFolderRemovedDuringABackupIsSaidInWords()
+    {
+        var (run, _, store) = Start("backup");
+        await WaitAsync(() => PartialFiles(store!).Length > 0 || run.IsCompleted, "the backup never wrote");
+        Assert.False(run.IsCompleted, "the backup ended before its partial file was seen");
+        Directory.Delete(Path.Combine(store!, "dev"), recursive: true);
+        var result = await run;
+        Assert.DoesNotContain("this is a bug", result.Stderr);
+        Fails("DestinationRemovedDuringRun", result);
+        Assert.Empty(ScratchFiles(Pg.Name));
+    }
+
+    [Fact]
+    public void ABackupFileThatVanishedIsSaidInWords()
+    {
+        var missing = Path.Combine(BackupTestHelpers.NewRoot(), "gone.dump.zst");
+        var error = Assert.Throws<Core.Errors.BackupPsException>(() => Core.Verification.ArtifactVerifier.OpenBackup(missing, 4096));
+        Assert.Equal("BackupFileNotFound", error.ErrorId);
+    }
+
     private ProcessResult Drill() => BackupPsCli.Run("test-backup", fixture.Backup, "--restore", "--container", Pg.Name, "--json");
 
     private (Task<ProcessResult> Run, TaskCompletionSource<Process> Cli, string? Store) Start(string operation)
