@@ -101,11 +101,7 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
     [Fact]
     public async Task AfterKillDashNineOfADrillTheNextDrillRemovesItsDatabaseAndFolderAtOnce()
     {
-        var (run, cli, _) = Start("drill");
-        var pid = (await cli.Task).Id;
-        await WhenAsync("drill", Milestone.CopyRunning, pid, null, run);
-        Signal("KILL", pid);
-        await run;
+        await KilledAtAsync("drill", Milestone.CopyRunning);
         Assert.Contains(ScratchDatabases(Pg.Name), d => d.StartsWith("backupps_drill_", StringComparison.Ordinal));
         Assert.NotEmpty(ScratchFiles(Pg.Name));
 
@@ -120,11 +116,7 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
     [Fact]
     public async Task AfterKillDashNineOfAnIsolatedDrillTheNextDrillRemovesItsContainer()
     {
-        var (run, cli, _) = Start("isolated");
-        var pid = (await cli.Task).Id;
-        await WhenAsync("isolated", Milestone.SideDatabase, pid, null, run);
-        Signal("KILL", pid);
-        await run;
+        var pid = await KilledAtAsync("isolated", Milestone.SideDatabase);
         Assert.NotEmpty(DrillContainers(pid));
 
         var next = Drill();
@@ -136,11 +128,7 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
     [Fact]
     public async Task AServerThatCrashRestartedKeepsItsStartTimeAndTheLeftoverIsStillDroppedAtOnce()
     {
-        var (run, cli, _) = Start("drill");
-        var pid = (await cli.Task).Id;
-        await WhenAsync("drill", Milestone.SideDatabase, pid, null, run);
-        Signal("KILL", pid);
-        await run;
+        await KilledAtAsync("drill", Milestone.SideDatabase);
         var started = Pg.Psql("select pg_postmaster_start_time()", "postgres");
         const string checkpointer = "select pid from pg_stat_activity where backend_type = 'checkpointer'";
         var before = Pg.Psql(checkpointer, "postgres");
@@ -166,20 +154,15 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
     [Fact]
     public async Task AKilledCopySessionOnTheDockerApiTransportIsAFailedRestoreNotABug()
     {
+        // One table big enough that its COPY is still running when the test looks (the server's CPU is capped).
+        Pg.Psql("create database bulk", "postgres");
+        Pg.Psql("create table rows_ as select g as id, md5(g::text) as text from generate_series(1, 300000) g", "bulk");
         var account = OperatorAccount.DockerGroupMember;
-        var folder = account.NewWritableFolder();
-        var backup = await BackupPsCli.RunAsAsync(account, _ => { },
-            "backup-database", "--container", Pg.Name, "--database", "app", "--environment", "dev", "--path", folder, "--json");
-        Assert.True(backup.ExitCode == 0, backup.ToString());
-        var path = Assert.Single(BackupPsCli.JsonLines(backup)).GetProperty("Path").GetString()!;
-        var run = BackupPsCli.RunAsAsync(account, _ => { }, "restore-database", path, "--database", "app_api", "--json", "--force");
-        const string copySession = "psql -X -w -q -b -v ON_ERROR_STOP=1";
-        string[] Sessions() => PostgresContainer.Docker(["top", Pg.Name, "-eo", "pid,args"])
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.Split(' ', 2, StringSplitOptions.TrimEntries))
-            .Where(columns => columns is [_, var args] && args.StartsWith(copySession, StringComparison.Ordinal))
-            .Select(columns => columns[0])
-            .ToArray();
+        var path = await OperatorBackupAsync(account, Pg, "bulk");
+        var run = BackupPsCli.RunAsAsync(account, _ => { }, "restore-database", path, "--database", "bulk_api", "--json", "--force");
+        // A COPY session on this transport reads stdin: psql without -f. Looked for through the host's /proc (fast enough to catch it).
+        string[] Sessions() => ContainerProcesses(Pg.Name, "psql -X -w -q -b -v ON_ERROR_STOP=1").Where(p => !p.Args.Contains(" -f ", StringComparison.Ordinal))
+            .Select(p => p.Pid).ToArray();
         await WaitAsync(() => Sessions().Length > 0 || run.IsCompleted, "no COPY session ever ran");
         foreach (var pid in Sessions())
         {
@@ -190,7 +173,7 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
         Assert.DoesNotContain("this is a bug", result.Stderr);
         Assert.True(result.ExitCode == 1 && result.Stderr.Contains("[RestoreFailed]", StringComparison.Ordinal), result.ToString());
         Assert.Empty(ScratchDatabases(Pg.Name));
-        Assert.DoesNotContain("app_api", Databases(Pg));
+        Assert.DoesNotContain("bulk_api", Databases(Pg));
     }
 
     /// <summary>The store's folder removed while a backup is written into it: one clear line with a stable ErrorId, nothing kept.</summary>
@@ -213,6 +196,17 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
         var missing = Path.Combine(BackupTestHelpers.NewRoot(), "gone.dump.zst");
         var error = Assert.Throws<Core.Errors.BackupPsException>(() => Core.Verification.ArtifactVerifier.OpenBackup(missing, 4096));
         Assert.Equal("BackupFileNotFound", error.ErrorId);
+    }
+
+    /// <summary>Starts <paramref name="operation"/> and kills it with SIGKILL (nothing can clean up then) at <paramref name="milestone"/>; returns its pid.</summary>
+    private async Task<int> KilledAtAsync(string operation, Milestone milestone)
+    {
+        var (run, cli, _) = Start(operation);
+        var pid = (await cli.Task).Id;
+        await WhenAsync(operation, milestone, pid, null, run);
+        Signal("KILL", pid);
+        await run;
+        return pid;
     }
 
     private ProcessResult Drill() => BackupPsCli.Run("test-backup", fixture.Backup, "--restore", "--container", Pg.Name, "--json");
@@ -246,7 +240,7 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
             // The throwaway's superuser is the image's default one.
             Milestone.SideDatabase => () => Target().Length > 0 && ScratchDatabases(Target(), operation == "isolated" ? "postgres" : PostgresContainer.User).Length > 0,
             Milestone.Workspace => () => ScratchFiles(Target()).Any(f => !f.EndsWith(".fifo", StringComparison.Ordinal)),
-            Milestone.CopyRunning => () => Target().Length > 0 && PostgresContainer.Docker(["top", Target(), "-eo", "pid,args"]).Contains("-f /tmp/.backupps-", StringComparison.Ordinal),
+            Milestone.CopyRunning => () => Target().Length > 0 && ContainerProcesses(Target(), "psql -X -w -q -b -v ON_ERROR_STOP=1 -f /tmp/.backupps-").Length > 0,
             _ => () => Throwaway() is not null,
         };
         await WaitAsync(() => reached() || run.IsCompleted, $"{operation} never reached {milestone}");
@@ -293,6 +287,33 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
             .Where(d => pid is not ("" or "0") && Directory.Exists(d))
             .SelectMany(d => Directory.GetFileSystemEntries(d, ".backupps-*"))
             .ToArray();
+    }
+
+    /// <summary>
+    /// The host pids and command lines of the processes in <paramref name="container"/> whose command line starts with
+    /// <paramref name="prefix"/>, read from the host's /proc (the tests run as root) and told apart by their cgroup.
+    /// </summary>
+    private static (string Pid, string Args)[] ContainerProcesses(string container, string prefix)
+    {
+        var id = ProcessRunner.Run("docker", ["inspect", "-f", "{{.Id}}", container]).Stdout.Trim();
+        var found = new List<(string, string)>();
+        foreach (var process in Directory.GetDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                var args = File.ReadAllText(process + "/cmdline").Replace('\0', ' ').TrimEnd();
+                if (id.Length > 0 && args.StartsWith(prefix, StringComparison.Ordinal) && File.ReadAllText(process + "/cgroup").Contains(id, StringComparison.Ordinal))
+                {
+                    found.Add((Path.GetFileName(process), args));
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended meanwhile.
+            }
+        }
+
+        return [.. found];
     }
 
     /// <summary>The drill containers started by the CLI process <paramref name="pid"/> (filtered by its owner label: others run drills on this daemon too).</summary>

@@ -68,6 +68,31 @@ public sealed class ResourceOwnerTests
         Assert.Equal(leftover, ScratchDatabase.IsLeftover(name, Now.AddDays(-1), inUse, Now));
 
     [Fact]
+    public void ScratchFilesOfAnEndedOwnerAreAbandonedAtOnceOthersByAgeAndStrangersNever()
+    {
+        using var child = Process.Start(new ProcessStartInfo("true"))!;
+        child.WaitForExit();
+        var dead = (ResourceOwner.Current with { ProcessId = child.Id }).Token;
+        var alive = ResourceOwner.Current.Token;
+        string[] directories = ["/tmp", "/var/run/postgresql", "/dev/shm"];
+        Assert.True(ContainerLeftovers.IsAbandoned($"/tmp/.backupps-{dead}-0123456789ab", old: false, directories));
+        Assert.True(ContainerLeftovers.IsAbandoned($"/dev/shm/.backupps-{dead}-0123456789ab.fifo", old: false, directories));
+        Assert.False(ContainerLeftovers.IsAbandoned($"/tmp/.backupps-{alive}-0123456789ab", old: true, directories));
+        Assert.False(ContainerLeftovers.IsAbandoned(ContainerScratchName(), old: true, directories));
+        // Another host's owner, and an earlier version's names: after an hour.
+        Assert.False(ContainerLeftovers.IsAbandoned("/tmp/.backupps-00000000_1_1-0123456789ab", old: false, directories));
+        Assert.True(ContainerLeftovers.IsAbandoned("/tmp/.backupps-00000000_1_1-0123456789ab", old: true, directories));
+        Assert.False(ContainerLeftovers.IsAbandoned("/tmp/.backupps-0123456789abcdef0123456789abcdef.fifo", old: false, directories));
+        Assert.True(ContainerLeftovers.IsAbandoned("/tmp/.backupps-0123456789abcdef0123456789abcdef.fifo", old: true, directories));
+        // Not ours, or not in a scratch directory: never.
+        Assert.False(ContainerLeftovers.IsAbandoned("/tmp/.backupps-notes", old: true, directories));
+        Assert.False(ContainerLeftovers.IsAbandoned($"/var/lib/postgresql/data/.backupps-{dead}-0123456789ab", old: true, directories));
+        Assert.False(ContainerLeftovers.IsAbandoned($"/tmp/x/.backupps-{dead}-0123456789ab", old: true, directories));
+    }
+
+    private static string ContainerScratchName() => "/tmp/" + Core.Database.ContainerScratch.NewName();
+
+    [Fact]
     public void ALeftoverOlderThanTheServersStartIsDroppedByTheAgeRule() =>
         Assert.True(ScratchDatabase.IsLeftover("backupps_side_20261121101430_abc123", Now.AddSeconds(-10), inUse: false, Now));
 }
