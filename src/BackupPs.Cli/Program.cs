@@ -7,9 +7,15 @@ using BackupPs.Core.Errors;
 
 // backupps <command> [options]: exit 0 on success, 1 when the operation failed, 2 for bad usage.
 // Failures are one line on stderr; a stack trace is never shown (set BACKUPPS_DEBUG=1 to see one).
+// Every signal that ends a run asks for the same clean stop as Ctrl+C: SIGTERM (systemd, docker stop,
+// kill), SIGHUP (the SSH session or terminal went away) and SIGQUIT (Ctrl+\).
 using var stopping = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
+Console.SetOut(new LostTerminalWriter(Console.Out));
+Console.SetError(new LostTerminalWriter(Console.Error));
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
 {
@@ -49,7 +55,7 @@ catch (BackupPsException e)
 }
 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
 {
-    Console.Error.WriteLine("backupps: cancelled; partial files were removed.");
+    Console.Error.WriteLine("backupps: cancelled; what the run had created was removed.");
     return 1;
 }
 catch (Exception e) when (Environment.GetEnvironmentVariable("BACKUPPS_DEBUG") != "1")

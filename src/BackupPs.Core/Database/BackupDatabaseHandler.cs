@@ -4,6 +4,7 @@ using BackupPs.Core.Compression;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
+using BackupPs.Core.Leftovers;
 using BackupPs.Core.Postgres;
 using BackupPs.Core.Storage;
 using BackupPs.Core.Verification;
@@ -86,6 +87,9 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             host.WriteWarning($"Removed {stale}, left behind by a backup process that was killed.");
         }
 
+        // The FIFO of a killed backup stays in the container; this one makes its own next to it.
+        await ContainerLeftovers.RemoveScratchAsync(docker, target, host, cancellationToken).ConfigureAwait(false);
+
         var started = _clock.GetUtcNow();
         string FileName(int claim) => BackupNames.ArtifactFileName(target.Database, environment, started, format, compression, claim);
 
@@ -128,16 +132,29 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         };
 
         host.WriteVerbose($"Dumped {dump.Inspection.TotalBytes} bytes into {dump.SizeBytes}; reading the written file back to prove it.");
-        var failed = (await ArtifactVerifier.VerifyAsync(artifact.TempPath, provisionalName, Describe(provisionalName), progress: null, cancellationToken)
-            .ConfigureAwait(false)).Where(c => !c.Passed).ToArray();
-        if (failed.Length > 0)
+        try
         {
-            throw new BackupPsException("BackupNotProven", FailureCategory.WriteError,
-                $"The written backup of {target.Description} failed its read-back check ({string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}"))}); nothing was kept. Check the disk under {folder}.")
-            { Target = Path.Combine(folder, provisionalName) };
-        }
+            var failed = (await ArtifactVerifier.VerifyAsync(artifact.TempPath, provisionalName, Describe(provisionalName), progress: null, cancellationToken)
+                .ConfigureAwait(false)).Where(c => !c.Passed).ToArray();
+            if (failed.Length > 0)
+            {
+                throw new BackupPsException("BackupNotProven", FailureCategory.WriteError,
+                    $"The written backup of {target.Description} failed its read-back check ({string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}"))}); nothing was kept. Check the disk under {folder}.")
+                { Target = Path.Combine(folder, provisionalName) };
+            }
 
-        return await BackupPlacement.StoreAsync(artifact, FileName, Describe, cancellationToken).ConfigureAwait(false);
+            return await BackupPlacement.StoreAsync(artifact, FileName, Describe, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The store changed under the finished dump (its folder removed, renamed or made unreadable): say so, not "a bug".
+            throw artifact.MapFailure(e);
+        }
+        catch (BackupPsException e) when (e.InnerException is IOException or UnauthorizedAccessException)
+        {
+            // The read-back could not open the file it had just written: the same change, seen from the reading side.
+            throw artifact.MapFailure(e.InnerException);
+        }
     }
 
     private sealed record DumpResult(DumpInspection Inspection, long SizeBytes, string Sha256);

@@ -51,9 +51,9 @@ internal sealed class ContainerFifo
             return null;
         }
 
-        // A random name: nothing else in the container uses it, and only a local daemon's container
+        // A new name: nothing else in the container uses it, and only a local daemon's container
         // can make it appear under our /proc (a remote daemon's pid means nothing here).
-        var name = $".backupps-{Guid.NewGuid():N}.fifo";
+        var name = ContainerScratch.NewName(".fifo");
         var directories = target.ScratchDirectories;
         using var stdout = new MemoryStream();
         ExecResult made;
@@ -65,9 +65,10 @@ internal sealed class ContainerFifo
                 Env = [ContainerScratch.Environment(directories)],
             }, stdout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception) when (ContainerScratch.ChosenPath(stdout, name) is { } partial)
+        catch (Exception)
         {
-            await new ContainerFifo(docker, container, partial, containerRoot + partial).RemoveAsync().ConfigureAwait(false);
+            // Cancelled (or the exec broke), perhaps after the FIFO was made and before its path was read.
+            await ContainerScratch.RemoveEverywhereAsync(docker, container.Id, directories, name).ConfigureAwait(false);
             throw;
         }
 

@@ -1,4 +1,6 @@
 using System.Text;
+using BackupPs.Core.Docker;
+using BackupPs.Core.Leftovers;
 
 namespace BackupPs.Core.Database;
 
@@ -22,6 +24,36 @@ internal static class ContainerScratch
 {
     /// <summary>The environment variable that hands the candidates to the exec's shell (colon-separated, as PATH).</summary>
     public const string Variable = "BACKUPPS_SCRATCH";
+
+    /// <summary>
+    /// A new name for a file or folder in a scratch directory: ".backupps-&lt;owner token&gt;-&lt;12 hex&gt;"
+    /// and <paramref name="suffix"/>. The owner (<see cref="ResourceOwner"/>) lets the next run remove
+    /// it at once when this process ended without removing it (<see cref="ContainerLeftovers"/>).
+    /// </summary>
+    public static string NewName(string suffix = "") => $".backupps-{ResourceOwner.Current.Token}-{Guid.NewGuid().ToString("N")[..12]}{suffix}";
+
+    /// <summary>
+    /// Removes <paramref name="name"/> from every candidate directory: what a creation that failed or was
+    /// cancelled may have made before it could say where (its output was never read). Best effort and
+    /// not cancellable: it runs on the way out of a cancelled operation.
+    /// </summary>
+    public static async Task RemoveEverywhereAsync(DockerClient docker, string containerId, IReadOnlyList<string> directories, string name)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await docker.ExecAsync(containerId, new ExecRequest
+            {
+                // The name is ours ([.0-9a-z_-]); "$0" carries it, so nothing is parsed as shell text.
+                Cmd = ["sh", "-c", $"set -f; IFS=:; for d in ${Variable}; do rm -rf \"$d/$0\"; done", name],
+                Env = [Environment(directories)],
+            }, Stream.Null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Errors.BackupPsException or OperationCanceledException)
+        {
+            // A stopped container keeps it; the next run removes it (its owner is gone).
+        }
+    }
 
     /// <summary>The candidates, best first; <paramref name="socket"/> is the server's, when known.</summary>
     public static IReadOnlyList<string> Directories(ServerSocket? socket)

@@ -32,7 +32,8 @@ public sealed partial class DockerClient
                 c.StrOrEmpty("Image"),
                 c.StrOrEmpty("ImageID"),
                 c.StrOrEmpty("State"),
-                c.StrMap("Labels")));
+                c.StrMap("Labels"),
+                DateTimeOffset.FromUnixTimeSeconds(c.TryGetProperty("Created", out var created) && created.TryGetInt64(out var seconds) ? seconds : 0)));
         }
 
         return result;

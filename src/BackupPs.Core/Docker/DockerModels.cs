@@ -5,13 +5,15 @@ namespace BackupPs.Core.Docker;
 /// <param name="Image">The image reference the container was created from (as given, e.g. <c>postgres:16</c>).</param>
 /// <param name="ImageId">The image id (<c>sha256:…</c>).</param>
 /// <param name="State">running, exited, created, paused, restarting, removing or dead.</param>
+/// <param name="Created">When the container was created (the Unix epoch when the daemon did not say).</param>
 public sealed record DockerContainerSummary(
     string Id,
     IReadOnlyList<string> Names,
     string Image,
     string ImageId,
     string State,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels,
+    DateTimeOffset Created);
 
 /// <summary><c>GET /containers/{id}/json</c>, reduced to what BackupPs uses.</summary>
 /// <param name="Name">The container name without the leading '/'.</param>

@@ -339,7 +339,7 @@ internal static class ArtifactRestore
 
     private static ArchiveTableOfContents ReadTableOfContents(string path, CancellationToken cancellationToken)
     {
-        using var file = StoreFile.OpenRead(path, "The backup file", 1 << 16);
+        using var file = ArtifactVerifier.OpenBackup(path, 1 << 16);
         using var decompressor = CompressionStreams.OpenDecompressor(file, path);
         return CustomArchiveReader.ReadTableOfContents(decompressor, cancellationToken);
     }
@@ -443,6 +443,13 @@ internal static class ArtifactRestore
             catch (BackupPsException e)
             {
                 _failure ??= $"{program.Name} could not be run to the end: {e.Message}";
+            }
+            catch (IOException e)
+            {
+                // On the Docker API transport the program's stdin is fed from our pipe, and a feed that failed (another
+                // session stopped reading, or Ctrl+C) ends the exec with that failure: the program stopped early, not a bug.
+                cancellationToken.ThrowIfCancellationRequested();
+                InputStopped ??= $"{program.Name} stopped reading its input ({inputFailure ?? e.Message})";
             }
 
             if (result is not null)

@@ -44,7 +44,7 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
     public static async Task<ContainerWorkspace> CreateAsync(DockerClient docker, DatabaseTarget into, byte[] tableOfContents, IEnumerable<int> listed,
         int fifos, CancellationToken cancellationToken)
     {
-        var name = $".backupps-{Guid.NewGuid():N}";
+        var name = ContainerScratch.NewName();
         var directories = into.ScratchDirectories;
         var mkfifo = fifos > 0 ? " && mkfifo " + string.Join(' ', Enumerable.Range(0, fifos).Select(FifoName)) : "";
         // The dump IDs are numbers ("$@"; "$0" is a placeholder) and the names are ours: nothing needs quoting.
@@ -64,10 +64,10 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
             made = await docker.ExecAsync(into.Container.Id, new ExecRequest { Cmd = command, Env = [ContainerScratch.Environment(directories)] },
                 input, stdout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception) when (Chosen() is { } partial)
+        catch (Exception)
         {
-            // Cancelled (or the exec broke) after the folder was made: it goes too.
-            await partial.DisposeAsync().ConfigureAwait(false);
+            // Cancelled (or the exec broke), perhaps after the folder was made and before its path was read: it goes too.
+            await ContainerScratch.RemoveEverywhereAsync(docker, into.Container.Id, directories, name).ConfigureAwait(false);
             throw;
         }
 

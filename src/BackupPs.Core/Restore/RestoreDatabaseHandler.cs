@@ -6,6 +6,7 @@ using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
+using BackupPs.Core.Leftovers;
 
 namespace BackupPs.Core.Restore;
 
@@ -69,7 +70,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             return;
         }
 
-        await ScratchDatabase.RemoveStaleAsync(docker, target.Server, now, host, cancellationToken).ConfigureAwait(false);
+        await ContainerLeftovers.RemoveAllAsync(docker, target.Server, now, host, cancellationToken).ConfigureAwait(false);
         var watch = Stopwatch.StartNew();
         string? safetyBackupPath = null;
         if (safetyRoot is not null)
@@ -88,11 +89,12 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         }
 
         var like = options.Replace ? database : null;
-        await ScratchDatabase.CreateAsync(docker, target.Server, side, manifest.DatabaseProperties, like, options.Role, cancellationToken).ConfigureAwait(false);
-        // Set once the side database is renamed into place or already dropped: the finally drops it otherwise (Ctrl+C, exceptions).
+        // Set once the side database is renamed into place or already dropped: the finally drops it otherwise (Ctrl+C, exceptions),
+        // also when its CREATE is what was interrupted (it may go on in the server: DropAsync waits for it).
         var sideSettled = false;
         try
         {
+            await ScratchDatabase.CreateAsync(docker, target.Server, side, manifest.DatabaseProperties, like, options.Role, cancellationToken).ConfigureAwait(false);
             var settings = new RestoreSettings(options.NoOwner, options.NoAcl, options.Role, options.Jobs, options.AcceptError ?? []);
             var outcome = await ArtifactRestore.RunAsync(docker, target.Server.WithDatabase(side), backup.Path, manifest, settings, host, cancellationToken)
                 .ConfigureAwait(false);

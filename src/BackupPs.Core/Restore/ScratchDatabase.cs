@@ -4,14 +4,16 @@ using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
+using BackupPs.Core.Leftovers;
 
 namespace BackupPs.Core.Restore;
 
 /// <summary>
 /// The databases BackupPs restores into before anything is renamed into place: backupps_side_* for
-/// Restore-Database, backupps_drill_* for Test-Backup -Restore. The name carries its creation time,
-/// so one left behind by a process that was killed, or by a container that stopped, is recognised
-/// and dropped by the next restore or drill on that server.
+/// Restore-Database, backupps_drill_* for Test-Backup -Restore. The name carries its creation time
+/// and its owner (<see cref="ResourceOwner"/>), so one left behind by a process that was stopped or
+/// killed, or by a container that stopped, is recognised and dropped by the next restore or drill on
+/// that server: at once when its owner is known not to run any more, else by the age rule.
 /// </summary>
 internal static partial class ScratchDatabase
 {
@@ -21,8 +23,9 @@ internal static partial class ScratchDatabase
     /// <summary>A scratch database this old with nobody connected belongs to no running restore.</summary>
     private static readonly TimeSpan StaleAge = TimeSpan.FromHours(1);
 
+    /// <summary>"backupps_drill_20261130224700_1a2b_&lt;owner token&gt;": at most 60 bytes.</summary>
     public static string NewName(string purpose, DateTimeOffset now) =>
-        $"backupps_{purpose}_{now.UtcDateTime:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..6]}";
+        $"backupps_{purpose}_{now.UtcDateTime:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..4]}_{ResourceOwner.Current.Token}";
 
     /// <summary>
     /// Creates an empty database from template0 with the backed-up database's encoding and collation
@@ -135,6 +138,9 @@ internal static partial class ScratchDatabase
     /// <summary>
     /// Drops a database BackupPs created, whoever is still connected. Not cancellable (it runs on the
     /// way out of a cancelled restore); a failure becomes a warning with the SQL to finish it by hand.
+    /// A cancelled CREATE DATABASE goes on in the server after its psql is gone, and would commit after
+    /// a DROP ... IF EXISTS that found nothing: so every session still working on this name (its query
+    /// names it; the names are unique) is ended first, and the drop waits (bounded) until they are gone.
     /// </summary>
     public static async Task<bool> DropAsync(DockerClient docker, DatabaseTarget server, string name, IOperationHost host)
     {
@@ -145,8 +151,18 @@ internal static partial class ScratchDatabase
             {
                 // Terminating first works on every version; DROP then waits up to 5 s for those sessions
                 // to end, which a busy or CPU-starved server can exceed: hence a few attempts.
+                var literal = SqlText.Literal(name);
                 await server.QueryAsync(docker, $"""
-                    SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = {SqlText.Literal(name)} AND pid <> pg_backend_pid();
+                    SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity
+                     WHERE (datname = {literal} OR pg_catalog.strpos(query, {literal}) > 0) AND pid <> pg_catalog.pg_backend_pid();
+                    DO $backupps$ BEGIN
+                      FOR i IN 1..300 LOOP
+                        PERFORM pg_catalog.pg_stat_clear_snapshot();
+                        EXIT WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_stat_activity
+                                               WHERE (datname = {literal} OR pg_catalog.strpos(query, {literal}) > 0) AND pid <> pg_catalog.pg_backend_pid());
+                        PERFORM pg_catalog.pg_sleep(0.1);
+                      END LOOP;
+                    END $backupps$;
                     DROP DATABASE IF EXISTS {SqlText.Identifier(name)};
                     """, timeout.Token, script: true).ConfigureAwait(false);
                 return true;
@@ -162,22 +178,25 @@ internal static partial class ScratchDatabase
         }
     }
 
-    /// <summary>Drops scratch databases that no running restore can own: nobody connected, and older than the server's start or than an hour.</summary>
+    /// <summary>
+    /// Drops scratch databases that no running restore or drill can own: at once those whose owner is
+    /// known not to run (<see cref="ResourceOwner.IsRunning"/>); those of another host's owner, and
+    /// those named by earlier versions (no owner), once nobody is connected and they are older than the
+    /// server's start or than an hour.
+    /// </summary>
     public static async Task RemoveStaleAsync(DockerClient docker, DatabaseTarget server, DateTimeOffset now, IOperationHost host,
         CancellationToken cancellationToken)
     {
         var rows = await server.QueryAsync(docker, """
-            SELECT d.datname || '|' || extract(epoch FROM pg_postmaster_start_time())::bigint
-              FROM pg_database d
-             WHERE d.datname ~ '^backupps_(side|drill)_[0-9]{14}_[0-9a-f]{6}$'
-               AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)
+            SELECT d.datname || '|' || extract(epoch FROM pg_catalog.pg_postmaster_start_time())::bigint
+                   || '|' || EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.datname = d.datname)
+              FROM pg_catalog.pg_database d
+             WHERE d.datname ~ '^backupps_(side|drill)_[0-9]{14}_[0-9a-z_]+$'
             """, cancellationToken).ConfigureAwait(false);
         foreach (var row in rows.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var parts = row.Split('|');
-            var created = CreatedAt(parts[0]);
-            var serverStarted = DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[1], CultureInfo.InvariantCulture));
-            if (created is { } c && (c < serverStarted || now - c > StaleAge)
+            if (IsLeftover(parts[0], DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[1], CultureInfo.InvariantCulture)), parts[2] == "t", now)
                 && await DropAsync(docker, server, parts[0], host).ConfigureAwait(false))
             {
                 host.WriteWarning($"Dropped {parts[0]} in {server.Container.Name}, left behind by a restore or drill that was interrupted.");
@@ -185,15 +204,22 @@ internal static partial class ScratchDatabase
         }
     }
 
-    internal static DateTimeOffset? CreatedAt(string name)
+    /// <summary>Whether scratch database <paramref name="name"/> belongs to no running restore or drill (see <see cref="RemoveStaleAsync"/>).</summary>
+    internal static bool IsLeftover(string name, DateTimeOffset serverStarted, bool inUse, DateTimeOffset now)
     {
         var match = NamePattern().Match(name);
-        return match.Success && DateTime.TryParseExact(match.Groups[1].Value, "yyyyMMddHHmmss", CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var stamp)
-            ? new DateTimeOffset(stamp, TimeSpan.Zero)
-            : null;
+        if (!match.Success || !DateTime.TryParseExact(match.Groups[1].Value, "yyyyMMddHHmmss", CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var stamp))
+        {
+            return false;
+        }
+
+        var running = ResourceOwner.Parse(match.Groups[2].Success ? match.Groups[2].Value : null)?.IsRunning();
+        var created = new DateTimeOffset(stamp, TimeSpan.Zero);
+        return running is false || (running is null && !inUse && (created < serverStarted || now - created > StaleAge));
     }
 
-    [GeneratedRegex("^backupps_(?:side|drill)_([0-9]{14})_[0-9a-f]{6}$")]
+    /// <summary>The names this version makes (a 4-digit random part and the owner) and those of earlier versions (6 digits, no owner).</summary>
+    [GeneratedRegex("^backupps_(?:side|drill)_([0-9]{14})_(?:[0-9a-f]{6}|[0-9a-f]{4}_(" + ResourceOwner.TokenPattern + "))$")]
     private static partial Regex NamePattern();
 }

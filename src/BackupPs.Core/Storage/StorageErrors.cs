@@ -26,6 +26,9 @@ public static class StorageErrorIds
     /// <summary>WriteError: any other I/O failure while writing, syncing or renaming.</summary>
     public const string WriteFailed = "DestinationWriteFailed";
 
+    /// <summary>ObjectNotFound: the folder being written was removed or renamed while the file was written.</summary>
+    public const string RemovedDuringRun = "DestinationRemovedDuringRun";
+
     /// <summary>ResourceExists: the final file name is already taken; BackupPs never overwrites.</summary>
     public const string AlreadyExists = "BackupAlreadyExists";
 }
@@ -59,6 +62,12 @@ internal static class StorageErrors
     public static BackupPsException DirectoryMissing(string directory, Exception? inner = null) =>
         new(StorageErrorIds.DirectoryMissing, FailureCategory.ObjectNotFound,
             $"The directory '{directory}' does not exist; create it first or pass an existing directory to -Path.",
+            inner)
+        { Target = directory };
+
+    public static BackupPsException RemovedDuringRun(string directory, Exception? inner = null) =>
+        new(StorageErrorIds.RemovedDuringRun, FailureCategory.ObjectNotFound,
+            $"The folder '{directory}' was removed or renamed while the backup was being written into it, so nothing was kept; find what removes it (a cleanup job, an unmounted disk) and retry.",
             inner)
         { Target = directory };
 
@@ -111,6 +120,11 @@ internal static class StorageErrors
                 $"The filesystem of '{directory}' cannot hold a file larger than {bytesWritten} bytes (FAT32 stops at 4 GiB); write to an ext4 or exFAT filesystem or choose another -Path.",
                 e)
             { Target = directory };
+        }
+
+        if (bytesWritten > 0 && e is IOException && !Directory.Exists(directory))
+        {
+            return RemovedDuringRun(directory, e);
         }
 
         if (e is DirectoryNotFoundException)

@@ -105,11 +105,36 @@ internal static class ArtifactVerifier
 
     private static BackupCheck Check(string name, bool passed, string detail) => new(name, passed, detail);
 
+    /// <summary>
+    /// Opens a stored backup for reading. The store can change while a run uses it (a cleanup job, a
+    /// permission change, an unmounted disk): that is said in words, not as an unexpected exception.
+    /// Only a regular file is opened (<see cref="StoreFile.OpenRead"/>).
+    /// </summary>
+    internal static FileStream OpenBackup(string path, int bufferSize)
+    {
+        try
+        {
+            return StoreFile.OpenRead(path, "The backup file", bufferSize);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BackupPsException("BackupFileNotFound", FailureCategory.ObjectNotFound,
+                $"The backup file {path} was removed or renamed while this run was using it; Get-Backup lists the backups that exist.", e)
+            { Target = path };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupPsException("BackupFileUnreadable", e is UnauthorizedAccessException ? FailureCategory.PermissionDenied : FailureCategory.ReadError,
+                $"The backup file {path} cannot be read ({e.Message.TrimEnd('.')}); check its permissions and the disk it is on.", e)
+            { Target = path };
+        }
+    }
+
     private sealed record Reading(long SizeBytes, string Sha256, DumpInspection? Inspection, BackupPsException? DecompressionError, BackupPsException? StructureError);
 
     private static Reading Read(string path, Action<long>? progress, Stream? copy, IArchiveObserver? observer, CancellationToken cancellationToken)
     {
-        using var file = StoreFile.OpenRead(path, "The backup file", 1 << 20);
+        using var file = OpenBackup(path, 1 << 20);
         using var counted = progress is null ? (Stream)file : new TeeReadStream(file, Stream.Null, progress);
         using var hashing = new HashingStream(counted);
         DumpInspection? inspection = null;

@@ -3,6 +3,7 @@ using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
+using BackupPs.Core.Leftovers;
 using BackupPs.Core.Restore;
 
 namespace BackupPs.Core.Verification;
@@ -46,7 +47,8 @@ internal static class RestoreDrill
                 }
 
                 await target.CheckVersionAsync(docker, backup, cancellationToken).ConfigureAwait(false);
-                await ScratchDatabase.RemoveStaleAsync(docker, target.Server, clock.GetUtcNow(), host, cancellationToken).ConfigureAwait(false);
+                await ContainerLeftovers.RemoveAllAsync(docker, target.Server, clock.GetUtcNow(), host, cancellationToken).ConfigureAwait(false);
+                // Named before it is created: the finally drops it even when the CREATE is interrupted.
                 drill = ScratchDatabase.NewName(ScratchDatabase.Drill, clock.GetUtcNow());
                 await ScratchDatabase.CreateAsync(docker, target.Server, drill, manifest.DatabaseProperties, like: null, owner: null, cancellationToken).ConfigureAwait(false);
             }

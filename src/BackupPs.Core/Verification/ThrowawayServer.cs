@@ -4,6 +4,7 @@ using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
+using BackupPs.Core.Leftovers;
 
 namespace BackupPs.Core.Verification;
 
@@ -39,15 +40,28 @@ internal sealed class ThrowawayServer
         }
 
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-        var id = await docker.CreateContainerAsync(new CreateContainerRequest
+        // The owner's labels let the next drill remove the container at once if this process dies without removing it.
+        var name = $"backupps-drill-{Guid.NewGuid().ToString("N")[..12]}";
+        string id;
+        try
         {
-            Image = image,
-            Name = $"backupps-drill-{Guid.NewGuid().ToString("N")[..12]}",
-            // Empty *_FILE values count as unset (for the image and for DatabaseTarget): an image
-            // that bakes in *_FILE secrets would otherwise refuse POSTGRES_PASSWORD, or miss its secrets.
-            Env = ["POSTGRES_PASSWORD=" + password, "POSTGRES_PASSWORD_FILE=", "POSTGRES_USER_FILE=", "POSTGRES_DB_FILE="],
-            Labels = new Dictionary<string, string> { ["backupps.drill"] = "1" },
-        }, cancellationToken).ConfigureAwait(false);
+            id = await docker.CreateContainerAsync(new CreateContainerRequest
+            {
+                Image = image,
+                Name = name,
+                // Empty *_FILE values count as unset (for the image and for DatabaseTarget): an image
+                // that bakes in *_FILE secrets would otherwise refuse POSTGRES_PASSWORD, or miss its secrets.
+                Env = ["POSTGRES_PASSWORD=" + password, "POSTGRES_PASSWORD_FILE=", "POSTGRES_USER_FILE=", "POSTGRES_DB_FILE="],
+                Labels = new Dictionary<string, string>(ResourceOwner.Current.Labels) { [ContainerLeftovers.DrillLabel] = "1" },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or BackupPsException { Category: FailureCategory.ConnectionError })
+        {
+            // A create that was cancelled (or whose answer was lost) may still be completed by the daemon.
+            await new ThrowawayServer(docker, name).RemoveCreatedAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var server = new ThrowawayServer(docker, id);
         try
         {
@@ -89,6 +103,26 @@ internal sealed class ThrowawayServer
         throw new BackupPsException("DrillServerFailed", FailureCategory.ResourceUnavailable,
             $"The throwaway PostgreSQL container {_id[..12]} did not become ready within {StartTimeout.TotalMinutes} minutes.")
         { Target = _id };
+    }
+
+    /// <summary>
+    /// Removes the container (by name) that a failed or cancelled create may have made, watching for it
+    /// for a few seconds: the daemon finishes a create whose client went away. A later drill removes
+    /// one that appears even later (its owner no longer runs).
+    /// </summary>
+    private async Task RemoveCreatedAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            while (!await _docker.RemoveContainerAsync(_id, force: true, removeVolumes: true, timeout.Token).ConfigureAwait(false))
+            {
+                await Task.Delay(100, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is BackupPsException or OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Removes the container and its data; returns why it could not, or null. Not cancellable: it runs on the way out of a cancelled drill too.</summary>

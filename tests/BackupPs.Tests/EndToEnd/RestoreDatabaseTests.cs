@@ -310,11 +310,7 @@ public sealed class RestoreDatabaseTests(RestoreServers servers) : IClassFixture
     public async Task ADockerGroupOperatorRestoresThroughTheDockerApi()
     {
         var account = OperatorAccount.DockerGroupMember;
-        var folder = account.NewWritableFolder();
-        var backup = await BackupPsCli.RunAsAsync(account, _ => { },
-            "backup-database", "--container", Source.Name, "--database", "rich", "--environment", "dev", "--path", folder, "--json");
-        Assert.True(backup.ExitCode == 0, backup.ToString());
-        var path = Assert.Single(BackupPsCli.JsonLines(backup)).GetProperty("Path").GetString()!;
+        var path = await OperatorBackupAsync(account, Source, "rich");
         try
         {
             var result = await BackupPsCli.RunAsAsync(account, _ => { }, "restore-database", path, "--database", "rich_api", "--json", "--force", "--verbose");

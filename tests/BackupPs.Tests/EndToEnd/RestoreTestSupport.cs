@@ -35,6 +35,15 @@ internal static class RestoreTestSupport
         BackupTestHelpers.Backup(pg, BackupTestHelpers.NewRoot(), ["--database", database, "--environment", environment, .. extra])
             .GetProperty("Path").GetString()!;
 
+    /// <summary>backup-database of one database run by <paramref name="account"/> into a folder it owns, returning the artifact's path.</summary>
+    public static async Task<string> OperatorBackupAsync(OperatorAccount account, PostgresContainer pg, string database)
+    {
+        var backup = await BackupPsCli.RunAsAsync(account, _ => { },
+            "backup-database", "--container", pg.Name, "--database", database, "--environment", "dev", "--path", account.NewWritableFolder(), "--json");
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        return Assert.Single(BackupPsCli.JsonLines(backup)).GetProperty("Path").GetString()!;
+    }
+
     /// <summary>restore-database --json --force (no terminal here: --force is how scripts confirm).</summary>
     public static ProcessResult RunRestore(string path, params string[] args) =>
         BackupPsCli.Run(["restore-database", path, "--json", "--force", .. args]);

@@ -194,17 +194,6 @@ public sealed class RestoreLogicTests
     }
 
     [Fact]
-    public void ScratchNamesCarryTheirCreationTime()
-    {
-        var now = new DateTimeOffset(2026, 11, 21, 10, 15, 30, TimeSpan.Zero);
-        var name = ScratchDatabase.NewName(ScratchDatabase.Drill, now);
-        Assert.Matches("^backupps_drill_20261121101530_[0-9a-f]{6}$", name);
-        Assert.Equal(now, ScratchDatabase.CreatedAt(name));
-        Assert.Null(ScratchDatabase.CreatedAt("backupps_drill_app"));
-        Assert.Null(ScratchDatabase.CreatedAt("app"));
-    }
-
-    [Fact]
     public void PreviousNamesFitPostgresNameLimit()
     {
         var now = new DateTimeOffset(2026, 11, 21, 10, 15, 30, TimeSpan.Zero);
