@@ -1,0 +1,75 @@
+using BackupPs.Tests.Infrastructure;
+using Xunit;
+using static BackupPs.Tests.EndToEnd.RestoreTestSupport;
+
+namespace BackupPs.Tests.EndToEnd;
+
+/// <summary>
+/// Faults found by a fresh-eyes try of issue 9's kinds 1, 2 and 5 (try B): what a replace does to a
+/// server without the postgres database, and to what belongs to a database beyond its name and data
+/// (logical replication slots and subscriptions, bound to the database's OID).
+/// </summary>
+public sealed class ReplaceEdgeCasesTryBTests
+{
+    /// <summary>
+    /// Without the postgres database the maintenance database is template1 (README), but the first failed connection
+    /// to postgres lists the databases through postgres again, which fails the same way, without end: the run hangs and
+    /// opens a failing connection every few milliseconds. It must restore, through template1.
+    /// </summary>
+    [Fact]
+    public async Task ARestoreIntoAServerWithoutThePostgresDatabaseEnds()
+    {
+        await using var pg = new PostgresContainer(scale: 0);
+        await pg.InitializeAsync();
+        pg.Psql("create table t (id int); insert into t values (1), (2)");
+        var path = BackupOf(pg, PostgresContainer.DatabaseName);
+        pg.Psql("drop database postgres");
+
+        var result = BackupPsCli.RunWithin(TimeSpan.FromMinutes(2), "restore-database", path, "--replace", "--force", "--json");
+
+        Succeeds(result);
+        Assert.Equal("2", pg.Psql("select count(*) from t"));
+    }
+
+    /// <summary>
+    /// A logical replication slot belongs to the database's OID: the swap moves it to the replaced copy, and dropping
+    /// that copy drops the slot without a word (a CDC consumer's position is gone). A replace must not destroy it
+    /// silently: refuse before any work, as for the other things that cannot be swapped.
+    /// </summary>
+    [Fact]
+    public async Task AReplaceDoesNotSilentlyDropTheDatabasesReplicationSlot()
+    {
+        await using var pg = new PostgresContainer(scale: 0, command: ["postgres", "-c", "wal_level=logical"]);
+        await pg.InitializeAsync();
+        pg.Psql("create table t (id int); insert into t values (1), (2)");
+        var path = BackupOf(pg, PostgresContainer.DatabaseName);
+        pg.Psql("select pg_create_logical_replication_slot('cdc', 'test_decoding')");
+
+        var result = RunRestore(path, "--replace");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal("app", pg.Psql("select d.datname from pg_replication_slots s join pg_database d on d.oid = s.datoid where s.slot_name = 'cdc'", "postgres"));
+    }
+
+    /// <summary>
+    /// A subscription keeps the replaced copy from being dropped: the run reports success with no kept copy
+    /// (PreviousDatabase null) while app_before_* stays, and the warning says "the next restore or drill there drops it",
+    /// which no run does (only backupps_side_/backupps_drill_ names are). Refuse before any work instead.
+    /// </summary>
+    [Fact]
+    public async Task AReplaceOfADatabaseWithASubscriptionIsRefusedBeforeAnyWork()
+    {
+        await using var pg = new PostgresContainer(scale: 0);
+        await pg.InitializeAsync();
+        pg.Psql("create table t (id int); insert into t values (1), (2)");
+        var path = BackupOf(pg, PostgresContainer.DatabaseName);
+        pg.Psql("create subscription sub1 connection 'dbname=app host=/nonexistent' publication p with (connect = false)");
+        var before = Databases(pg);
+
+        var result = RunRestore(path, "--replace");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(before, Databases(pg));
+        Assert.Equal("app", pg.Psql("select d.datname from pg_subscription s join pg_database d on d.oid = s.subdbid where s.subname = 'sub1'", "postgres"));
+    }
+}
