@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BackupPs.Tests.Infrastructure;
 using Xunit;
 using static BackupPs.Tests.EndToEnd.RestoreTestSupport;
@@ -71,5 +72,68 @@ public sealed class ReplaceEdgeCasesTryBTests
         Assert.NotEqual(0, result.ExitCode);
         Assert.Equal(before, Databases(pg));
         Assert.Equal("app", pg.Psql("select d.datname from pg_subscription s join pg_database d on d.oid = s.subdbid where s.subname = 'sub1'", "postgres"));
+    }
+    /// <summary>
+    /// PostgreSQL cuts a name to 63 bytes, so --database with 70 bytes is the 63-byte database; but the operation lock
+    /// is keyed by the name as typed, so a replace through the long spelling and one through the real name run at once
+    /// (both swaps were seen waiting together, and both runs reported the same kept copy while a second one was left
+    /// unnamed; without --keep-previous one run drops the copy the other reports kept). The second must be refused.
+    /// </summary>
+    [Fact]
+    public async Task TwoSpellingsOfOneLongDatabaseNameDoNotRunAtOnce()
+    {
+        await using var pg = new PostgresContainer(scale: 0);
+        await pg.InitializeAsync();
+        var real = new string('l', 63);
+        var alias = new string('l', 70);
+        pg.Psql($"create database {real}", "postgres");
+        pg.Psql("create table t (id int); insert into t values (1), (2)", real);
+        var path = BackupOf(pg, real);
+        ProcessResult second;
+        Task<ProcessResult> first;
+        using (var holder = Process.Start(new ProcessStartInfo("docker", ["exec", "-i", "-e", "PGPASSWORD", pg.Name, "psql", "-X", "-q", "-U", PostgresContainer.User, "-d", "postgres"])
+               { RedirectStandardInput = true, RedirectStandardOutput = true, Environment = { ["PGPASSWORD"] = PostgresContainer.Password } })!)
+        {
+            // The first run's swap waits for this lock on the database.
+            holder.StandardInput.WriteLine($"begin; comment on database {real} is 'held';");
+            holder.StandardInput.Flush();
+            first = BackupPsCli.RunAsync(null, _ => { }, "restore-database", path, "--database", alias, "--replace", "--force", "--json", "--skip-safety-backup", "--keep-previous");
+            var watch = Stopwatch.StartNew();
+            while (pg.Psql("select count(*) from pg_stat_activity where query like 'DO $backupps_swap$%' and wait_event_type = 'Lock'", "postgres") != "1")
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "timed out waiting for the first run's swap");
+                Thread.Sleep(100);
+            }
+
+            second = RunRestore(path, "--database", real, "--replace", "--skip-safety-backup");
+            holder.StandardInput.Close();
+            holder.WaitForExit();
+        }
+
+        Fails("DatabaseBusy", second);
+        Succeeds(await first);
+    }
+
+    /// <summary>
+    /// The kept copy's name is cut to 63 bytes one UTF-16 unit at a time, so a name ending in emoji is cut inside a
+    /// surrogate pair, and the copy is called "...\uFFFD_before_..." (a replacement character that was never in the name).
+    /// Cut at whole characters.
+    /// </summary>
+    [Fact]
+    public async Task TheKeptCopyOfALongNameIsNotCutInsideACharacter()
+    {
+        await using var pg = new PostgresContainer(scale: 0);
+        await pg.InitializeAsync();
+        var database = string.Concat(Enumerable.Repeat("\U0001F600", 15)) + "abc";
+        pg.Psql($"create database \"{database}\"", "postgres");
+        pg.Psql("create table t (id int); insert into t values (1), (2)", database);
+        var path = BackupOf(pg, database);
+
+        var record = Succeeds(RunRestore(path, "--replace", "--skip-safety-backup", "--keep-previous"));
+
+        var kept = record.GetProperty("PreviousDatabase").GetString()!;
+        Assert.DoesNotContain('\uFFFD', kept);
+        Assert.StartsWith(string.Concat(Enumerable.Repeat("\U0001F600", 9)) + "_before_", kept);
+        Assert.Contains(kept, Databases(pg));
     }
 }
