@@ -36,4 +36,32 @@ public sealed class StoreLinksTryBTests
         Assert.Contains(open, restore.Stderr);
         Assert.DoesNotContain("app_through_link", Databases(pg));
     }
+    /// <summary>
+    /// Backup-Database writes through a link to a folder inside the store (store/dev -> a folder on another disk) and
+    /// reports success, but Get-Backup does not follow that link (a warning), so the backup it just made is not in the
+    /// catalog: a nightly job succeeds while get-backup --latest finds nothing. What a backup writes and reports must be
+    /// what the listing shows: either it refuses to write through the link, or the listing includes it.
+    /// </summary>
+    [Fact]
+    public async Task ABackupThatSucceedsIsListedByGetBackup()
+    {
+        await using var pg = new PostgresContainer(scale: 0);
+        await pg.InitializeAsync();
+        var root = BackupTestHelpers.NewRoot();
+        var elsewhere = BackupTestHelpers.NewRoot();
+        var environmentFolder = Path.Combine(elsewhere, "dev");
+        Directory.CreateDirectory(environmentFolder);
+        File.CreateSymbolicLink(Path.Combine(root, "dev"), environmentFolder);
+
+        var backup = BackupPsCli.Run("backup-database", "--container", pg.Name, "--path", root, "--environment", "dev", "--json");
+        if (backup.ExitCode != 0)
+        {
+            return; // refusing to write through the link is one right answer
+        }
+
+        var written = Assert.Single(BackupPsCli.JsonLines(backup)).GetProperty("Path").GetString();
+        var listing = BackupPsCli.Run("get-backup", root, "--environment", "dev", "--latest", "--json");
+        Assert.True(listing.ExitCode == 0, listing.ToString());
+        Assert.Equal(written, Assert.Single(BackupPsCli.JsonLines(listing)).GetProperty("Path").GetString());
+    }
 }
