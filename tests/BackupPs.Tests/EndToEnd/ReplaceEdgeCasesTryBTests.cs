@@ -136,4 +136,30 @@ public sealed class ReplaceEdgeCasesTryBTests
         Assert.StartsWith(string.Concat(Enumerable.Repeat("\U0001F600", 9)) + "_before_", kept);
         Assert.Contains(kept, Databases(pg));
     }
+    /// <summary>
+    /// A backup whose collation the target server lacks (made on an image with de_DE.UTF-8, restored into one without)
+    /// cannot be restored, and CREATE DATABASE says so; but a replace finds out only after its full safety backup. Like
+    /// the other things that cannot work, it is refused before any work: no file is added to the store.
+    /// </summary>
+    [Fact]
+    public async Task AReplaceWithACollationTheServerLacksFailsBeforeTheSafetyBackup()
+    {
+        await using var pg = new PostgresContainer(scale: 0);
+        await pg.InitializeAsync();
+        pg.Psql("create table t (id int); insert into t values (1), (2)");
+        var path = BackupOf(pg, PostgresContainer.DatabaseName);
+        var manifest = path[..^".dump.zst".Length] + ".manifest.json";
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
+        json["DatabaseProperties"]!["Collate"] = "de_DE.UTF-8";
+        json["DatabaseProperties"]!["Ctype"] = "de_DE.UTF-8";
+        File.WriteAllText(manifest, json.ToJsonString());
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(path)))!;
+        var files = BackupTestHelpers.Files(root);
+
+        var result = RunRestore(path, "--replace");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("de_DE.UTF-8", result.Stderr);
+        Assert.Equal(files, BackupTestHelpers.Files(root));
+    }
 }
