@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using BackupPs.Tests.Infrastructure;
+using Xunit;
+using static BackupPs.Tests.EndToEnd.RestoreTestSupport;
+
+namespace BackupPs.Tests.EndToEnd;
+
+/// <summary>
+/// Faults found by a fresh-eyes try of issue 9's kinds 1, 2 and 5 (try B): what a replace does to a
+/// server without the postgres database, and to what belongs to a database beyond its name and data
+/// (logical replication slots and subscriptions, bound to the database's OID).
+/// </summary>
+public sealed class ReplaceEdgeCasesTryBTests
+{
+    /// <summary>
+    /// Without the postgres database the maintenance database is template1 (README), but the first failed connection
+    /// to postgres lists the databases through postgres again, which fails the same way, without end: the run hangs and
+    /// opens a failing connection every few milliseconds. It must restore, through template1.
+    /// </summary>
+    [Fact]
+    public async Task ARestoreIntoAServerWithoutThePostgresDatabaseEnds()
+    {
+        await using var pg = new PostgresContainer(scale: 0);
+        await pg.InitializeAsync();
+        pg.Psql("create table t (id int); insert into t values (1), (2)");
+        var path = BackupOf(pg, PostgresContainer.DatabaseName);
+        pg.Psql("drop database postgres");
+
+        var result = BackupPsCli.RunWithin(TimeSpan.FromMinutes(2), "restore-database", path, "--replace", "--force", "--json");
+
+        Succeeds(result);
+        Assert.Equal("2", pg.Psql("select count(*) from t"));
+    }
+
+    /// <summary>
+    /// A logical replication slot belongs to the database's OID: the swap moves it to the replaced copy, and dropping
+    /// that copy drops the slot without a word (a CDC consumer's position is gone). A replace must not destroy it
+    /// silently: refuse before any work, as for the other things that cannot be swapped.
+    /// </summary>
+    [Fact]
+    public async Task AReplaceDoesNotSilentlyDropTheDatabasesReplicationSlot()
+    {
+        await using var pg = new PostgresContainer(scale: 0, command: ["postgres", "-c", "wal_level=logical"]);
+        await pg.InitializeAsync();
+        pg.Psql("create table t (id int); insert into t values (1), (2)");
+        var path = BackupOf(pg, PostgresContainer.DatabaseName);
+        pg.Psql("select pg_create_logical_replication_slot('cdc', 'test_decoding')");
+
+        var result = RunRestore(path, "--replace");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal("app", pg.Psql("select d.datname from pg_replication_slots s join pg_database d on d.oid = s.datoid where s.slot_name = 'cdc'", "postgres"));
+    }
+
+    /// <summary>
+    /// A subscription keeps the replaced copy from being dropped: the run reports success with no kept copy
+    /// (PreviousDatabase null) while app_before_* stays, and the warning says "the next restore or drill there drops it",
+    /// which no run does (only backupps_side_/backupps_drill_ names are). Refuse before any work instead.
+    /// </summary>
+    [Fact]
+    public async Task AReplaceOfADatabaseWithASubscriptionIsRefusedBeforeAnyWork()
+    {
+        await using var pg = new PostgresContainer(scale: 0);
+        await pg.InitializeAsync();
+        pg.Psql("create table t (id int); insert into t values (1), (2)");
+        var path = BackupOf(pg, PostgresContainer.DatabaseName);
+        pg.Psql("create subscription sub1 connection 'dbname=app host=/nonexistent' publication p with (connect = false)");
+        var before = Databases(pg);
+
+        var result = RunRestore(path, "--replace");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(before, Databases(pg));
+        Assert.Equal("app", pg.Psql("select d.datname from pg_subscription s join pg_database d on d.oid = s.subdbid where s.subname = 'sub1'", "postgres"));
+    }
+    /// <summary>
+    /// PostgreSQL cuts a name to 63 bytes, so --database with 70 bytes is the 63-byte database; but the operation lock
+    /// is keyed by the name as typed, so a replace through the long spelling and one through the real name run at once
+    /// (both swaps were seen waiting together, and both runs reported the same kept copy while a second one was left
+    /// unnamed; without --keep-previous one run drops the copy the other reports kept). The second must be refused.
+    /// </summary>
+    [Fact]
+    public async Task TwoSpellingsOfOneLongDatabaseNameDoNotRunAtOnce()
+    {
+        await using var pg = new PostgresContainer(scale: 0);
+        await pg.InitializeAsync();
+        var real = new string('l', 63);
+        var alias = new string('l', 70);
+        pg.Psql($"create database {real}", "postgres");
+        pg.Psql("create table t (id int); insert into t values (1), (2)", real);
+        var path = BackupOf(pg, real);
+        ProcessResult second;
+        Task<ProcessResult> first;
+        using (var holder = Process.Start(new ProcessStartInfo("docker", ["exec", "-i", "-e", "PGPASSWORD", pg.Name, "psql", "-X", "-q", "-U", PostgresContainer.User, "-d", "postgres"])
+               { RedirectStandardInput = true, RedirectStandardOutput = true, Environment = { ["PGPASSWORD"] = PostgresContainer.Password } })!)
+        {
+            // The first run's swap waits for this lock on the database.
+            holder.StandardInput.WriteLine($"begin; comment on database {real} is 'held';");
+            holder.StandardInput.Flush();
+            first = BackupPsCli.RunAsync(null, _ => { }, "restore-database", path, "--database", alias, "--replace", "--force", "--json", "--skip-safety-backup", "--keep-previous");
+            var watch = Stopwatch.StartNew();
+            while (pg.Psql("select count(*) from pg_stat_activity where query like 'DO $backupps_swap$%' and wait_event_type = 'Lock'", "postgres") != "1")
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "timed out waiting for the first run's swap");
+                Thread.Sleep(100);
+            }
+
+            second = RunRestore(path, "--database", real, "--replace", "--skip-safety-backup");
+            holder.StandardInput.Close();
+            holder.WaitForExit();
+        }
+
+        Fails("DatabaseBusy", second);
+        Succeeds(await first);
+    }
+
+    /// <summary>
+    /// The kept copy's name is cut to 63 bytes one UTF-16 unit at a time, so a name ending in emoji is cut inside a
+    /// surrogate pair, and the copy is called "...\uFFFD_before_..." (a replacement character that was never in the name).
+    /// Cut at whole characters.
+    /// </summary>
+    [Fact]
+    public async Task TheKeptCopyOfALongNameIsNotCutInsideACharacter()
+    {
+        await using var pg = new PostgresContainer(scale: 0);
+        await pg.InitializeAsync();
+        var database = string.Concat(Enumerable.Repeat("\U0001F600", 15)) + "abc";
+        pg.Psql($"create database \"{database}\"", "postgres");
+        pg.Psql("create table t (id int); insert into t values (1), (2)", database);
+        var path = BackupOf(pg, database);
+
+        var record = Succeeds(RunRestore(path, "--replace", "--skip-safety-backup", "--keep-previous"));
+
+        var kept = record.GetProperty("PreviousDatabase").GetString()!;
+        Assert.DoesNotContain('\uFFFD', kept);
+        Assert.StartsWith(string.Concat(Enumerable.Repeat("\U0001F600", 9)) + "_before_", kept);
+        Assert.Contains(kept, Databases(pg));
+    }
+    /// <summary>
+    /// A backup whose collation the target server lacks (made on an image with de_DE.UTF-8, restored into one without)
+    /// cannot be restored, and CREATE DATABASE says so; but a replace finds out only after its full safety backup. Like
+    /// the other things that cannot work, it is refused before any work: no file is added to the store.
+    /// </summary>
+    [Fact]
+    public async Task AReplaceWithACollationTheServerLacksFailsBeforeTheSafetyBackup()
+    {
+        await using var pg = new PostgresContainer(scale: 0);
+        await pg.InitializeAsync();
+        pg.Psql("create table t (id int); insert into t values (1), (2)");
+        var path = BackupOf(pg, PostgresContainer.DatabaseName);
+        var manifest = path[..^".dump.zst".Length] + ".manifest.json";
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
+        json["DatabaseProperties"]!["Collate"] = "de_DE.UTF-8";
+        json["DatabaseProperties"]!["Ctype"] = "de_DE.UTF-8";
+        File.WriteAllText(manifest, json.ToJsonString());
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(path)))!;
+        var files = BackupTestHelpers.Files(root);
+
+        var result = RunRestore(path, "--replace");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("de_DE.UTF-8", result.Stderr);
+        Assert.Equal(files, BackupTestHelpers.Files(root));
+    }
+}
