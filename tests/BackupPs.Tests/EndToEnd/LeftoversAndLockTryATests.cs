@@ -62,7 +62,7 @@ public sealed class LeftoversAndLockTryATests : IAsyncLifetime
         var path = BackupOf(_pg, database);
 
         // The first run's safety backup waits for a table lock, so it is deterministically mid-run.
-        using var holder = HeldLock(database);
+        using var holder = Held(database, "begin; lock table t in access exclusive mode;");
         var first = BackupPsCli.RunAsync(null, _ => { }, "restore-database", path, "--database", database, "--replace", "--force", "--json");
         WaitFor(() => _pg.Psql($"select count(*) from pg_stat_activity where datname = '{database}' and wait_event_type = 'Lock'", "postgres") != "0",
             "the first run's safety backup to wait for the table lock");
@@ -78,8 +78,43 @@ public sealed class LeftoversAndLockTryATests : IAsyncLifetime
         NoScratchDatabases(_pg);
     }
 
-    /// <summary>A psql session holding an ACCESS EXCLUSIVE lock on t in <paramref name="database"/> until its stdin gets "commit;".</summary>
-    private Process HeldLock(string database)
+    /// <summary>
+    /// README, Restoring, step 8: the swap and the drop of the old copy run "as one psql script in the container, so it
+    /// completes even if backupps is killed during it". Killed while its swap waits for a lock, the swap completes on
+    /// its own, but the replaced copy (a whole database) stays for good: nothing drops it, and no later run does.
+    /// </summary>
+    [Fact]
+    public async Task AReplaceKilledDuringItsSwapLeavesNoReplacedCopyBehind()
+    {
+        var database = "kc_" + Guid.NewGuid().ToString("N")[..8];
+        _pg.Psql($"create database {database}", "postgres");
+        _pg.Psql("create table t (id int); insert into t values (1), (2)", database);
+        var path = BackupOf(_pg, database);
+        _pg.Psql("insert into t values (99)", database);
+
+        using (var holder = Held("postgres", $"begin; comment on database {database} is 'held';"))
+        {
+            Process? cli = null;
+            var killed = BackupPsCli.RunAsync(null, p => cli = p, "restore-database", path, "--database", database, "--replace", "--force", "--skip-safety-backup", "--json");
+            WaitFor(() => _pg.Psql("select count(*) from pg_stat_activity where query like 'DO $backupps_swap$%' and wait_event_type = 'Lock'", "postgres") == "1",
+                "the swap to wait for the comment's lock");
+            ProcessRunner.Run("kill", ["-KILL", cli!.Id.ToString(CultureInfo.InvariantCulture)]);
+            await killed;
+            holder.StandardInput.WriteLine("commit;");
+            holder.StandardInput.Close();
+        }
+
+        WaitFor(() => _pg.Psql("select count(*) from pg_stat_activity where query like 'DO $backupps_swap$%'", "postgres") == "0", "the swap to end");
+        Assert.Equal("2", _pg.Psql("select count(*) from t", database));
+
+        // The next run on that server.
+        var next = BackupPsCli.Run("test-backup", path, "--restore", "--container", _pg.Name, "--json");
+        Assert.True(next.ExitCode == 0, next.ToString());
+        Assert.DoesNotContain(Databases(_pg), d => d.StartsWith(database + "_before_", StringComparison.Ordinal));
+    }
+
+    /// <summary>A psql session in <paramref name="database"/> that ran <paramref name="sql"/> and stays idle in transaction until its stdin gets "commit;".</summary>
+    private Process Held(string database, string sql)
     {
         var name = "held_" + Guid.NewGuid().ToString("N")[..8];
         var info = new ProcessStartInfo("docker") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -90,7 +125,7 @@ public sealed class LeftoversAndLockTryATests : IAsyncLifetime
 
         info.Environment["PGPASSWORD"] = PostgresContainer.Password;
         var process = Process.Start(info)!;
-        process.StandardInput.WriteLine("begin; lock table t in access exclusive mode;");
+        process.StandardInput.WriteLine(sql);
         process.StandardInput.Flush();
         WaitFor(() => _pg.Psql($"select count(*) from pg_stat_activity where application_name = '{name}' and state = 'idle in transaction'", "postgres") == "1",
             "the held lock");
