@@ -113,6 +113,27 @@ public sealed class LeftoversAndLockTryATests : IAsyncLifetime
         Assert.DoesNotContain(Databases(_pg), d => d.StartsWith(database + "_before_", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Kind 7: a -Jobs far beyond any machine is either capped or refused as bad usage, never an unexpected
+    /// exception ("this is a bug": int.MaxValue) nor a wrong diagnosis (100000: "none of /tmp ... is writable",
+    /// from "argument list too long"), and it leaves nothing behind.
+    /// </summary>
+    [Theory]
+    [InlineData("2147483647")]
+    [InlineData("100000")]
+    public void AnAbsurdJobsCountIsCappedOrRefusedClearly(string jobs)
+    {
+        var path = BackupOf(_pg, PostgresContainer.DatabaseName);
+        var database = "jobs_" + Guid.NewGuid().ToString("N")[..8];
+        var result = BackupPsCli.Run("restore-database", path, "--database", database, "--container", _pg.Name, "--force", "--json", "--jobs", jobs);
+
+        Assert.DoesNotContain("this is a bug", result.Stderr);
+        Assert.DoesNotContain("RestoreStagingFailed", result.Stderr);
+        Assert.True(result.ExitCode is 0 or 2, result.ToString());
+        NoScratchDatabases(_pg);
+        Assert.Equal("", PostgresContainer.Docker(["exec", _pg.Name, "sh", "-c", "ls -A /tmp /dev/shm /var/run/postgresql | grep '^.backupps-' || true"]).Trim());
+    }
+
     /// <summary>A psql session in <paramref name="database"/> that ran <paramref name="sql"/> and stays idle in transaction until its stdin gets "commit;".</summary>
     private Process Held(string database, string sql)
     {
