@@ -118,21 +118,16 @@ public static class ManifestStore
     /// <see cref="BackupPlacement"/>), so the order never depends on the directory listing. Anything else is
     /// skipped with a warning that names it, so one bad file never hides the rest of the catalog: a manifest
     /// that fails validation, one that describes another file or belongs in other folders, a backup file that
-    /// is missing or not a regular file, a symbolic link to a folder (never followed). Who could have written
-    /// the store is checked too (<see cref="StoreTrust"/>: warnings only, since listing runs nothing).
+    /// is missing or not a regular file, a folder not followed (see <see cref="Manifests"/>). Who could have written
+    /// the store is checked too, through every link on the way (<see cref="StoreTrust"/>: warnings only, since
+    /// listing runs nothing).
     /// </summary>
     public static IEnumerable<BackupRecord> Enumerate(string root, IOperationHost host)
     {
         var records = new List<BackupRecord>();
         var trust = new StoreTrust(host);
-        foreach (var (entryPath, isLink) in Entries(root))
+        foreach (var entryPath in Manifests(root, host))
         {
-            if (!entryPath.EndsWith(BackupNames.ManifestSuffix, StringComparison.Ordinal))
-            {
-                host.WriteWarning($"Skipping {entryPath}: it is a symbolic link to a folder ({new DirectoryInfo(entryPath).LinkTarget}), which BackupPs never creates in a store, so it is not followed. Pass its target as -Path to list it.");
-                continue;
-            }
-
             try
             {
                 var manifest = Read(entryPath);
@@ -172,19 +167,22 @@ public static class ManifestStore
             .ThenBy(r => r.ManifestPath, StringComparer.Ordinal);
     }
 
-    /// <summary>The manifests below <paramref name="root"/>, and the symbolic links to folders there (not followed).</summary>
-    private static List<(string Path, bool IsLink)> Entries(string root)
+    /// <summary>
+    /// The manifests below <paramref name="root"/>. A symbolic link to a folder is followed at the environment and
+    /// database levels (store/dev -> /mnt/usb/dev, as a linked root is): Backup-Database writes through such links,
+    /// so the catalog must list what it wrote. Deeper links are not followed (BackupPs creates no folders there), nor is
+    /// a link (or bind mount) back to a folder above it, a loop; both with a warning. A folder reached under two names
+    /// is read under both, but a backup is listed only where its manifest says it belongs (root/environment/database),
+    /// so never twice.
+    /// </summary>
+    private static List<string> Manifests(string root, IOperationHost host)
     {
-        static bool IsLink(ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) != 0;
-        var entries = new FileSystemEnumerable<(string, bool)>(root, (ref FileSystemEntry e) => (e.ToFullPath(), IsLink(ref e)),
-            new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0 })
-        {
-            ShouldIncludePredicate = (ref FileSystemEntry e) => e.FileName.EndsWith(BackupNames.ManifestSuffix, StringComparison.Ordinal) || (e.IsDirectory && IsLink(ref e)),
-            ShouldRecursePredicate = (ref FileSystemEntry e) => !IsLink(ref e),
-        };
+        var manifests = new List<string>();
+        var above = new Dictionary<string, string>(StringComparer.Ordinal) { [FolderIdentity(root)] = root };
         try
         {
-            return entries.ToList();
+            Walk(root, depth: 0);
+            return manifests;
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
@@ -192,7 +190,41 @@ public static class ManifestStore
                 $"The backup store {root} cannot be listed ({e.Message.TrimEnd('.')}); run as the user that owns it, or fix its permissions.", e)
             { Target = root };
         }
+
+        void Walk(string folder, int depth)
+        {
+            static bool IsLink(ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) != 0;
+            var entries = new FileSystemEnumerable<(string Path, bool IsFolder, bool IsLink)>(folder,
+                (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory, IsLink(ref e)),
+                new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0 }).ToList();
+            manifests.AddRange(entries.Where(e => e.Path.EndsWith(BackupNames.ManifestSuffix, StringComparison.Ordinal)).Select(e => e.Path));
+            foreach (var (path, _, isLink) in entries.Where(e => e.IsFolder))
+            {
+                var identity = FolderIdentity(path);
+                if (isLink && depth >= 2)
+                {
+                    host.WriteWarning($"Skipping {path}: it is a symbolic link to a folder ({new DirectoryInfo(path).LinkTarget}) inside a database's folder, where BackupPs "
+                        + "creates no folders, so it is not followed. Pass its target as -Path to list it.");
+                }
+                else if (above.TryGetValue(identity, out var ancestor))
+                {
+                    host.WriteWarning($"Skipping {path}: it leads back to {ancestor}, a folder above it (a loop), so it is not followed.");
+                }
+                else
+                {
+                    above[identity] = path;
+                    Walk(path, depth + 1);
+                    above.Remove(identity);
+                }
+            }
+        }
     }
+
+    /// <summary>What makes two paths one folder: its device and inode (bind mounts included), else its real path.</summary>
+    private static string FolderIdentity(string folder) =>
+        EntryStatus.IsSupported
+            ? EntryStatus.Read(folder, followLinks: true) is { } status ? $"{status.Device}:{status.Inode}" : folder
+            : new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? folder;
 
     public static BackupRecord ToRecord(BackupManifest m, string path, string manifestPath) => new()
     {

@@ -28,7 +28,8 @@ internal sealed class StoreTrust(IOperationHost host)
 
     /// <summary>
     /// Checks the backup file, its manifest, the folders from the backup's up to <paramref name="storeRoot"/>
-    /// (writability and owner) and every folder above them (writability). Throws BackupStoreUnsafe when
+    /// and every folder holding a link on the way (writability and owner), and every other folder the path is
+    /// resolved through, as typed and through its links (writability). Throws BackupStoreUnsafe when
     /// <paramref name="refuseUnsafe"/> and anyone could have written it; warns otherwise.
     /// </summary>
     public void Check(string artifactPath, string manifestPath, string storeRoot, bool refuseUnsafe)
@@ -68,7 +69,13 @@ internal sealed class StoreTrust(IOperationHost host)
         }
     }
 
-    /// <summary>The findings for a backup's folder and all above it, once per folder.</summary>
+    /// <summary>
+    /// The findings for a backup's folder and every folder its path is resolved through, once per folder: the
+    /// folders above it as typed and, through every symbolic link on the way (a linked root, environment or
+    /// database folder, a link above the store, link chains, relative links), each link's own folder and the
+    /// folders it leads to (<see cref="PathLookups"/>). Anyone who may write into one of them can swap the subtree
+    /// below it, a link by repointing it.
+    /// </summary>
     private (List<string> Unsafe, List<string> Caution) Folders(string folder, string storeRoot)
     {
         if (_folders.TryGetValue(folder, out var known))
@@ -76,14 +83,15 @@ internal sealed class StoreTrust(IOperationHost host)
             return known;
         }
 
-        var findings = (Unsafe: new List<string>(), Caution: new List<string>());
-        // The store's own levels: their owner matters too (whoever owns a folder can replace what is in it).
+        // Whose folder it is matters for the store's own levels (where they really are) and for every folder holding a
+        // link on the way (its owner can repoint the link); above those, only who may write.
+        var checkOwner = new Dictionary<string, bool>(StringComparer.Ordinal);
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(storeRoot));
         for (var level = folder; level is not null; level = Path.GetDirectoryName(level))
         {
-            if (EntryStatus.Read(level, followLinks: true) is { } status)
+            if (EntryStatus.RealPath(level) is { } real)
             {
-                Judge(EntryStatus.RealPath(level) ?? level, status, checkOwner: true, findings.Unsafe, findings.Caution);
+                checkOwner[real] = true;
             }
 
             if (string.Equals(Path.TrimEndingDirectorySeparator(level), root, StringComparison.Ordinal))
@@ -92,12 +100,33 @@ internal sealed class StoreTrust(IOperationHost host)
             }
         }
 
-        // Every real folder above the store: anyone who may write into one can swap the whole subtree below it.
-        for (var level = Path.GetDirectoryName(EntryStatus.RealPath(root) ?? root); level is not null; level = Path.GetDirectoryName(level))
+        var links = new List<string>();
+        foreach (var lookup in PathLookups.Of(folder))
+        {
+            checkOwner[lookup.Folder] = checkOwner.GetValueOrDefault(lookup.Folder) || lookup.Link is not null;
+            if (lookup.Link is { } link)
+            {
+                links.Add(link);
+            }
+        }
+
+        var findings = (Unsafe: new List<string>(), Caution: new List<string>());
+        foreach (var (level, owner) in checkOwner.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             if (EntryStatus.Read(level) is { Kind: EntryKind.Directory } status)
             {
-                Judge(level, status, checkOwner: false, findings.Unsafe, findings.Caution);
+                Judge(level, status, owner, findings.Unsafe, findings.Caution);
+            }
+        }
+
+        // In a sticky folder others may write (/tmp), a link can still be replaced by whoever owns it.
+        foreach (var link in links)
+        {
+            if (EntryStatus.Read(Path.GetDirectoryName(link)!) is { IsStickyDirectory: true } holder
+                && (holder.Mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0
+                && EntryStatus.Read(link) is { } linkStatus)
+            {
+                JudgeOwner(link, linkStatus, findings.Caution);
             }
         }
 
@@ -117,8 +146,17 @@ internal sealed class StoreTrust(IOperationHost host)
             caution.Add($"{path} is writable by its group (mode {mode})");
         }
 
+        if (checkOwner)
+        {
+            JudgeOwner(path, status, caution);
+        }
+    }
+
+    /// <summary>A caution when <paramref name="path"/> belongs to a user other than this one and root.</summary>
+    private static void JudgeOwner(string path, EntryStatus status, List<string> caution)
+    {
         var me = EntryStatus.CurrentUser;
-        if (checkOwner && status.Owner != me && status.Owner != 0)
+        if (status.Owner != me && status.Owner != 0)
         {
             caution.Add($"{path} belongs to user {status.Owner.ToString(CultureInfo.InvariantCulture)}, not to this user ({me.ToString(CultureInfo.InvariantCulture)}) or root");
         }

@@ -97,7 +97,8 @@ internal readonly record struct EntryStatus(EntryKind Kind, uint Owner, UnixFile
     /// <summary>True when the group may write.</summary>
     public bool IsGroupWritable => (Mode & UnixFileMode.GroupWrite) != 0 && !IsStickyDirectory;
 
-    private bool IsStickyDirectory => Kind == EntryKind.Directory && (Mode & UnixFileMode.StickyBit) != 0;
+    /// <summary>True for a directory with the sticky bit: only an entry's owner (or the directory's) may remove or replace it.</summary>
+    public bool IsStickyDirectory => Kind == EntryKind.Directory && (Mode & UnixFileMode.StickyBit) != 0;
 
     /// <summary>A human word for the kind: "a FIFO", "a character device".</summary>
     public string Describe() => Kind switch

@@ -63,6 +63,42 @@ public sealed class ManifestStoreTests : IDisposable
         Assert.Equal(tenth, Assert.IsType<BackupRecord>(Assert.Single(latest.Output)).Path);
     }
 
+    /// <summary>
+    /// Backup-Database writes through a linked environment or database folder (store/prod -> a USB disk), so the
+    /// catalog follows those links: what a backup reports written is listed. A backup reached under two names is listed
+    /// once; loops and links inside a database's folder are not followed, with a warning.
+    /// </summary>
+    [Fact]
+    public async Task LinkedEnvironmentAndDatabaseFoldersAreListedOnceAndLoopsAreNot()
+    {
+        var usb = _root + "-usb";
+        Directory.CreateDirectory(usb);
+        try
+        {
+            Directory.Move(Path.Combine(_root, "prod"), Path.Combine(usb, "prod"));
+            Directory.CreateSymbolicLink(Path.Combine(_root, "prod"), Path.Combine(usb, "prod"));
+            var backup = await WriteAsync("app-prod-20260101T000000Z.dump.zst", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
+            Directory.CreateSymbolicLink(Path.Combine(_root, "again"), "prod");
+            Directory.CreateSymbolicLink(Path.Combine(_root, "loop"), ".");
+            Directory.CreateSymbolicLink(Path.Combine(usb, "prod", "app", "deeper"), usb);
+
+            var host = new RecordingHost();
+            var records = ManifestStore.Enumerate(_root, host).ToList();
+            Assert.True(records.Count == 1, string.Join("\n", host.Warnings));
+            var record = records[0];
+
+            Assert.Equal(backup, record.Path);
+            // The second name for prod is read, but its backup belongs in prod/app only, so it is listed once.
+            Assert.Contains(host.Warnings, w => w.Contains($"{Path.Combine(_root, "again", "app")}", StringComparison.Ordinal) && w.Contains("belongs in prod/app", StringComparison.Ordinal));
+            Assert.Contains(host.Warnings, w => w.Contains($"{Path.Combine(_root, "loop")}: it leads back to {_root}, a folder above it (a loop)", StringComparison.Ordinal));
+            Assert.Contains(host.Warnings, w => w.Contains($"{Path.Combine(_root, "prod", "app", "deeper")}: it is a symbolic link to a folder ({usb}) inside a database's folder", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(usb, recursive: true);
+        }
+    }
+
     private async Task<string> WriteAsync(string fileName, DateTimeOffset started, bool withArtifact, DateTimeOffset? completed = null)
     {
         var path = Path.Combine(_root, "prod", "app", fileName);

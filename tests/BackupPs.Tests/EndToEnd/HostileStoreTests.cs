@@ -84,13 +84,15 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
         Assert.Equal(1, test.ExitCode);
         Assert.Contains("symbolic link to /dev/zero", test.Stderr);
 
-        // A folder of the store that is a link to elsewhere is not followed: its backups are not the store's.
+        // A link to a folder inside a database's folder is not followed: BackupPs creates no folders there.
         var (linked, elsewhere) = NewStore();
         var folder = Path.GetDirectoryName(elsewhere)!;
         var target = Path.Combine(NewRoot(), "app");
-        Directory.Move(folder, target);
-        Directory.CreateSymbolicLink(folder, target);
-        ListsNothingWarning($"symbolic link to a folder ({target})", linked);
+        Directory.CreateDirectory(target);
+        File.Move(elsewhere, Path.Combine(target, Path.GetFileName(elsewhere)));
+        File.Move(BackupNames.ManifestPathFor(elsewhere), BackupNames.ManifestPathFor(Path.Combine(target, Path.GetFileName(elsewhere))));
+        Directory.CreateSymbolicLink(Path.Combine(folder, "more"), target);
+        ListsNothingWarning($"symbolic link to a folder ({target}) inside a database's folder", linked);
         NoScratchDatabases(pg);
     }
 
