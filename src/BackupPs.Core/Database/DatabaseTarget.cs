@@ -79,8 +79,8 @@ internal sealed class DatabaseTarget
             loginSource = env.LoginSource(password);
         }
 
-        // The image's database is named after ITS user, whoever logs in.
-        var name = database
+        // The image's database is named after ITS user, whoever logs in. A -Database is refused when the server would cut it.
+        var name = (database is null ? null : PostgresNames.Require(database, "-Database"))
             ?? await env.GetAsync(PostgresImageEnvironment.DatabaseVariable, "pass -Database", cancellationToken).ConfigureAwait(false)
             ?? (credential is null ? user : await env.GetAsync(PostgresImageEnvironment.UserVariable, "pass -Database", cancellationToken).ConfigureAwait(false))
             ?? PostgresImageEnvironment.DefaultUser;
