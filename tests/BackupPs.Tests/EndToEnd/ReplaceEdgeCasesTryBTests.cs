@@ -33,6 +33,10 @@ public sealed class ReplaceEdgeCasesTryBTests
         var missing = Fails("DatabaseNotFound", BackupPsCli.RunWithin(TimeSpan.FromMinutes(2), "backup-database", "--container", pg.Name, "--database", "nosuch",
             "--environment", "dev", "--path", BackupTestHelpers.NewRoot(), "--json"));
         Assert.Contains($"databases there: {PostgresContainer.DatabaseName}", missing.Stderr);
+        // A drill connects the same way.
+        var drill = BackupPsCli.RunWithin(TimeSpan.FromMinutes(2), "test-backup", path, "--restore", "--json");
+        Assert.True(drill.ExitCode == 0, drill.ToString());
+        Assert.Equal("0", pg.Psql("select count(*) from pg_database where datname like 'backupps%'", "template1"));
     }
 
     /// <summary>
