@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using BackupPs.Core.Compression;
 using BackupPs.Core.Database;
 using BackupPs.Core.Errors;
+using BackupPs.Core.Postgres;
 
 namespace BackupPs.Core.Catalog;
 
@@ -17,7 +18,7 @@ namespace BackupPs.Core.Catalog;
 internal static partial class ManifestValidator
 {
     /// <summary>PostgreSQL's NAMEDATALEN - 1: the longest database, role, schema or table name, in bytes.</summary>
-    private const int MaxNameBytes = 63;
+    private const int MaxNameBytes = PostgresNames.MaxBytes;
 
     /// <summary>Longest free-text value (versions, image names, locale names) a real manifest holds, with room to spare.</summary>
     private const int MaxTextLength = 512;
@@ -123,9 +124,8 @@ internal static partial class ManifestValidator
         }
     }
 
-    /// <summary>A PostgreSQL identifier as a user may type it: 1-63 bytes, no NUL.</summary>
-    private static bool IsName(string? name) =>
-        !string.IsNullOrEmpty(name) && !name.Contains('\0') && Encoding.UTF8.GetByteCount(name) <= MaxNameBytes;
+    /// <summary>A PostgreSQL identifier as a user may type it.</summary>
+    private static bool IsName(string? name) => PostgresNames.IsName(name);
 
     private static bool IsText(string text, bool allowEmpty = false) =>
         (allowEmpty || text.Length > 0) && text.Length <= MaxTextLength && !text.Any(char.IsControl);

@@ -20,7 +20,9 @@ namespace BackupPs.Core.Database;
 /// dockerd closes the exec's stdin, psql ends, and the lock goes with its session. The session sets
 /// application_name to the owner ("backupps restore-database pid 123 on host"), so a refusal can say who
 /// holds the lock and since when. Advisory locks belong to one database, so every operation takes it
-/// through the server's maintenance database, as the restore connects.</para>
+/// through the server's maintenance database, as the restore connects. Where that is template1 (no postgres
+/// database), the session in it makes other clients' CREATE DATABASE from template1 fail until the run ends:
+/// accepted and documented (README), since the lock cannot live in the database it protects (the swap renames it).</para>
 /// <para>Refusing rather than waiting: two operations on one database at once are almost always a
 /// mistake (a scheduler and a person, two shells), and a second replace that waited would replace what
 /// the first had just put in place; the operator decides what should run.</para>

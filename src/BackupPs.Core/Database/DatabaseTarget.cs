@@ -79,8 +79,8 @@ internal sealed class DatabaseTarget
             loginSource = env.LoginSource(password);
         }
 
-        // The image's database is named after ITS user, whoever logs in.
-        var name = database
+        // The image's database is named after ITS user, whoever logs in. A -Database is refused when the server would cut it.
+        var name = (database is null ? null : PostgresNames.Require(database, "-Database"))
             ?? await env.GetAsync(PostgresImageEnvironment.DatabaseVariable, "pass -Database", cancellationToken).ConfigureAwait(false)
             ?? (credential is null ? user : await env.GetAsync(PostgresImageEnvironment.UserVariable, "pass -Database", cancellationToken).ConfigureAwait(false))
             ?? PostgresImageEnvironment.DefaultUser;
@@ -88,6 +88,12 @@ internal sealed class DatabaseTarget
         var socket = await ServerSocket.LocateAsync(docker, details, cancellationToken).ConfigureAwait(false);
         return new DatabaseTarget(details, user, loginSource, name, password, socket, new ServerFacts());
     }
+
+    /// <summary>
+    /// The databases BackupPs works through when it needs one that is not the operation's own, best first: postgres, and
+    /// template1 on a server whose postgres database was dropped (template1 always exists: CREATE DATABASE copies it).
+    /// </summary>
+    public static readonly IReadOnlyList<string> MaintenanceDatabases = ["postgres", "template1"];
 
     /// <summary>The login user, for messages (never the password).</summary>
     public string UserName => _user;
@@ -188,7 +194,12 @@ internal sealed class DatabaseTarget
         return (parts[2], long.Parse(parts[0], CultureInfo.InvariantCulture));
     }
 
-    private async Task<string> QueryAsync(DockerClient docker, string database, string sql, CancellationToken cancellationToken, bool script = false)
+    /// <param name="listOnMissing">
+    /// Whether a "database does not exist" failure lists the databases there for its message. False for that listing
+    /// itself: it must never call back into the failure it explains (without the postgres database, it would recurse).
+    /// </param>
+    private async Task<string> QueryAsync(DockerClient docker, string database, string sql, CancellationToken cancellationToken, bool script = false,
+        bool listOnMissing = true)
     {
         using var stdout = new MemoryStream();
         // -b: psql prints the statement that failed (a script has several).
@@ -222,7 +233,7 @@ internal sealed class DatabaseTarget
 
         if (stderr.Contains($"database \"{database}\" does not exist", StringComparison.Ordinal))
         {
-            var existing = await ListDatabasesAsync(docker, cancellationToken).ConfigureAwait(false);
+            var existing = listOnMissing ? await ListDatabasesAsync(docker, database, cancellationToken).ConfigureAwait(false) : "(not listed)";
             throw new BackupPsException("DatabaseNotFound", FailureCategory.ObjectNotFound,
                 $"Database '{database}' does not exist in container {Container.Name}; databases there: {existing}. Pass one of them to -Database.")
             { Target = database };
@@ -242,18 +253,27 @@ internal sealed class DatabaseTarget
         { Target = Container.Name };
     }
 
-    private async Task<string> ListDatabasesAsync(DockerClient docker, CancellationToken cancellationToken)
+    /// <summary>
+    /// The server's databases, for the message about <paramref name="missing"/>: read through a maintenance database
+    /// (postgres, else template1, which every server has) other than the one found missing, and never explained further.
+    /// </summary>
+    private async Task<string> ListDatabasesAsync(DockerClient docker, string missing, CancellationToken cancellationToken)
     {
-        try
+        foreach (var through in MaintenanceDatabases.Where(d => d != missing))
         {
-            var names = await QueryAsync(docker, "postgres", "select string_agg(datname, ', ' order by datname) from pg_database where not datistemplate", cancellationToken)
-                .ConfigureAwait(false);
-            return names.Trim();
+            try
+            {
+                var names = await QueryAsync(docker, through, "select string_agg(datname, ', ' order by datname) from pg_database where not datistemplate",
+                    cancellationToken, listOnMissing: false).ConfigureAwait(false);
+                return names.Trim();
+            }
+            catch (BackupPsException)
+            {
+                // The next maintenance database, if any.
+            }
         }
-        catch (BackupPsException)
-        {
-            return "(could not be listed)";
-        }
+
+        return "(could not be listed)";
     }
 
     internal static string FirstLine(string text)

@@ -70,9 +70,13 @@ internal static class DatabaseSwap
                         RAISE EXCEPTION 'every name for the replaced copy (% and % more) is taken', args->'previous'->>0, pg_catalog.json_array_length(args->'previous') - 1;
                     END IF;
                     EXECUTE pg_catalog.format('ALTER DATABASE %I RENAME TO %I', target, previous);
+                    -- Which database was swapped out is recorded now, under the rename's lock, not before the wait for it.
+                    PERFORM pg_catalog.set_config('backupps.original', (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = previous)::text, false);
                     EXECUTE pg_catalog.format('ALTER DATABASE %I RENAME TO %I', side, target);
                     RETURN;
-                EXCEPTION WHEN lock_not_available OR object_in_use OR duplicate_database THEN
+                -- unique_violation: a concurrent rename (another database's replace, cut to the same prefix) took the
+                -- chosen name after it was found free; the next attempt takes the next free one.
+                EXCEPTION WHEN lock_not_available OR object_in_use OR duplicate_database OR unique_violation THEN
                     IF attempt >= (args->>'attempts')::int THEN
                         RAISE;
                     END IF;
@@ -104,7 +108,6 @@ internal static class DatabaseSwap
         // Only the swap may fail without stopping the script, and it is one statement, so its error is the real one
         // (never "current transaction is aborted"); SQLSTATE tells a lock wait from other failures in any server language.
         var script = $"""
-            SELECT oid AS backupps_original FROM pg_catalog.pg_database WHERE datname = {db} \gset
             SELECT oid AS backupps_side FROM pg_catalog.pg_database WHERE datname = {sd} \gset
             SELECT pg_catalog.set_config('backupps.swap', {SqlText.Literal(args)}, false) AS backupps_args \gset
             \set ON_ERROR_STOP 0
@@ -114,7 +117,7 @@ internal static class DatabaseSwap
             \else
             \set ON_ERROR_STOP 1
             SELECT 'swapped ' || datname FROM pg_catalog.pg_database
-             WHERE oid = :'backupps_original' AND EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = {db} AND oid = :'backupps_side');
+             WHERE oid = pg_catalog.current_setting('backupps.original')::pg_catalog.oid AND EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = {db} AND oid = :'backupps_side');
             \endif
             """;
         var output = (await server.QueryAsync(docker, script, CancellationToken.None, script: true).ConfigureAwait(false)).Trim();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using BackupPs.Core.Catalog;
 using BackupPs.Core.Commands;
 using BackupPs.Core.Database;
@@ -7,6 +6,7 @@ using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Leftovers;
+using BackupPs.Core.Postgres;
 
 namespace BackupPs.Core.Restore;
 
@@ -50,7 +50,13 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         var manifest = backup.Manifest;
         using var docker = _connect();
         var target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, host, cancellationToken).ConfigureAwait(false);
-        var database = options.Database ?? manifest.Database;
+        // As typed: a longer name would be one the server cuts, which the operation lock and the output would not know.
+        var database = options.Database is null ? manifest.Database : PostgresNames.Require(options.Database, "-Database");
+        if (options.Role is not null)
+        {
+            PostgresNames.Require(options.Role, "-Role");
+        }
+
         var description = $"database {database} in container {target.Container.Name}";
         var environment = target.DetermineEnvironment(options.TargetEnvironment, manifest);
         RestoreTarget.GuardEnvironment(manifest.Environment, environment, options.AllowCrossEnvironment, description, host);
@@ -72,29 +78,32 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
 
         await ContainerLeftovers.RemoveAllAsync(docker, target.Server, now, host, cancellationToken).ConfigureAwait(false);
         var watch = Stopwatch.StartNew();
-        string? safetyBackupPath = null;
-        if (safetyRoot is not null)
-        {
-            host.WriteVerbose($"Safety backup of {description} to {safetyRoot} before anything changes.");
-            var existing = target.Server.WithDatabase(database);
-            var (_, bytes) = await existing.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
-            var safety = await new BackupDatabaseHandler(_connect, _clock).BackupAsync(docker, existing, environment, safetyRoot, BackupFormat.Custom,
-                BackupDatabaseHandler.ChooseCompression(null, Compression.CompressionStreams.IsZstdAvailable, host), bytes, host, cancellationToken)
-                .ConfigureAwait(false);
-            safetyBackupPath = safety.Path;
-        }
-        else if (options.Replace)
-        {
-            host.WriteWarning($"No safety backup of {description} (-SkipSafetyBackup): if the restored data is wrong, the replaced data is gone.");
-        }
-
         var like = options.Replace ? database : null;
         // Set once the side database is renamed into place or already dropped: the finally drops it otherwise (Ctrl+C, exceptions),
         // also when its CREATE is what was interrupted (it may go on in the server: DropAsync waits for it).
         var sideSettled = false;
+        string? safetyBackupPath = null;
         try
         {
+            // Before the safety backup: CREATE DATABASE is where the server refuses what it lacks (the backup's collation,
+            // ctype or ICU locale, the owner role, the encoding), cheaply and before any long work.
             await ScratchDatabase.CreateAsync(docker, target.Server, side, manifest.DatabaseProperties, like, options.Role, cancellationToken).ConfigureAwait(false);
+
+            if (safetyRoot is not null)
+            {
+                host.WriteVerbose($"Safety backup of {description} to {safetyRoot} before anything changes.");
+                var existing = target.Server.WithDatabase(database);
+                var (_, bytes) = await existing.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
+                var safety = await new BackupDatabaseHandler(_connect, _clock).BackupAsync(docker, existing, environment, safetyRoot, BackupFormat.Custom,
+                    BackupDatabaseHandler.ChooseCompression(null, Compression.CompressionStreams.IsZstdAvailable, host), bytes, host, cancellationToken)
+                    .ConfigureAwait(false);
+                safetyBackupPath = safety.Path;
+            }
+            else if (options.Replace)
+            {
+                host.WriteWarning($"No safety backup of {description} (-SkipSafetyBackup): if the restored data is wrong, the replaced data is gone.");
+            }
+
             var settings = new RestoreSettings(options.NoOwner, options.NoAcl, options.Role, options.Jobs, options.AcceptError ?? []);
             var outcome = await ArtifactRestore.RunAsync(docker, target.Server.WithDatabase(side), backup.Path, manifest, settings, host, cancellationToken)
                 .ConfigureAwait(false);
@@ -128,11 +137,9 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             }
 
             var swapped = options.Replace && failure is null;
-            var keptPrevious = swapped && options.KeepPrevious;
-            if (swapped && !options.KeepPrevious)
-            {
-                await ScratchDatabase.DropAsync(docker, target.Server, previous, host).ConfigureAwait(false);
-            }
+            // A replaced copy that could not be dropped stays, and the output names it like one kept on purpose.
+            var keptPrevious = swapped
+                && (options.KeepPrevious || !await ScratchDatabase.DropAsync(docker, target.Server, previous, host).ConfigureAwait(false));
 
             host.WriteOutput(new RestoreRecord
             {
@@ -183,13 +190,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
     internal static string PreviousName(string database, DateTimeOffset now, int claim = 1)
     {
         var suffix = $"_before_{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}" + (claim == 1 ? "" : $"_{claim}");
-        var name = database;
-        while (Encoding.UTF8.GetByteCount(name) + suffix.Length > 63)
-        {
-            name = name[..^1];
-        }
-
-        return name + suffix;
+        return PostgresNames.Shorten(database, PostgresNames.MaxBytes - suffix.Length) + suffix;
     }
 
     /// <summary>
@@ -205,7 +206,10 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         string previous, string? safetyRoot)
     {
         var m = backup.Manifest;
-        var steps = new List<string>();
+        var steps = new List<string>
+        {
+            $"create database {side} with the backup's encoding and collation (what the server lacks fails here, before any other work)",
+        };
         if (options.Replace)
         {
             steps.Add(safetyRoot is not null
@@ -213,7 +217,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 : "no safety backup (-SkipSafetyBackup)");
         }
 
-        steps.Add($"create database {side} with the backup's encoding and collation and restore the backup into it with {(m.Format == BackupFormat.Custom ? "pg_restore" : "psql (ON_ERROR_STOP)")}, checking its SHA-256 and structure on the way");
+        steps.Add($"restore the backup into {side} with {(m.Format == BackupFormat.Custom ? "pg_restore" : "psql (ON_ERROR_STOP)")}, checking its SHA-256 and structure on the way");
         steps.Add(options.Replace
             ? $"give it the connection limit, settings, privileges and comment {database} has now"
             : "apply the database settings recorded in the backup");

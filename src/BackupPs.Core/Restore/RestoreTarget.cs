@@ -97,27 +97,29 @@ internal sealed partial class RestoreTarget
         DatabaseTarget target;
         try
         {
-            target = await DatabaseTarget.ResolveAsync(docker, name, null, null, "postgres", credential, cancellationToken).ConfigureAwait(false);
+            target = await DatabaseTarget.ResolveAsync(docker, name, null, null, DatabaseTarget.MaintenanceDatabases[0], credential, cancellationToken).ConfigureAwait(false);
         }
         catch (BackupPsException e) when (e.ErrorId == "ContainerNotFound" && container is null
             && manifest.ComposeProject is not null && manifest.ComposeService is not null)
         {
-            target = await DatabaseTarget.ResolveAsync(docker, null, manifest.ComposeProject, manifest.ComposeService, "postgres", credential, cancellationToken)
+            target = await DatabaseTarget.ResolveAsync(docker, null, manifest.ComposeProject, manifest.ComposeService, DatabaseTarget.MaintenanceDatabases[0], credential, cancellationToken)
                 .ConfigureAwait(false);
             host.WriteVerbose($"The backup's container {name} no longer exists; using {target.Container.Name}, the container of its compose service {manifest.ComposeProject}/{manifest.ComposeService}.");
         }
 
-        try
+        // The first maintenance database that exists: without postgres, template1 (see the README about what that means).
+        for (var i = 0; ; i++)
         {
-            var (version, _) = await target.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
-            return new RestoreTarget(target, version);
-        }
-        catch (BackupPsException e) when (e.ErrorId == "DatabaseNotFound")
-        {
-            // A server without the postgres database still has template1.
-            target = target.WithDatabase("template1");
-            var (version, _) = await target.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
-            return new RestoreTarget(target, version);
+            try
+            {
+                target = target.WithDatabase(DatabaseTarget.MaintenanceDatabases[i]);
+                var (version, _) = await target.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
+                return new RestoreTarget(target, version);
+            }
+            catch (BackupPsException e) when (e.ErrorId == "DatabaseNotFound" && i + 1 < DatabaseTarget.MaintenanceDatabases.Count)
+            {
+                host.WriteVerbose($"{e.Message} Trying {DatabaseTarget.MaintenanceDatabases[i + 1]} as the maintenance database.");
+            }
         }
     }
 

@@ -136,7 +136,7 @@ internal static partial class ScratchDatabase
     }
 
     /// <summary>
-    /// Drops a database BackupPs created, whoever is still connected. Not cancellable (it runs on the
+    /// Drops a database BackupPs created (or the copy a replace swapped out), whoever is still connected. Not cancellable (it runs on the
     /// way out of a cancelled restore); a failure becomes a warning with the SQL to finish it by hand.
     /// A cancelled CREATE DATABASE goes on in the server after its psql is gone, and would commit after
     /// a DROP ... IF EXISTS that found nothing: so every session still working on this name (its query
@@ -172,7 +172,9 @@ internal static partial class ScratchDatabase
             }
             catch (Exception e) when (e is BackupPsException or OperationCanceledException)
             {
-                host.WriteWarning($"Could not drop the database {name} in {server.Container.Name} ({e.Message}); the next restore or drill there drops it, or run DROP DATABASE {SqlText.Identifier(name)};");
+                // Only scratch names are dropped by later runs; anything else (a replaced copy) stays until dropped by hand.
+                var later = NamePattern().IsMatch(name) ? "the next restore or drill there drops it, or run" : "it stays under that name, since no BackupPs run drops it; when it is no longer needed, run";
+                host.WriteWarning($"Could not drop the database {name} in {server.Container.Name} ({e.Message}); {later} DROP DATABASE {SqlText.Identifier(name)};");
                 return false;
             }
         }

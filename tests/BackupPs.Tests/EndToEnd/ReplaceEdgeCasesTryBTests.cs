@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BackupPs.Tests.Infrastructure;
 using Xunit;
 using static BackupPs.Tests.EndToEnd.RestoreTestSupport;
@@ -30,6 +29,14 @@ public sealed class ReplaceEdgeCasesTryBTests
 
         Succeeds(result);
         Assert.Equal("2", pg.Psql("select count(*) from t"));
+        // The same recursion explained any missing database: a backup of one now ends, listing what exists through template1.
+        var missing = Fails("DatabaseNotFound", BackupPsCli.RunWithin(TimeSpan.FromMinutes(2), "backup-database", "--container", pg.Name, "--database", "nosuch",
+            "--environment", "dev", "--path", BackupTestHelpers.NewRoot(), "--json"));
+        Assert.Contains($"databases there: {PostgresContainer.DatabaseName}", missing.Stderr);
+        // A drill connects the same way.
+        var drill = BackupPsCli.RunWithin(TimeSpan.FromMinutes(2), "test-backup", path, "--restore", "--json");
+        Assert.True(drill.ExitCode == 0, drill.ToString());
+        Assert.Equal("0", pg.Psql("select count(*) from pg_database where datname like 'backupps%'", "template1"));
     }
 
     /// <summary>
@@ -49,6 +56,8 @@ public sealed class ReplaceEdgeCasesTryBTests
         var result = RunRestore(path, "--replace");
 
         Assert.NotEqual(0, result.ExitCode);
+        Fails("ReplicationSlotReplace", result);
+        Assert.Contains("'cdc'", result.Stderr);
         Assert.Equal("app", pg.Psql("select d.datname from pg_replication_slots s join pg_database d on d.oid = s.datoid where s.slot_name = 'cdc'", "postgres"));
     }
 
@@ -69,15 +78,16 @@ public sealed class ReplaceEdgeCasesTryBTests
 
         var result = RunRestore(path, "--replace");
 
-        Assert.NotEqual(0, result.ExitCode);
+        Fails("SubscriptionReplace", result);
         Assert.Equal(before, Databases(pg));
         Assert.Equal("app", pg.Psql("select d.datname from pg_subscription s join pg_database d on d.oid = s.subdbid where s.subname = 'sub1'", "postgres"));
     }
     /// <summary>
     /// PostgreSQL cuts a name to 63 bytes, so --database with 70 bytes is the 63-byte database; but the operation lock
-    /// is keyed by the name as typed, so a replace through the long spelling and one through the real name run at once
-    /// (both swaps were seen waiting together, and both runs reported the same kept copy while a second one was left
-    /// unnamed; without --keep-previous one run drops the copy the other reports kept). The second must be refused.
+    /// was keyed by the name as typed, so a replace through the long spelling and one through the real name ran at once
+    /// (both runs reported the same kept copy while a second one was left unnamed). A name the server would cut is
+    /// refused as typed, before any work, wherever a database name is accepted (restore and backup), so two spellings
+    /// of one database can never run at once.
     /// </summary>
     [Fact]
     public async Task TwoSpellingsOfOneLongDatabaseNameDoNotRunAtOnce()
@@ -89,29 +99,17 @@ public sealed class ReplaceEdgeCasesTryBTests
         pg.Psql($"create database {real}", "postgres");
         pg.Psql("create table t (id int); insert into t values (1), (2)", real);
         var path = BackupOf(pg, real);
-        ProcessResult second;
-        Task<ProcessResult> first;
-        using (var holder = Process.Start(new ProcessStartInfo("docker", ["exec", "-i", "-e", "PGPASSWORD", pg.Name, "psql", "-X", "-q", "-U", PostgresContainer.User, "-d", "postgres"])
-               { RedirectStandardInput = true, RedirectStandardOutput = true, Environment = { ["PGPASSWORD"] = PostgresContainer.Password } })!)
-        {
-            // The first run's swap waits for this lock on the database.
-            holder.StandardInput.WriteLine($"begin; comment on database {real} is 'held';");
-            holder.StandardInput.Flush();
-            first = BackupPsCli.RunAsync(null, _ => { }, "restore-database", path, "--database", alias, "--replace", "--force", "--json", "--skip-safety-backup", "--keep-previous");
-            var watch = Stopwatch.StartNew();
-            while (pg.Psql("select count(*) from pg_stat_activity where query like 'DO $backupps_swap$%' and wait_event_type = 'Lock'", "postgres") != "1")
-            {
-                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "timed out waiting for the first run's swap");
-                Thread.Sleep(100);
-            }
+        var before = Databases(pg);
 
-            second = RunRestore(path, "--database", real, "--replace", "--skip-safety-backup");
-            holder.StandardInput.Close();
-            holder.WaitForExit();
-        }
+        var restore = Fails("InvalidName", RunRestore(path, "--database", alias, "--replace", "--skip-safety-backup", "--keep-previous"), exitCode: 2);
+        var backup = Fails("InvalidName", BackupPsCli.Run("backup-database", "--container", pg.Name, "--database", alias, "--environment", "dev",
+            "--path", BackupTestHelpers.NewRoot(), "--json"), exitCode: 2);
 
-        Fails("DatabaseBusy", second);
-        Succeeds(await first);
+        Assert.Contains("70 bytes", restore.Stderr);
+        Assert.Contains("70 bytes", backup.Stderr);
+        Assert.Equal(before, Databases(pg));
+        // The real name goes on working, and its operation lock is keyed on it.
+        Succeeds(RunRestore(path, "--database", real, "--replace", "--skip-safety-backup"));
     }
 
     /// <summary>
@@ -161,5 +159,29 @@ public sealed class ReplaceEdgeCasesTryBTests
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("de_DE.UTF-8", result.Stderr);
         Assert.Equal(files, BackupTestHelpers.Files(root));
+    }
+
+    /// <summary>
+    /// A prepared transaction in the database holds it, so the swap cannot rename it; that was found only after the
+    /// safety backup and the whole restore. Refused before any work, naming the transaction.
+    /// </summary>
+    [Fact]
+    public async Task AReplaceOfADatabaseWithAPreparedTransactionIsRefusedBeforeAnyWork()
+    {
+        await using var pg = new PostgresContainer(scale: 0, command: ["postgres", "-c", "max_prepared_transactions=2"]);
+        await pg.InitializeAsync();
+        pg.Psql("create table t (id int); insert into t values (1), (2)");
+        var path = BackupOf(pg, PostgresContainer.DatabaseName);
+        pg.Psql("begin; insert into t values (3); prepare transaction 'held-by-app'");
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(path)))!;
+        var files = BackupTestHelpers.Files(root);
+        var before = Databases(pg);
+
+        var result = Fails("PreparedTransactionReplace", RunRestore(path, "--replace"));
+
+        Assert.Contains("'held-by-app'", result.Stderr);
+        Assert.Equal(files, BackupTestHelpers.Files(root));
+        Assert.Equal(before, Databases(pg));
+        pg.Psql("rollback prepared 'held-by-app'");
     }
 }
