@@ -32,9 +32,10 @@ public sealed partial class DockerClient
     /// no connection or socket leaks. The Docker Engine API has no call to kill an exec process: by itself the
     /// daemon only discards the rest of the output (and, with stdin attached, closes the process's stdin) while the
     /// process keeps running until it exits. So, with <see cref="ExecRequest.KillOnCancel"/> (the default), the
-    /// client then runs a short second exec that sends SIGTERM to every process of the canceled exec (found by an
-    /// environment tag), waiting at most a few seconds; if the container lacks <c>sh</c>/<c>tr</c>/<c>kill</c>, the
-    /// process runs on until it exits by itself or the container stops.</para>
+    /// client then runs a short second exec that sends SIGTERM to the processes of the canceled exec (found by an
+    /// environment tag), from the leaves up so that none is left to the container's PID 1, waiting at most a few
+    /// seconds; if the container lacks <c>sh</c>/<c>tr</c>/<c>kill</c>, the process runs on until it exits by
+    /// itself or the container stops.</para>
     /// </remarks>
     public Task<ExecResult> ExecAsync(string containerId, ExecRequest request, Stream stdout, CancellationToken cancellationToken = default)
         => ExecAsync(containerId, request, stdin: null, stdout, cancellationToken);
@@ -111,7 +112,8 @@ public sealed partial class DockerClient
     /// container (PPid 0: the exec's own process, reaped by the runtime) or another process of the exec, which
     /// reaps it; and, read again right before the signal, it still carries the tag and has that parent (a pid
     /// reused meanwhile is not hit). Shells whose children were stopped end by themselves or become leaves in a
-    /// later round; it stops when no tagged process is left, or after a bounded number of rounds.
+    /// later round; it stops when no process of the exec is left that it may signal (one already left to PID 1
+    /// runs on until it ends by itself), or after a bounded number of rounds.
     /// </summary>
     internal static string KillerScript(string tag)
     {
@@ -135,15 +137,17 @@ public sealed partial class DockerClient
                 parents="$parents$ppid "
                 if tagged "$pid"; then mine="$mine$pid "; found="$found $pid:$ppid"; fi
               done
-              [ -n "$found" ] || exit 0
+              left=
               for p in $found; do
                 pid=${p%:*}; was=${p#*:}
                 [ "$pid" != 1 ] || continue
-                case "$parents" in *" $pid "*) continue;; esac
                 case "$was" in 0) ;; *) case "$mine" in *" $was "*) ;; *) continue;; esac;; esac
+                left=1
+                case "$parents" in *" $pid "*) continue;; esac
                 parent "$pid"
                 [ "$ppid" = "$was" ] && tagged "$pid" && kill -TERM "$pid" 2>/dev/null
               done
+              [ -n "$left" ] || exit 0
               sleep 0.05 2>/dev/null || sleep 1
             done
             exit 0

@@ -170,12 +170,15 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
     {
         using var docker = new Core.Docker.DockerClient();
         using var cancel = new CancellationTokenSource();
-        const string tree = "sleep 3001 & sleep 3002 & sh -c 'sleep 3003 & sleep 3004 & wait' & wait";
+        // A tree of shells and their children, and one process already left to PID 1 (its subshell ended): that one
+        // must not be signalled at all, it ends by itself.
+        const string tree = "(sleep 60 &); sleep 3001 & sleep 3002 & sh -c 'sleep 3003 & sleep 3004 & wait' & wait";
         var exec = docker.ExecAsync(Pg.Name, new Core.Docker.ExecRequest { Cmd = ["sh", "-c", tree] }, Stream.Null, cancel.Token);
-        await WaitAsync(() => ContainerProcesses(Pg.Name, "sleep 300").Length == 4 || exec.IsCompleted, "the exec never started its processes");
+        await WaitAsync(() => (ContainerProcesses(Pg.Name, "sleep 300").Length == 4 && ContainerProcesses(Pg.Name, "sleep 60").Length == 1) || exec.IsCompleted, "the exec never started its processes");
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => exec);
-        await WaitAsync(() => ContainerProcesses(Pg.Name, "sleep 300").Length + ContainerProcesses(Pg.Name, "sh -c sleep 300").Length == 0, "the exec's processes still run");
+        await WaitAsync(() => new[] { "sleep 300", "sh -c (sleep 60", "sh -c sleep 3003" }.Sum(p => ContainerProcesses(Pg.Name, p).Length) == 0, "the exec's processes still run");
+        Assert.Single(ContainerProcesses(Pg.Name, "sleep 60"));
         ServerNeverCrashed("after a cancelled exec");
     }
 
