@@ -32,9 +32,10 @@ public sealed partial class DockerClient
     /// no connection or socket leaks. The Docker Engine API has no call to kill an exec process: by itself the
     /// daemon only discards the rest of the output (and, with stdin attached, closes the process's stdin) while the
     /// process keeps running until it exits. So, with <see cref="ExecRequest.KillOnCancel"/> (the default), the
-    /// client then runs a short second exec that sends SIGTERM to every process of the canceled exec (found by an
-    /// environment tag), waiting at most a few seconds; if the container lacks <c>sh</c>/<c>tr</c>/<c>kill</c>, the
-    /// process runs on until it exits by itself or the container stops.</para>
+    /// client then runs a short second exec that sends SIGTERM to the processes of the canceled exec (found by an
+    /// environment tag), from the leaves up so that none is left to the container's PID 1, waiting at most a few
+    /// seconds; if the container lacks <c>sh</c>/<c>tr</c>/<c>kill</c>, the process runs on until it exits by
+    /// itself or the container stops.</para>
     /// </remarks>
     public Task<ExecResult> ExecAsync(string containerId, ExecRequest request, Stream stdout, CancellationToken cancellationToken = default)
         => ExecAsync(containerId, request, stdin: null, stdout, cancellationToken);
@@ -79,15 +80,18 @@ public sealed partial class DockerClient
     /// <summary>How long the best-effort kill after a cancellation may take.</summary>
     internal static TimeSpan KillOnCancelTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Best effort: SIGTERM every process in the container whose environment carries the exec's tag.</summary>
+    /// <summary>
+    /// Best effort: SIGTERM the processes of one exec (those whose environment has the entry
+    /// <c>BACKUPPS_EXEC_TAG=tag</c>), from the leaves up, each only while its parent is there to reap it.
+    /// </summary>
+    /// <remarks>
+    /// A process whose parent ended is handed to the container's PID 1, which in the postgres images is the
+    /// postmaster: it takes any child that then dies of a signal for a crashed server process and ends every
+    /// session of every database (crash recovery). So no process is signalled that the postmaster would reap.
+    /// </remarks>
     private async Task KillTaggedProcessesAsync(string containerId, string? user, string tag)
     {
-        // Only [0-9a-f] in the tag, so it is safe inside the script. The killer's own processes do not carry it.
-        string script =
-            "for d in /proc/[0-9]*; do " +
-            "case \"$(tr '\\000' '\\n' < \"$d/environ\" 2>/dev/null)\" in " +
-            "*" + ExecTagVariable + "=" + tag + "*) kill -TERM \"${d#/proc/}\" 2>/dev/null;; " +
-            "esac; done; exit 0";
+        string script = KillerScript(tag);
         var killer = new ExecRequest { Cmd = ["sh", "-c", script], User = user, KillOnCancel = false };
         using var timeout = new CancellationTokenSource(KillOnCancelTimeout);
         try
@@ -99,6 +103,55 @@ public sealed partial class DockerClient
         {
             // Best effort only: the original cancellation is what the caller sees.
         }
+    }
+
+    /// <summary>
+    /// The script of <see cref="KillTaggedProcessesAsync"/>. Each round it reads every process's parent and
+    /// environment, then signals a tagged process only when: it is not PID 1; it has no child left (not even one
+    /// that ended and waits to be reaped), so no child of its is handed to PID 1; its parent is outside the
+    /// container (PPid 0: the exec's own process, reaped by the runtime) or another process of the exec, which
+    /// reaps it; and, read again right before the signal, it still carries the tag and has that parent (a pid
+    /// reused meanwhile is not hit). Shells whose children were stopped end by themselves or become leaves in a
+    /// later round; it stops when no process of the exec is left that it may signal (one already left to PID 1
+    /// runs on until it ends by itself), or after a bounded number of rounds.
+    /// </summary>
+    internal static string KillerScript(string tag)
+    {
+        // Only [0-9a-f] in the tag, so it is safe inside the script. The killer's own processes do not carry it.
+        if (tag.Length == 0 || !tag.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ArgumentException("The exec tag must be lowercase hexadecimal.", nameof(tag));
+        }
+
+        return """
+            entry=TAGVAR=TAG; nl='
+            '
+            parent() { ppid=; while read -r key value; do if [ "$key" = PPid: ]; then ppid=$value; break; fi; done 2>/dev/null < "/proc/$1/status"; }
+            tagged() { case "$nl$(tr '\000' '\n' 2>/dev/null < "/proc/$1/environ")$nl" in *"$nl$entry$nl"*) return 0;; esac; return 1; }
+            round=0
+            while [ "$round" -lt 100 ]; do
+              round=$((round + 1)); parents=' '; mine=' '; found=
+              for d in /proc/[0-9]*; do
+                pid=${d#/proc/}; parent "$pid"
+                [ -n "$ppid" ] || continue
+                parents="$parents$ppid "
+                if tagged "$pid"; then mine="$mine$pid "; found="$found $pid:$ppid"; fi
+              done
+              left=
+              for p in $found; do
+                pid=${p%:*}; was=${p#*:}
+                [ "$pid" != 1 ] || continue
+                case "$was" in 0) ;; *) case "$mine" in *" $was "*) ;; *) continue;; esac;; esac
+                left=1
+                case "$parents" in *" $pid "*) continue;; esac
+                parent "$pid"
+                [ "$ppid" = "$was" ] && tagged "$pid" && kill -TERM "$pid" 2>/dev/null
+              done
+              [ -n "$left" ] || exit 0
+              sleep 0.05 2>/dev/null || sleep 1
+            done
+            exit 0
+            """.Replace("TAGVAR", ExecTagVariable, StringComparison.Ordinal).Replace("=TAG;", "=" + tag + ";", StringComparison.Ordinal);
     }
 
     private async Task<ExecResult> RunExecAsync(

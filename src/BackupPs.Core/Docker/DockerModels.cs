@@ -76,7 +76,8 @@ public sealed class ExecRequest
     /// <summary>
     /// On cancellation, best-effort SIGTERM to the exec's processes (default true). The Engine API cannot kill an
     /// exec, so the exec is tagged with an environment variable (<c>BACKUPPS_EXEC_TAG</c>) and a second exec runs
-    /// a small <c>sh</c>/<c>tr</c>/<c>kill</c> script that signals every process carrying the tag. Needs those tools
+    /// a small <c>sh</c>/<c>tr</c>/<c>kill</c> script that signals the processes carrying the tag, from the leaves up
+    /// and never one whose parent has ended (the container's PID 1, a postmaster, would reap it). Needs those tools
     /// in the container (postgres images have them); failures are ignored.
     /// </summary>
     public bool KillOnCancel { get; init; } = true;

@@ -55,7 +55,10 @@ internal static class DatabaseSwap
                 BEGIN
                     -- pg_stat_activity is read once per transaction unless the snapshot is cleared.
                     PERFORM pg_catalog.pg_stat_clear_snapshot();
-                    FOR backend IN SELECT a.pid FROM pg_catalog.pg_stat_activity a WHERE a.datname = target AND a.pid <> pg_catalog.pg_backend_pid() LOOP
+                    -- Client sessions only: the server ends its own workers in the way itself (autovacuum), and a
+                    -- background worker (an extension's) killed by a signal it does not handle would crash the server.
+                    FOR backend IN SELECT a.pid FROM pg_catalog.pg_stat_activity a
+                                    WHERE a.datname = target AND a.backend_type = 'client backend' AND a.pid <> pg_catalog.pg_backend_pid() LOOP
                         BEGIN
                             PERFORM pg_catalog.pg_terminate_backend(backend.pid);
                         EXCEPTION WHEN insufficient_privilege THEN

@@ -152,14 +152,16 @@ internal static partial class ScratchDatabase
                 // Terminating first works on every version; DROP then waits up to 5 s for those sessions
                 // to end, which a busy or CPU-starved server can exceed: hence a few attempts.
                 var literal = SqlText.Literal(name);
+                // Client sessions only: DROP DATABASE ends the server's own workers there (autovacuum) itself, and a
+                // background worker killed by a signal it does not handle would make the server end every session.
+                var sessions = $"(datname = {literal} OR pg_catalog.strpos(query, {literal}) > 0) AND backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()";
                 await server.QueryAsync(docker, $"""
                     SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity
-                     WHERE (datname = {literal} OR pg_catalog.strpos(query, {literal}) > 0) AND pid <> pg_catalog.pg_backend_pid();
+                     WHERE {sessions};
                     DO $backupps$ BEGIN
                       FOR i IN 1..300 LOOP
                         PERFORM pg_catalog.pg_stat_clear_snapshot();
-                        EXIT WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_stat_activity
-                                               WHERE (datname = {literal} OR pg_catalog.strpos(query, {literal}) > 0) AND pid <> pg_catalog.pg_backend_pid());
+                        EXIT WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_stat_activity WHERE {sessions});
                         PERFORM pg_catalog.pg_sleep(0.1);
                       END LOOP;
                     END $backupps$;

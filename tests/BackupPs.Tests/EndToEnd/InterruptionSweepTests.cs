@@ -18,11 +18,24 @@ public sealed class InterruptionSweepServer : IAsyncLifetime
     /// <summary>A backup of "app" in a store of its own.</summary>
     public string Backup { get; private set; } = "";
 
+    /// <summary>How often a test made the server go through crash recovery on purpose (by killing a server process).</summary>
+    public int DeliberateCrashes { get; set; }
+
     public async Task InitializeAsync()
     {
         await Server.InitializeAsync();
         Backup = BackupOf(Server, "app");
         PostgresContainer.Docker(["update", "--cpus", "0.5", Server.Name]);
+    }
+
+    /// <summary>
+    /// How often the server went through crash recovery (a server process died abnormally and the postmaster ended
+    /// every session), read from its log: pg_postmaster_start_time() does not change then.
+    /// </summary>
+    public int CrashRecoveries()
+    {
+        var log = ProcessRunner.Run("docker", ["logs", Server.Name]);
+        return (log.Stdout + log.Stderr).Split('\n').Count(l => l.Contains("terminating any other active server processes", StringComparison.Ordinal));
     }
 
     public Task DisposeAsync() => Server.DisposeAsync();
@@ -134,6 +147,7 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
         var before = Pg.Psql(checkpointer, "postgres");
         // A server process killed by SIGKILL makes the postmaster restart all of them (crash recovery), not the server.
         PostgresContainer.Docker(["exec", Pg.Name, "sh", "-c", "kill -KILL \"$0\"", before]);
+        fixture.DeliberateCrashes++;
         await WaitAsync(() => ProcessRunner.Run("docker", ["exec", "-e", "PGPASSWORD=" + PostgresContainer.Password, Pg.Name, "psql", "-X", "-w", "-At",
             "-U", PostgresContainer.User, "-d", "postgres", "-c", checkpointer]) is { ExitCode: 0 } now && now.Stdout.Trim() is { Length: > 0 } pid2 && pid2 != before,
             "the server never came back");
@@ -144,6 +158,28 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
         Assert.True(next.ExitCode == 0, next.ToString());
         Assert.Empty(ScratchDatabases(Pg.Name));
         Assert.Empty(ScratchFiles(Pg.Name));
+    }
+
+    /// <summary>
+    /// A cancelled exec's processes are stopped from the leaves up, each reaped by its own parent. In the postgres
+    /// images the container's PID 1 is the postmaster: a process left to it (its parent ended first) and then
+    /// killed is taken for a crashed server process, and the postmaster ends every session of every database.
+    /// </summary>
+    [Fact]
+    public async Task ACancelledExecStopsItsProcessTreeWithoutCrashingTheServer()
+    {
+        using var docker = new Core.Docker.DockerClient();
+        using var cancel = new CancellationTokenSource();
+        // A tree of shells and their children, and one process already left to PID 1 (its subshell ended): that one
+        // must not be signalled at all, it ends by itself.
+        const string tree = "(sleep 60 &); sleep 3001 & sleep 3002 & sh -c 'sleep 3003 & sleep 3004 & wait' & wait";
+        var exec = docker.ExecAsync(Pg.Name, new Core.Docker.ExecRequest { Cmd = ["sh", "-c", tree] }, Stream.Null, cancel.Token);
+        await WaitAsync(() => (ContainerProcesses(Pg.Name, "sleep 300").Length == 4 && ContainerProcesses(Pg.Name, "sleep 60").Length == 1) || exec.IsCompleted, "the exec never started its processes");
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => exec);
+        await WaitAsync(() => new[] { "sleep 300", "sh -c (sleep 60", "sh -c sleep 3003" }.Sum(p => ContainerProcesses(Pg.Name, p).Length) == 0, "the exec's processes still run");
+        Assert.Single(ContainerProcesses(Pg.Name, "sleep 60"));
+        ServerNeverCrashed("after a cancelled exec");
     }
 
     /// <summary>
@@ -268,7 +304,13 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
         // The database is there and accepts connections: the original, or the restored copy when the restore had finished.
         var app = ProcessRunner.Run("docker", ["exec", "-e", "PGPASSWORD=" + PostgresContainer.Password, Pg.Name, "psql", "-X", "-w", "-At", "-U", PostgresContainer.User, "-d", "app", "-c", "select 1"]);
         Assert.True(app.ExitCode == 0, $"{app}\n{result}");
+        ServerNeverCrashed(result.ToString());
     }
+
+    /// <summary>A stopped run never ends anyone else's sessions: the server did not go through crash recovery.</summary>
+    private void ServerNeverCrashed(string context) =>
+        Assert.True(fixture.CrashRecoveries() == fixture.DeliberateCrashes,
+            $"the server went through crash recovery ({context})\nserver log:{ProcessRunner.Run("docker", ["logs", "--tail", "30", Pg.Name]).Stderr}");
 
     /// <summary>backupps_* databases in <paramref name="container"/> (empty when it is gone).</summary>
     private static string[] ScratchDatabases(string container, string user = PostgresContainer.User) =>
