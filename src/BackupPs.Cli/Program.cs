@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using BackupPs.Cli;
 using BackupPs.Core.Commands;
 using BackupPs.Core.Errors;
+using BackupPs.Core.Leftovers;
 
 // backupps <command> [options]: exit 0 on success, 1 when the operation failed, 2 for bad usage.
 // Failures are one line on stderr; a stack trace is never shown (set BACKUPPS_DEBUG=1 to see one).
@@ -41,6 +42,7 @@ if (line.Flags.Help)
 }
 
 var host = new ConsoleHost(line.Flags, line.Command.Attribute.Impact, Console.Out, Console.Error);
+using var run = OperationRun.Begin(stopping.Token);
 try
 {
     var handler = Activator.CreateInstance(line.Command.Attribute.HandlerType)!;
@@ -55,7 +57,10 @@ catch (BackupPsException e)
 }
 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
 {
-    Console.Error.WriteLine("backupps: cancelled; what the run had created was removed.");
+    // Only what is true: a cleanup that failed (or ran out of its time after the stop) said so in a warning.
+    Console.Error.WriteLine(run.LeftBehind.Count == 0
+        ? "backupps: cancelled; what the run had created was removed."
+        : $"backupps: cancelled; could not remove {string.Join("; ", run.LeftBehind)} (see the warnings above); the next run removes it.");
     return 1;
 }
 catch (Exception e) when (Environment.GetEnvironmentVariable("BACKUPPS_DEBUG") != "1")

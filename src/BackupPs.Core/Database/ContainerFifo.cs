@@ -1,5 +1,6 @@
 using BackupPs.Core.Docker;
 using BackupPs.Core.Hosting;
+using BackupPs.Core.Leftovers;
 using BackupPs.Core.Storage;
 
 namespace BackupPs.Core.Database;
@@ -158,14 +159,15 @@ internal sealed class ContainerFifo
     /// <summary>Best effort, and not cancellable: this runs on the way out of a cancelled operation too.</summary>
     public async Task RemoveAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = OperationRun.CleanupTimeout(TimeSpan.FromSeconds(30));
         try
         {
             await _docker.ExecAsync(_containerId, new ExecRequest { Cmd = ["rm", "-f", ContainerPath] }, Stream.Null, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is Errors.BackupPsException or OperationCanceledException)
         {
-            // A leftover empty FIFO in the container's scratch directory harms nothing.
+            // A leftover empty FIFO in the container's scratch directory harms nothing; the next run removes it.
+            OperationRun.NoteLeftBehind($"the FIFO {ContainerPath} in container {_containerId[..Math.Min(12, _containerId.Length)]}");
         }
     }
 }

@@ -28,9 +28,10 @@ internal static class ContainerScratch
     /// <summary>
     /// A new name for a file or folder in a scratch directory: ".backupps-&lt;owner token&gt;-&lt;12 hex&gt;"
     /// and <paramref name="suffix"/>. The owner (<see cref="ResourceOwner"/>) lets the next run remove
-    /// it at once when this process ended without removing it (<see cref="ContainerLeftovers"/>).
+    /// it at once when this process (or, in a pwsh session, the run: <see cref="OperationRun"/>) ended
+    /// without removing it (<see cref="ContainerLeftovers"/>).
     /// </summary>
-    public static string NewName(string suffix = "") => $".backupps-{ResourceOwner.Current.Token}-{Guid.NewGuid().ToString("N")[..12]}{suffix}";
+    public static string NewName(string suffix = "") => OperationRun.Hold($".backupps-{ResourceOwner.Current.Token}-{Guid.NewGuid().ToString("N")[..12]}{suffix}");
 
     /// <summary>
     /// Removes <paramref name="name"/> from every candidate directory: what a creation that failed or was
@@ -39,7 +40,7 @@ internal static class ContainerScratch
     /// </summary>
     public static async Task RemoveEverywhereAsync(DockerClient docker, string containerId, IReadOnlyList<string> directories, string name)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = OperationRun.CleanupTimeout(TimeSpan.FromSeconds(30));
         try
         {
             await docker.ExecAsync(containerId, new ExecRequest
@@ -52,6 +53,7 @@ internal static class ContainerScratch
         catch (Exception e) when (e is Errors.BackupPsException or OperationCanceledException)
         {
             // A stopped container keeps it; the next run removes it (its owner is gone).
+            OperationRun.NoteLeftBehind($"{name} in a scratch folder of container {containerId[..12]}");
         }
     }
 

@@ -12,7 +12,7 @@ namespace BackupPs.Core.Leftovers;
 /// Removes what a BackupPs process that ended without cleaning up (kill -9, a crash, a lost host) left
 /// in Docker: its files and folders in a container's scratch directories (<see cref="ContainerScratch"/>)
 /// and its drill containers (label backupps.drill=1). What belongs to an owner known not to run any
-/// more (<see cref="ResourceOwner.IsRunning"/>) goes at once; what belongs to another host's owner, and
+/// more (<see cref="ResourceOwner.Holds"/>) goes at once; what belongs to another host's owner, and
 /// files an earlier version made (no owner), after an hour. Nothing without BackupPs's name or label
 /// is ever touched, nor an earlier version's drill container (it may still be in use).
 /// </summary>
@@ -80,7 +80,7 @@ internal static partial class ContainerLeftovers
             return false;
         }
 
-        var running = ResourceOwner.Parse(match.Groups[2].Success ? match.Groups[2].Value : null)?.IsRunning();
+        var running = ResourceOwner.Parse(match.Groups[2].Success ? match.Groups[2].Value : null)?.Holds(Path.GetFileName(path));
         return running is false || (running is null && old);
     }
 
@@ -110,13 +110,13 @@ internal static partial class ContainerLeftovers
                 continue;
             }
 
-            var running = owner.IsRunning();
+            var running = owner.Holds(drill.Names.FirstOrDefault()?.TrimStart('/') ?? drill.Id);
             if (running is true || (running is null && now - drill.Created <= StaleAge))
             {
                 continue;
             }
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            using var timeout = OperationRun.CleanupTimeout(TimeSpan.FromMinutes(1));
             try
             {
                 await docker.RemoveContainerAsync(drill.Id, force: true, removeVolumes: true, timeout.Token).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Globalization;
 using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
+using BackupPs.Core.Leftovers;
 
 namespace BackupPs.Core.Restore;
 
@@ -134,14 +135,15 @@ internal sealed class ContainerWorkspace : IAsyncDisposable
             return;
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = OperationRun.CleanupTimeout(TimeSpan.FromSeconds(30));
         try
         {
             await _docker.ExecAsync(_into.Container.Id, new ExecRequest { Cmd = ["rm", "-rf", Path] }, Stream.Null, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is BackupPsException or OperationCanceledException)
         {
-            // A stopped container keeps the folder (a tmpfs one goes with it); it holds schema, no data and no secrets.
+            // A stopped container keeps the folder (a tmpfs one goes with it); it holds schema, no data and no secrets. The next run removes it.
+            OperationRun.NoteLeftBehind($"the folder {Path} in container {_into.Container.Name}");
         }
     }
 }

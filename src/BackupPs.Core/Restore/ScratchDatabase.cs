@@ -23,9 +23,9 @@ internal static partial class ScratchDatabase
     /// <summary>A scratch database this old with nobody connected belongs to no running restore.</summary>
     private static readonly TimeSpan StaleAge = TimeSpan.FromHours(1);
 
-    /// <summary>"backupps_drill_20261130224700_1a2b_&lt;owner token&gt;": at most 60 bytes.</summary>
+    /// <summary>"backupps_drill_20261130224700_1a2b_&lt;owner token&gt;": at most 60 bytes; held by the current run (<see cref="OperationRun"/>).</summary>
     public static string NewName(string purpose, DateTimeOffset now) =>
-        $"backupps_{purpose}_{now.UtcDateTime:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..4]}_{ResourceOwner.Current.Token}";
+        OperationRun.Hold($"backupps_{purpose}_{now.UtcDateTime:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..4]}_{ResourceOwner.Current.Token}");
 
     /// <summary>
     /// Creates an empty database from template0 with the backed-up database's encoding and collation
@@ -141,10 +141,11 @@ internal static partial class ScratchDatabase
     /// A cancelled CREATE DATABASE goes on in the server after its psql is gone, and would commit after
     /// a DROP ... IF EXISTS that found nothing: so every session still working on this name (its query
     /// names it; the names are unique) is ended first, and the drop waits (bounded) until they are gone.
+    /// Bounded as a whole too: 2 minutes, or what is left of a stopped run's <see cref="OperationRun.CleanupBudget"/>.
     /// </summary>
     public static async Task<bool> DropAsync(DockerClient docker, DatabaseTarget server, string name, IOperationHost host)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = OperationRun.CleanupTimeout(TimeSpan.FromMinutes(2));
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -177,6 +178,7 @@ internal static partial class ScratchDatabase
                 // Only scratch names are dropped by later runs; anything else (a replaced copy) stays until dropped by hand.
                 var later = NamePattern().IsMatch(name) ? "the next restore or drill there drops it, or run" : "it stays under that name, since no BackupPs run drops it; when it is no longer needed, run";
                 host.WriteWarning($"Could not drop the database {name} in {server.Container.Name} ({e.Message}); {later} DROP DATABASE {SqlText.Identifier(name)};");
+                OperationRun.NoteLeftBehind($"the database {name} in {server.Container.Name}");
                 return false;
             }
         }
@@ -184,7 +186,7 @@ internal static partial class ScratchDatabase
 
     /// <summary>
     /// Drops scratch databases that no running restore or drill can own: at once those whose owner is
-    /// known not to run (<see cref="ResourceOwner.IsRunning"/>); those of another host's owner, and
+    /// known not to run or, in this process, held by no run (<see cref="ResourceOwner.Holds"/>); those of another host's owner, and
     /// those named by earlier versions (no owner), once nobody is connected and they are older than the
     /// server's start or than an hour.
     /// </summary>
@@ -218,7 +220,7 @@ internal static partial class ScratchDatabase
             return false;
         }
 
-        var running = ResourceOwner.Parse(match.Groups[2].Success ? match.Groups[2].Value : null)?.IsRunning();
+        var running = ResourceOwner.Parse(match.Groups[2].Success ? match.Groups[2].Value : null)?.Holds(name);
         var created = new DateTimeOffset(stamp, TimeSpan.Zero);
         return running is false || (running is null && !inUse && (created < serverStarted || now - created > StaleAge));
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using BackupPs.Core.Errors;
+using BackupPs.Core.Leftovers;
 
 namespace BackupPs.Core.Storage;
 
@@ -10,7 +11,7 @@ namespace BackupPs.Core.Storage;
 /// Writes a file so that its final name only ever shows complete, durable content and never replaces
 /// another file:
 /// <list type="number">
-/// <item><see cref="Create"/> opens `.&lt;final-name&gt;.&lt;16 hex&gt;.partial` in the same directory with
+/// <item><see cref="Create"/> opens `.&lt;final-name&gt;.&lt;owner&gt;.&lt;16 hex&gt;.partial` in the same directory with
 /// O_CREAT|O_EXCL and mode 0600 from the start (never readable by others, not even briefly).</item>
 /// <item>The caller writes to <see cref="Stream"/> (unbuffered: each write is a write(2), so a full disk
 /// surfaces at the write that hit it, as BackupPsException DestinationFull).</item>
@@ -20,7 +21,8 @@ namespace BackupPs.Core.Storage;
 /// same under a name chosen at that moment, so that a writer whose name is taken can try the next one: the
 /// rename itself decides, never a look beforehand (<see cref="CreateUnnamed"/>).</item>
 /// <item>Dispose without a successful commit deletes the temporary file: that is the cleanup path for
-/// failures and Ctrl+C. A killed process leaves a `.partial` file behind: <see cref="RemoveStalePartials"/>.</item>
+/// failures and Ctrl+C. A killed process leaves a `.partial` file behind, which names its owner
+/// (<see cref="ResourceOwner"/>) so that the next write into that folder removes it: <see cref="RemoveStalePartials"/>.</item>
 /// </list>
 /// Not thread-safe.
 /// </summary>
@@ -236,6 +238,10 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Best effort: RemoveStalePartials cleans up what cannot be deleted now.
+            if (!IsCommitted)
+            {
+                OperationRun.NoteLeftBehind("the partial file " + TempPath);
+            }
         }
     }
 
@@ -246,14 +252,17 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>True for names this class gives temporary files: `.&lt;name&gt;.&lt;16 hex&gt;.partial`.</summary>
+    /// <summary>True for names this class gives temporary files: `.&lt;name&gt;.&lt;owner&gt;.&lt;16 hex&gt;.partial`, and `.&lt;name&gt;.&lt;16 hex&gt;.partial` of earlier versions.</summary>
     public static bool IsPartialFileName(string fileName) => PartialNamePattern().IsMatch(fileName);
 
     /// <summary>
-    /// Deletes temporary files of interrupted writes in <paramref name="directory"/> (not recursive) whose last
-    /// write is older than <paramref name="olderThan"/>: a running backup writes continuously, so its file is
-    /// never that old; pick a margin such as 1 hour. Returns the paths deleted; files that cannot be deleted are
-    /// skipped. A missing directory yields an empty list.
+    /// Deletes temporary files of interrupted writes in <paramref name="directory"/> (not recursive, only names
+    /// <see cref="IsPartialFileName"/> accepts): at once those whose owner is known not to hold them any more
+    /// (<see cref="ResourceOwner.Holds"/>: it ended, or it is this process and no run of it holds the file), the
+    /// others (another host's owner, or an earlier version's name without one) once their last write is older
+    /// than <paramref name="olderThan"/>: a running backup writes continuously, so its file is never that old;
+    /// pick a margin such as 1 hour. Returns the paths deleted; files that cannot be deleted are skipped. A
+    /// missing directory yields an empty list.
     /// </summary>
     public static IReadOnlyList<string> RemoveStalePartials(string directory, TimeSpan olderThan)
     {
@@ -270,7 +279,8 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
         {
             try
             {
-                if (IsPartialFileName(Path.GetFileName(path)) && File.GetLastWriteTimeUtc(path) < cutoff)
+                var name = Path.GetFileName(path);
+                if (IsPartialFileName(name) && IsAbandonedPartial(name, () => File.GetLastWriteTimeUtc(path) < cutoff))
                 {
                     File.Delete(path);
                     removed.Add(path);
@@ -285,10 +295,20 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
         return removed;
     }
 
+    /// <summary>Whether partial file <paramref name="name"/> belongs to no running write: its owner's verdict, else <paramref name="old"/>'s.</summary>
+    private static bool IsAbandonedPartial(string name, Func<bool> old)
+    {
+        var match = PartialOwnerPattern().Match(name);
+        var held = match.Success ? ResourceOwner.Parse(match.Groups[1].Value)?.Holds(name) : null;
+        return held is false || (held is null && old());
+    }
+
+    /// <summary>`.&lt;final name, shortened to fit&gt;.&lt;owner token&gt;.&lt;16 hex&gt;.partial`, held by the current run (<see cref="OperationRun"/>).</summary>
     internal static string TempFileName(string finalName)
     {
+        string owner = ResourceOwner.Current.Token;
         // The whole name must fit NAME_MAX (255 bytes): shorten the embedded final name if needed.
-        int budget = MaxFileNameBytes - 1 - 1 - RandomHexLength - PartialSuffix.Length;
+        int budget = MaxFileNameBytes - 1 - 1 - owner.Length - 1 - RandomHexLength - PartialSuffix.Length;
         string shown = finalName;
         while (Encoding.UTF8.GetByteCount(shown) > budget)
         {
@@ -302,7 +322,7 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
         }
 
         string random = Convert.ToHexString(RandomNumberGenerator.GetBytes(RandomHexLength / 2)).ToLowerInvariant();
-        return $".{shown}.{random}{PartialSuffix}";
+        return OperationRun.Hold($".{shown}.{owner}.{random}{PartialSuffix}");
     }
 
     internal void ThrowIfClosed()
@@ -458,6 +478,10 @@ public sealed partial class AtomicFile : IDisposable, IAsyncDisposable
 
     [GeneratedRegex(@"^\..+\.[0-9a-f]{16}\.partial$", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
     private static partial Regex PartialNamePattern();
+
+    /// <summary>The owner in a partial file's name: the token right before the random part (a final name never decides it).</summary>
+    [GeneratedRegex(@"\.(" + ResourceOwner.TokenPattern + @")\.[0-9a-f]{16}\.partial$", RegexOptions.CultureInvariant)]
+    private static partial Regex PartialOwnerPattern();
 
     /// <summary>The write-only, error-mapping, counting view of the temporary file.</summary>
     private sealed class AtomicFileStream : Stream

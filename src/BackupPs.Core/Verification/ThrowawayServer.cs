@@ -41,7 +41,7 @@ internal sealed class ThrowawayServer
 
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         // The owner's labels let the next drill remove the container at once if this process dies without removing it.
-        var name = $"backupps-drill-{Guid.NewGuid().ToString("N")[..12]}";
+        var name = OperationRun.Hold($"backupps-drill-{Guid.NewGuid().ToString("N")[..12]}");
         string id;
         try
         {
@@ -128,7 +128,7 @@ internal sealed class ThrowawayServer
     /// <summary>Removes the container and its data; returns why it could not, or null. Not cancellable: it runs on the way out of a cancelled drill too.</summary>
     public async Task<string?> RemoveAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var timeout = OperationRun.CleanupTimeout(TimeSpan.FromMinutes(1));
         try
         {
             await _docker.RemoveContainerAsync(_id, force: true, removeVolumes: true, timeout.Token).ConfigureAwait(false);
@@ -136,6 +136,7 @@ internal sealed class ThrowawayServer
         }
         catch (Exception e) when (e is BackupPsException or OperationCanceledException)
         {
+            OperationRun.NoteLeftBehind($"the throwaway container {_id[..12]}");
             return $"the throwaway container {_id[..12]} could not be removed ({e.Message}); remove it with docker rm -f -v {_id[..12]}";
         }
     }

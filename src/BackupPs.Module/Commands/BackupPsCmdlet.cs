@@ -3,6 +3,7 @@ using System.Management.Automation;
 using BackupPs.Core.Commands;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
+using BackupPs.Core.Leftovers;
 
 namespace BackupPs.Commands;
 
@@ -32,6 +33,9 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
         using var host = new PipelineHost(_stopping.Token);
         var work = Task.Run(async () =>
         {
+            // What this invocation creates is held only while it runs: the session outlives it, and a later
+            // run in this session removes at once what its cleanup could not.
+            using var run = OperationRun.Begin(_stopping.Token);
             try
             {
                 await handler.ExecuteAsync(options, host, _stopping.Token).ConfigureAwait(false);

@@ -88,4 +88,15 @@ internal static class RestoreTestSupport
         File.Copy(manifest, Core.Catalog.BackupNames.ManifestPathFor(copy));
         return copy;
     }
+
+    /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds; fails after a minute naming <paramref name="what"/>.</summary>
+    public static void WaitFor(Func<bool> condition, string what)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "timed out waiting for " + what);
+            Thread.Sleep(100);
+        }
+    }
 }

@@ -77,7 +77,8 @@ public sealed class ResourceOwnerTests
         string[] directories = ["/tmp", "/var/run/postgresql", "/dev/shm"];
         Assert.True(ContainerLeftovers.IsAbandoned($"/tmp/.backupps-{dead}-0123456789ab", old: false, directories));
         Assert.True(ContainerLeftovers.IsAbandoned($"/dev/shm/.backupps-{dead}-0123456789ab.fifo", old: false, directories));
-        Assert.False(ContainerLeftovers.IsAbandoned($"/tmp/.backupps-{alive}-0123456789ab", old: true, directories));
+        // This process's: abandoned unless one of its runs holds it (a pwsh session outlives its runs).
+        Assert.True(ContainerLeftovers.IsAbandoned($"/tmp/.backupps-{alive}-0123456789ab", old: false, directories));
         Assert.False(ContainerLeftovers.IsAbandoned(ContainerScratchName(), old: true, directories));
         // Another host's owner, and an earlier version's names: after an hour.
         Assert.False(ContainerLeftovers.IsAbandoned("/tmp/.backupps-00000000_1_1-0123456789ab", old: false, directories));
@@ -95,4 +96,45 @@ public sealed class ResourceOwnerTests
     [Fact]
     public void ALeftoverOlderThanTheServersStartIsDroppedByTheAgeRule() =>
         Assert.True(ScratchDatabase.IsLeftover("backupps_side_20261121101430_abc123", Now.AddSeconds(-10), inUse: false, Now));
+
+    [Fact]
+    public void AnOwnerThatCannotBeSeenIsUnknownNeverDead()
+    {
+        var owner = ResourceOwner.Current with { ProcessId = 4242 };
+        Assert.Null(owner.IsRunning(ResourceOwner.Current, _ => ResourceOwner.Sighting.Invisible));
+        Assert.False(owner.IsRunning(ResourceOwner.Current, _ => ResourceOwner.Sighting.Absent));
+        Assert.False(owner.IsRunning(ResourceOwner.Current, _ => new ResourceOwner.Sighting(owner.Started + 1, false)));
+        Assert.True(owner.IsRunning(ResourceOwner.Current, _ => new ResourceOwner.Sighting(owner.Started, false)));
+        // A /proc that does not show this process under its own id (another PID namespace's) answers for nobody.
+        Assert.Null(owner.IsRunning(ResourceOwner.Current with { Started = 0 }, _ => ResourceOwner.Sighting.Absent));
+    }
+
+    [Fact]
+    public void WhatARunOfThisProcessMadeIsALeftoverOnceTheRunEnded()
+    {
+        var serverStarted = Now.AddDays(-1);
+        string during;
+        using (var run = OperationRun.Begin(CancellationToken.None))
+        {
+            during = ScratchDatabase.NewName(ScratchDatabase.Drill, Now);
+            Assert.False(ScratchDatabase.IsLeftover(during, serverStarted, inUse: false, Now));
+        }
+
+        Assert.True(ScratchDatabase.IsLeftover(during, serverStarted, inUse: false, Now));
+        // Named outside any run: held for as long as the process lives.
+        var outside = ScratchDatabase.NewName(ScratchDatabase.Drill, Now);
+        Assert.False(ScratchDatabase.IsLeftover(outside, serverStarted, inUse: false, Now));
+        // Another run of the same process does not hold it either.
+        using var other = OperationRun.Begin(CancellationToken.None);
+        Assert.True(ScratchDatabase.IsLeftover(during, serverStarted, inUse: true, Now));
+    }
+
+    [Fact]
+    public void WhatARunsCleanupCouldNotRemoveIsNamed()
+    {
+        using var run = OperationRun.Begin(CancellationToken.None);
+        Assert.Empty(run.LeftBehind);
+        OperationRun.NoteLeftBehind("the database x");
+        Assert.Equal(["the database x"], run.LeftBehind);
+    }
 }

@@ -346,4 +346,32 @@ public class AtomicFileTests
         Assert.True(File.Exists(fresh) && File.Exists(backup) && File.Exists(lookalike));
         Assert.Empty(AtomicFile.RemoveStalePartials(Path.Combine(scratch.Path, "missing"), TimeSpan.Zero));
     }
+
+    [Fact]
+    public void PartialFilesNameTheirOwnerAndThoseOfAnEndedOwnerGoAtOnce()
+    {
+        using var scratch = new TempTestDirectory();
+        using var child = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true"))!;
+        child.WaitForExit();
+        string dead = (BackupPs.Core.Leftovers.ResourceOwner.Current with { ProcessId = child.Id }).Token;
+        string ended = scratch.File($".db.zst.{dead}.0123456789abcdef.partial");
+        string otherHost = scratch.File(".db.zst.00000000_1_1.0123456789abcdef.partial");
+        string unheld = scratch.File($".db.zst.{BackupPs.Core.Leftovers.ResourceOwner.Current.Token}.0123456789abcdef.partial");
+        string earlier = scratch.File(".db.zst.fedcba9876543210.partial");
+        string lookalike = scratch.File($".{dead}.partial");
+        foreach (string path in new[] { ended, otherHost, unheld, earlier, lookalike })
+        {
+            File.WriteAllText(path, "x");
+        }
+
+        using (var writing = AtomicFile.Create(scratch.File("db.zst")))
+        {
+            Assert.Contains("." + BackupPs.Core.Leftovers.ResourceOwner.Current.Token + ".", Path.GetFileName(writing.TempPath), StringComparison.Ordinal);
+            IReadOnlyList<string> removed = AtomicFile.RemoveStalePartials(scratch.Path, TimeSpan.FromHours(1));
+
+            // A dead owner's, and one of this process that no run holds, at once; another host's and an earlier version's by age; a running write's never.
+            Assert.Equal(new[] { ended, unheld }.Order(StringComparer.Ordinal), removed.Order(StringComparer.Ordinal));
+            Assert.True(File.Exists(writing.TempPath) && File.Exists(otherHost) && File.Exists(earlier) && File.Exists(lookalike));
+        }
+    }
 }
