@@ -151,20 +151,7 @@ internal static partial class ScratchDatabase
             {
                 // Terminating first works on every version; DROP then waits up to 5 s for those sessions
                 // to end, which a busy or CPU-starved server can exceed: hence a few attempts.
-                var literal = SqlText.Literal(name);
-                await server.QueryAsync(docker, $"""
-                    SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity
-                     WHERE (datname = {literal} OR pg_catalog.strpos(query, {literal}) > 0) AND pid <> pg_catalog.pg_backend_pid();
-                    DO $backupps$ BEGIN
-                      FOR i IN 1..300 LOOP
-                        PERFORM pg_catalog.pg_stat_clear_snapshot();
-                        EXIT WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_stat_activity
-                                               WHERE (datname = {literal} OR pg_catalog.strpos(query, {literal}) > 0) AND pid <> pg_catalog.pg_backend_pid());
-                        PERFORM pg_catalog.pg_sleep(0.1);
-                      END LOOP;
-                    END $backupps$;
-                    DROP DATABASE IF EXISTS {SqlText.Identifier(name)};
-                    """, timeout.Token, script: true).ConfigureAwait(false);
+                await server.QueryAsync(docker, DropStatements(SqlText.Literal(name), SqlText.Identifier(name)), timeout.Token, script: true).ConfigureAwait(false);
                 return true;
             }
             catch (BackupPsException e) when (attempt < 3 && e.Message.Contains("is being accessed by other users", StringComparison.Ordinal))
@@ -177,6 +164,27 @@ internal static partial class ScratchDatabase
             }
         }
     }
+
+    /// <summary>
+    /// The statements that drop a database whoever uses it: end its sessions (and those whose query names it), wait for
+    /// them to go, then DROP DATABASE IF EXISTS, which still fails ("being accessed by other users") when a session
+    /// slipped in, hence the callers' retries. <paramref name="nameSql"/> is an SQL expression of the name (it also
+    /// stands in a dollar-quoted block), <paramref name="identifier"/> the name as an identifier.
+    /// Terminating first works on every version (DROP DATABASE ... WITH (FORCE) needs PostgreSQL 13).
+    /// </summary>
+    internal static string DropStatements(string nameSql, string identifier) => $"""
+        SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity
+         WHERE (datname = {nameSql} OR pg_catalog.strpos(query, {nameSql}) > 0) AND pid <> pg_catalog.pg_backend_pid();
+        DO $backupps$ BEGIN
+          FOR i IN 1..300 LOOP
+            PERFORM pg_catalog.pg_stat_clear_snapshot();
+            EXIT WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_stat_activity
+                                   WHERE (datname = {nameSql} OR pg_catalog.strpos(query, {nameSql}) > 0) AND pid <> pg_catalog.pg_backend_pid());
+            PERFORM pg_catalog.pg_sleep(0.1);
+          END LOOP;
+        END $backupps$;
+        DROP DATABASE IF EXISTS {identifier};
+        """;
 
     /// <summary>
     /// Drops scratch databases that no running restore or drill can own: at once those whose owner is
