@@ -132,6 +132,11 @@ internal static class DatabaseSwap
             return new SwapOutcome(false, null, $"the databases could not be read before the swap ({e.Message})", false);
         }
 
+        if (oids.Split('|') is not [{ Length: > 0 }, { Length: > 0 }])
+        {
+            return new SwapOutcome(false, null, $"{database} or {side} no longer exists", false);
+        }
+
         var args = JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["database"] = database, ["side"] = side, ["previous"] = previousNames, ["attempts"] = Attempts, ["lockTimeout"] = LockTimeout,
@@ -188,7 +193,7 @@ internal static class DatabaseSwap
             if (!keepPrevious && previous is not null && !report.StartsWith(NotDropped, StringComparison.Ordinal))
             {
                 // The swap committed but its script did not get to the drop (its connection was lost).
-                await ScratchDatabase.DropAsync(docker, server, previous, host).ConfigureAwait(false);
+                previous = await ScratchDatabase.DropAsync(docker, server, previous, host).ConfigureAwait(false) ? null : previous;
             }
             else if (report.StartsWith(NotDropped, StringComparison.Ordinal))
             {
@@ -301,7 +306,7 @@ internal static class DatabaseSwap
 
 /// <summary>What became of a swap, read back by OID.</summary>
 /// <param name="Swapped">The database's name is on the restored database now.</param>
-/// <param name="Previous">The name the original got, when it still exists (kept, or its drop failed).</param>
+/// <param name="Previous">The name the original got, when it still exists (kept, or its drop failed); null once dropped.</param>
 /// <param name="Failure">Why the swap did not happen; null when it did.</param>
 /// <param name="LockLost">The swap refused because the restore's operation lock was no longer held.</param>
 internal sealed record SwapOutcome(bool Swapped, string? Previous, string? Failure, bool LockLost);

@@ -117,6 +117,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             IReadOnlyList<TableRowComparison> tables = [];
             string? failure = outcome.Succeeded ? null : outcome.Explain();
             var lockLost = false;
+            var previousLeft = false;
             if (failure is null)
             {
                 await ScratchDatabase.ConfigureAsync(docker, target.Server, side, database, like, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
@@ -136,6 +137,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                         options.KeepPrevious, host).ConfigureAwait(false);
                     (failure, lockLost) = (swap.Failure, swap.LockLost);
                     previous = swap.Previous ?? previous;
+                    previousLeft = swap.Previous is not null;
                 }
                 else
                 {
@@ -145,7 +147,8 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 sideSettled = failure is null;
             }
 
-            var keptPrevious = options.Replace && failure is null && options.KeepPrevious;
+            // Kept as asked, or left because its drop failed (a warning said so): the record names it either way.
+            var keptPrevious = options.Replace && failure is null && (options.KeepPrevious || previousLeft);
 
             host.WriteOutput(new RestoreRecord
             {
