@@ -18,6 +18,13 @@ internal sealed record RestoreSettings(bool NoOwner, bool NoAcl, string? Role, i
     /// <summary>More sessions than cores only contend; beyond 4, one table's COPY sessions mostly wait on each other's page extensions.</summary>
     public const int MaxAutomaticJobs = 4;
 
+    /// <summary>
+    /// The most -Jobs accepted: each job is a server session (a COPY session, then a pg_restore worker) and a FIFO in the
+    /// container, against PostgreSQL's default max_connections of 100 (64 leaves room for the applications); pg_restore
+    /// itself accepts no more than 64 jobs on Windows, and far fewer cores than that are behind any one server.
+    /// </summary>
+    public const int MaxJobs = 64;
+
     public int EffectiveJobs => Jobs > 0 ? Jobs : Math.Clamp(Environment.ProcessorCount, 1, MaxAutomaticJobs);
 }
 

@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using BackupPs.Core.Database;
 using BackupPs.Core.Docker;
+using BackupPs.Core.Errors;
+using BackupPs.Core.Hosting;
 
 namespace BackupPs.Core.Restore;
 
@@ -22,7 +24,13 @@ namespace BackupPs.Core.Restore;
 /// open transaction on the database object, e.g. after COMMENT ON DATABASE) and PostgreSQL's 5 s for
 /// ended sessions to go; after <see cref="Attempts"/> attempts it fails and the sessions in the way
 /// are named. It runs as one statement in a psql script sent whole, so it completes or rolls back on
-/// its own in the container even if this process dies, and it is never cancelled half-way.</para>
+/// its own in the container even if this process dies, and it is never cancelled half-way; the drop of
+/// the replaced copy follows in the same script, so a kill does not leave that copy behind either.</para>
+/// <para>Protected: the transaction first proves that the restore's operation lock is still held (its
+/// session may have been terminated by hand or by a server restart, and then another restore may be
+/// under way), and changes nothing otherwise. Truthful: whatever the script reported, or if its
+/// connection was lost, what happened is read back by OID (the original's and the side database's,
+/// recorded before), so a swap that committed is never reported as failed, nor the reverse.</para>
 /// </remarks>
 internal static class DatabaseSwap
 {
@@ -35,12 +43,24 @@ internal static class DatabaseSwap
     /// <summary>Replaces of one database in one second beyond this many find no name for the replaced copy and fail.</summary>
     internal const int MaxPreviousClaims = 20;
 
+    /// <summary>The SQLSTATE the swap raises when the operation lock is no longer held (a class no server uses).</summary>
+    private const string LockLostState = "BPLCK";
+
+    /// <summary>Attempts at dropping the replaced copy (a session may connect between the termination and the drop).</summary>
+    private const int DropAttempts = 3;
+
+    /// <summary>The script's last line when the swap committed (and the replaced copy was dropped or kept as asked).</summary>
+    private const string Swapped = "backupps-swapped";
+
+    /// <summary>The start of the script's last line when the swap committed but the replaced copy could not be dropped.</summary>
+    private const string NotDropped = "backupps-not-dropped";
+
     /// <summary>
     /// The swap itself. Its input comes as a JSON setting, so no name ever has to be quoted inside the
     /// dollar-quoted body. The original gets the first free candidate name (a replace of the same
     /// second, or of another long database name cut to the same prefix, may have kept the plain one).
     /// </summary>
-    private const string SwapBlock = """
+    private static string SwapBlock(string lockHeld) => $$"""
         DO $backupps_swap$
         DECLARE
             args pg_catalog.json := pg_catalog.current_setting('backupps.swap')::pg_catalog.json;
@@ -50,6 +70,9 @@ internal static class DatabaseSwap
             attempt int := 1;
             backend record;
         BEGIN
+            IF NOT {{lockHeld}} THEN
+                RAISE EXCEPTION USING ERRCODE = '{{LockLostState}}', MESSAGE = 'the operation lock of this restore is no longer held';
+            END IF;
             PERFORM pg_catalog.set_config('lock_timeout', args->>'lockTimeout', true);
             LOOP
                 BEGIN
@@ -73,9 +96,9 @@ internal static class DatabaseSwap
                         RAISE EXCEPTION 'every name for the replaced copy (% and % more) is taken', args->'previous'->>0, pg_catalog.json_array_length(args->'previous') - 1;
                     END IF;
                     EXECUTE pg_catalog.format('ALTER DATABASE %I RENAME TO %I', target, previous);
-                    -- Which database was swapped out is recorded now, under the rename's lock, not before the wait for it.
-                    PERFORM pg_catalog.set_config('backupps.original', (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = previous)::text, false);
                     EXECUTE pg_catalog.format('ALTER DATABASE %I RENAME TO %I', side, target);
+                    -- For the drop after the commit (a session setting survives the commit, not a rollback).
+                    PERFORM pg_catalog.set_config('backupps.previous', previous, false);
                     RETURN;
                 -- unique_violation: a concurrent rename (another database's replace, cut to the same prefix) took the
                 -- chosen name after it was found free; the next attempt takes the next free one.
@@ -94,49 +117,139 @@ internal static class DatabaseSwap
     private static readonly JsonSerializerOptions ArgumentJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
-    /// Swaps <paramref name="side"/> into the place of <paramref name="database"/>. Returns null and the
-    /// name the original really got, or why not (the server's own error, and the sessions in the way).
-    /// The swap counts as done only when <paramref name="database"/> is the side database (by OID).
-    /// Deliberately not cancellable: Ctrl+C waits for it (it is bounded), so the side database is never
-    /// dropped under a swap that is still running.
+    /// Swaps <paramref name="side"/> into the place of <paramref name="database"/> if <paramref name="operationLock"/> is
+    /// still held, then drops the replaced copy unless <paramref name="keepPrevious"/>. The outcome is read back by OID.
+    /// Deliberately not cancellable: Ctrl+C waits for it (it is bounded), so the side database is never dropped under
+    /// a swap that is still running.
     /// </summary>
-    public static async Task<(string? Failure, string? Previous)> SwapAsync(DockerClient docker, DatabaseTarget server, string database, string side,
-        IReadOnlyList<string> previousNames)
+    public static async Task<SwapOutcome> SwapAsync(DockerClient docker, DatabaseTarget server, string database, string side,
+        IReadOnlyList<string> previousNames, DatabaseOperationLock operationLock, bool keepPrevious, IOperationHost host)
     {
         var (db, sd) = (SqlText.Literal(database), SqlText.Literal(side));
+        string oids;
+        try
+        {
+            oids = (await server.QueryAsync(docker, $"SELECT (SELECT oid FROM pg_catalog.pg_database WHERE datname = {db}) || '|' || (SELECT oid FROM pg_catalog.pg_database WHERE datname = {sd})",
+                CancellationToken.None).ConfigureAwait(false)).Trim();
+        }
+        catch (BackupPsException e)
+        {
+            return new SwapOutcome(false, null, $"the databases could not be read before the swap ({e.Message})", false);
+        }
+
+        if (oids.Split('|') is not [{ Length: > 0 }, { Length: > 0 }])
+        {
+            return new SwapOutcome(false, null, $"{database} or {side} no longer exists", false);
+        }
+
         var args = JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["database"] = database, ["side"] = side, ["previous"] = previousNames, ["attempts"] = Attempts, ["lockTimeout"] = LockTimeout,
         }, ArgumentJson);
+        // The drop is sent with the swap, so it happens even if this process dies (dockerd keeps reading a detached exec's
+        // output); its statements run only after the swap committed, each attempt after the previous one failed.
+        var drop = $"\\echo {Swapped}";
+        for (var attempt = 0; attempt < DropAttempts && !keepPrevious; attempt++)
+        {
+            drop = $"""
+                {ScratchDatabase.DropStatements("pg_catalog.current_setting('backupps.previous')", ":\"backupps_previous\"")}
+                \if :ERROR
+                {(attempt == 0 ? $"\\echo {NotDropped} :LAST_ERROR_MESSAGE" : drop)}
+                \else
+                \echo {Swapped}
+                \endif
+                """;
+        }
+
         // Only the swap may fail without stopping the script, and it is one statement, so its error is the real one
         // (never "current transaction is aborted"); SQLSTATE tells a lock wait from other failures in any server language.
         var script = $"""
-            SELECT oid AS backupps_side FROM pg_catalog.pg_database WHERE datname = {sd} \gset
             SELECT pg_catalog.set_config('backupps.swap', {SqlText.Literal(args)}, false) AS backupps_args \gset
             \set ON_ERROR_STOP 0
-            {SwapBlock}
+            {SwapBlock(operationLock.HeldCondition("target"))}
             \if :ERROR
             \echo failed :LAST_ERROR_SQLSTATE :LAST_ERROR_MESSAGE
             \else
-            \set ON_ERROR_STOP 1
-            SELECT 'swapped ' || datname FROM pg_catalog.pg_database
-             WHERE oid = pg_catalog.current_setting('backupps.original')::pg_catalog.oid AND EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = {db} AND oid = :'backupps_side');
+            SELECT pg_catalog.current_setting('backupps.previous') AS backupps_previous \gset
+            {drop}
             \endif
             """;
-        var output = (await server.QueryAsync(docker, script, CancellationToken.None, script: true).ConfigureAwait(false)).Trim();
-        if (output.StartsWith("swapped ", StringComparison.Ordinal))
+        string report;
+        try
         {
-            return (null, output["swapped ".Length..]);
+            var output = (await server.QueryAsync(docker, script, CancellationToken.None, script: true).ConfigureAwait(false)).Trim();
+            report = output.Split('\n')[^1];
+        }
+        catch (BackupPsException e)
+        {
+            // The connection was lost (a terminated session, a server restart), before or after the commit: the OIDs tell.
+            report = "failed - " + e.Message;
         }
 
-        var why = output.StartsWith("failed ", StringComparison.Ordinal) ? output["failed ".Length..] : output;
+        var (swapped, previous, checkFailure) = await ReadBackAsync(docker, server, database, oids).ConfigureAwait(false);
+        if (checkFailure is not null)
+        {
+            return new SwapOutcome(false, null, $"the swap's outcome could not be read back ({checkFailure}; the swap reported: {report}): {database} is "
+                + $"either the restored data (OID {oids.Split('|')[1]}) or still the original (OID {oids.Split('|')[0]}), never neither; check which before running anything", false);
+        }
+
+        if (swapped)
+        {
+            if (!keepPrevious && previous is not null && !report.StartsWith(NotDropped, StringComparison.Ordinal))
+            {
+                // The swap committed but its script did not get to the drop (its connection was lost).
+                previous = await ScratchDatabase.DropAsync(docker, server, previous, host).ConfigureAwait(false) ? null : previous;
+            }
+            else if (report.StartsWith(NotDropped, StringComparison.Ordinal))
+            {
+                host.WriteWarning($"The replaced copy {previous} could not be dropped ({report[NotDropped.Length..].Trim()}); it holds the old data. Drop it when it is no longer needed: DROP DATABASE {SqlText.Identifier(previous ?? "")};");
+            }
+
+            return new SwapOutcome(true, previous, null, false);
+        }
+
+        var why = report.StartsWith("failed ", StringComparison.Ordinal) ? report["failed ".Length..] : report;
         var sqlState = why.Split(' ', 2)[0];
         var message = why.Length > sqlState.Length ? why[(sqlState.Length + 1)..] : why;
+        if (sqlState == LockLostState)
+        {
+            return new SwapOutcome(false, null, message, true);
+        }
+
         var inTheWay = await DescribeSessionsInTheWayAsync(docker, server, database).ConfigureAwait(false);
         var bounded = sqlState is "55P03" or "55006"
             ? $" after {Attempts.ToString(CultureInfo.InvariantCulture)} attempts of up to {LockTimeout} each"
             : "";
-        return ($"the names could not be swapped{bounded} ({message}){inTheWay}", null);
+        return new SwapOutcome(false, null, $"the names could not be swapped{bounded} ({message}){inTheWay}", false);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="database"/> is now the side database, by the OIDs "original|side" recorded before the
+    /// swap, and the name the original has now (null when dropped); a few tries while the server restarts.
+    /// </summary>
+    private static async Task<(bool Swapped, string? Previous, string? Failure)> ReadBackAsync(DockerClient docker, DatabaseTarget server, string database,
+        string oids)
+    {
+        var (original, side) = (oids.Split('|')[0], oids.Split('|')[1]);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var row = (await server.QueryAsync(docker, $"""
+                    SELECT coalesce((SELECT oid FROM pg_catalog.pg_database WHERE datname = {SqlText.Literal(database)}) = {side}, false)
+                           || '|' || coalesce((SELECT datname FROM pg_catalog.pg_database WHERE oid = {original}), '')
+                    """, CancellationToken.None).ConfigureAwait(false)).Trim().Split('|', 2);
+                return (row[0] == "true", row[1].Length > 0 ? row[1] : null, null);
+            }
+            catch (BackupPsException) when (attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            }
+            catch (BackupPsException e)
+            {
+                return (false, null, e.Message);
+            }
+        }
     }
 
     /// <summary>
@@ -195,3 +308,10 @@ internal static class DatabaseSwap
         return text;
     }
 }
+
+/// <summary>What became of a swap, read back by OID.</summary>
+/// <param name="Swapped">The database's name is on the restored database now.</param>
+/// <param name="Previous">The name the original got, when it still exists (kept, or its drop failed); null once dropped.</param>
+/// <param name="Failure">Why the swap did not happen; null when it did.</param>
+/// <param name="LockLost">The swap refused because the restore's operation lock was no longer held.</param>
+internal sealed record SwapOutcome(bool Swapped, string? Previous, string? Failure, bool LockLost);

@@ -7,6 +7,7 @@ using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Leftovers;
 using BackupPs.Core.Postgres;
+using BackupPs.Core.Storage;
 
 namespace BackupPs.Core.Restore;
 
@@ -41,9 +42,11 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 "-KeepPrevious and -SkipSafetyBackup only apply to -Replace; add -Replace or leave them out.");
         }
 
-        if (options.Jobs < 0)
+        if (options.Jobs is < 0 or > RestoreSettings.MaxJobs)
         {
-            throw new BackupPsException("InvalidJobs", FailureCategory.InvalidArgument, $"-Jobs must be 1 or more (or 0 for one per CPU, at most {RestoreSettings.MaxAutomaticJobs}), not {options.Jobs}.");
+            throw new BackupPsException("InvalidJobs", FailureCategory.InvalidArgument,
+                $"-Jobs must be from 1 to {RestoreSettings.MaxJobs} (or 0 for one per CPU, at most {RestoreSettings.MaxAutomaticJobs}), not {options.Jobs}: "
+                + $"each job is a session of the server, whose default max_connections is 100, and more jobs than cores only wait on each other.");
         }
 
         var backup = StoredBackup.Load(options.Path!, host);
@@ -62,9 +65,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         RestoreTarget.GuardEnvironment(manifest.Environment, environment, options.AllowCrossEnvironment, description, host);
         await target.CheckVersionAsync(docker, backup, cancellationToken).ConfigureAwait(false);
 
-        // Before anything is read about the database or written anywhere: no other BackupPs operation changes it meanwhile.
-        await using var operationLock = await DatabaseOperationLock.AcquireAsync(docker, target.Server, database, "restore-database", cancellationToken)
-            .ConfigureAwait(false);
+        // Checked for the plan (-WhatIf shows it even while another operation runs), and again under the lock.
         await RestoreDestination.CheckAsync(docker, target, database, options.Replace, cancellationToken).ConfigureAwait(false);
 
         var now = _clock.GetUtcNow();
@@ -75,6 +76,12 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         {
             return;
         }
+
+        // Before anything is written anywhere: no other BackupPs operation changes the database meanwhile, and what
+        // was checked before the confirmation still holds (another operation may have run in between).
+        await using var operationLock = await DatabaseOperationLock.AcquireAsync(docker, target.Server, database, "restore-database", cancellationToken)
+            .ConfigureAwait(false);
+        await RestoreDestination.CheckAsync(docker, target, database, options.Replace, cancellationToken).ConfigureAwait(false);
 
         await ContainerLeftovers.RemoveAllAsync(docker, target.Server, now, host, cancellationToken).ConfigureAwait(false);
         var watch = Stopwatch.StartNew();
@@ -94,21 +101,33 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 host.WriteVerbose($"Safety backup of {description} to {safetyRoot} before anything changes.");
                 var existing = target.Server.WithDatabase(database);
                 var (_, bytes) = await existing.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
-                var safety = await new BackupDatabaseHandler(_connect, _clock).BackupAsync(docker, existing, environment, safetyRoot, BackupFormat.Custom,
-                    BackupDatabaseHandler.ChooseCompression(null, Compression.CompressionStreams.IsZstdAvailable, host), bytes, host, cancellationToken)
-                    .ConfigureAwait(false);
-                safetyBackupPath = safety.Path;
+                try
+                {
+                    var safety = await new BackupDatabaseHandler(_connect, _clock).BackupAsync(docker, existing, environment, safetyRoot, BackupFormat.Custom,
+                        BackupDatabaseHandler.ChooseCompression(null, Compression.CompressionStreams.IsZstdAvailable, host), bytes, host, cancellationToken)
+                        .ConfigureAwait(false);
+                    safetyBackupPath = safety.Path;
+                }
+                catch (BackupPsException e) when (SafetyStoreError(e, description, safetyRoot) is { } error)
+                {
+                    throw error;
+                }
             }
             else if (options.Replace)
             {
                 host.WriteWarning($"No safety backup of {description} (-SkipSafetyBackup): if the restored data is wrong, the replaced data is gone.");
             }
 
+            // The lock's session may have been ended during the safety backup: stop before the long restore (the swap checks again).
+            await operationLock.EnsureHeldAsync(docker, target.Server, database, cancellationToken).ConfigureAwait(false);
+
             var settings = new RestoreSettings(options.NoOwner, options.NoAcl, options.Role, options.Jobs, options.AcceptError ?? []);
             var outcome = await ArtifactRestore.RunAsync(docker, target.Server.WithDatabase(side), backup.Path, manifest, settings, host, cancellationToken)
                 .ConfigureAwait(false);
             IReadOnlyList<TableRowComparison> tables = [];
             string? failure = outcome.Succeeded ? null : outcome.Explain();
+            var lockLost = false;
+            var previousLeft = false;
             if (failure is null)
             {
                 await ScratchDatabase.ConfigureAsync(docker, target.Server, side, database, like, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
@@ -121,25 +140,25 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 host.WriteVerbose($"Restored and verified in {side}; putting it in place as {database}.");
                 // Past this point Ctrl+C no longer interrupts: the swap and the rename are bounded and not cancellable,
                 // so a cancellation waits for them instead of dropping the side database under them.
-                operationLock.EnsureHeld(database);
+                // Both prove, in their own transaction, that the operation lock is still held.
                 if (options.Replace)
                 {
-                    (failure, var swappedOut) = await DatabaseSwap.SwapAsync(docker, target.Server, database, side, PreviousNames(database, now))
-                        .ConfigureAwait(false);
-                    previous = swappedOut ?? previous;
+                    var swap = await DatabaseSwap.SwapAsync(docker, target.Server, database, side, PreviousNames(database, now), operationLock,
+                        options.KeepPrevious, host).ConfigureAwait(false);
+                    (failure, lockLost) = (swap.Failure, swap.LockLost);
+                    previous = swap.Previous ?? previous;
+                    previousLeft = swap.Previous is not null;
                 }
                 else
                 {
-                    failure = await RenameAsync(docker, target.Server, side, database).ConfigureAwait(false);
+                    (failure, lockLost) = await RenameAsync(docker, target.Server, side, database, operationLock).ConfigureAwait(false);
                 }
 
                 sideSettled = failure is null;
             }
 
-            var swapped = options.Replace && failure is null;
-            // A replaced copy that could not be dropped stays, and the output names it like one kept on purpose.
-            var keptPrevious = swapped
-                && (options.KeepPrevious || !await ScratchDatabase.DropAsync(docker, target.Server, previous, host).ConfigureAwait(false));
+            // Kept as asked, or left because its drop failed (a warning said so): the record names it either way.
+            var keptPrevious = options.Replace && failure is null && (options.KeepPrevious || previousLeft);
 
             host.WriteOutput(new RestoreRecord
             {
@@ -169,7 +188,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 var dropped = await ScratchDatabase.DropAsync(docker, target.Server, side, host).ConfigureAwait(false)
                     ? "the side database was dropped"
                     : $"the side database {side} is dropped by the next restore or drill there";
-                host.WriteError(new BackupPsException("RestoreFailed", outcome.IntegrityPassed ? FailureCategory.InvalidOperation : FailureCategory.InvalidData,
+                host.WriteError(lockLost ? DatabaseOperationLock.LostError(database) : new BackupPsException("RestoreFailed", outcome.IntegrityPassed ? FailureCategory.InvalidOperation : FailureCategory.InvalidData,
                     $"Restoring {Path.GetFileName(backup.Path)} into {description} failed: {failure}. {unchanged}, and {dropped}.")
                 { Target = backup.Path });
             }
@@ -241,17 +260,54 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
     private static string[] PreviousNames(string database, DateTimeOffset now) =>
         Enumerable.Range(1, DatabaseSwap.MaxPreviousClaims).Select(claim => PreviousName(database, now, claim)).ToArray();
 
-    /// <summary>Puts a new restore in place. Not cancellable, like the swap: only the side database, which nobody else uses, is locked.</summary>
-    private static async Task<string?> RenameAsync(DockerClient docker, DatabaseTarget server, string side, string database)
+    /// <summary>
+    /// Puts a new restore in place, in one transaction that first proves the operation lock is still held. Not
+    /// cancellable, like the swap: only the side database, which nobody else uses, is locked.
+    /// </summary>
+    private static async Task<(string? Failure, bool LockLost)> RenameAsync(DockerClient docker, DatabaseTarget server, string side, string database,
+        DatabaseOperationLock operationLock)
     {
+        const string LockLost = "backupps: the operation lock of this restore is no longer held";
         try
         {
-            await server.QueryAsync(docker, $"ALTER DATABASE {SqlText.Identifier(side)} RENAME TO {SqlText.Identifier(database)}", CancellationToken.None).ConfigureAwait(false);
-            return null;
+            // The name goes in as a setting: the dollar-quoted block holds no text of the user's.
+            await server.QueryAsync(docker, $"""
+                SELECT pg_catalog.set_config('backupps.database', {SqlText.Literal(database)}, false) AS backupps_database \gset
+                BEGIN;
+                DO $backupps_rename$ BEGIN
+                  IF NOT {operationLock.HeldCondition("pg_catalog.current_setting('backupps.database')")} THEN
+                    RAISE EXCEPTION '{LockLost}';
+                  END IF;
+                END $backupps_rename$;
+                ALTER DATABASE {SqlText.Identifier(side)} RENAME TO {SqlText.Identifier(database)};
+                COMMIT;
+                """, CancellationToken.None, script: true).ConfigureAwait(false);
+            return (null, false);
         }
         catch (BackupPsException e)
         {
-            return $"the restored database could not be renamed to {database} ({e.Message})";
+            return ($"the restored database could not be renamed to {database} ({e.Message})", e.Message.Contains(LockLost, StringComparison.Ordinal));
         }
+    }
+
+    /// <summary>
+    /// A failure to write the safety backup, told as such: the option to change is -SafetyBackupPath (the storage
+    /// errors name Backup-Database's -Path), and nothing was changed yet. Null for errors that are not the store's.
+    /// </summary>
+    private static BackupPsException? SafetyStoreError(BackupPsException e, string description, string safetyRoot)
+    {
+        if (e.ErrorId is not (StorageErrorIds.NotWritable or StorageErrorIds.IsFile or StorageErrorIds.DirectoryMissing or StorageErrorIds.InvalidPath
+            or StorageErrorIds.Full or StorageErrorIds.FileTooLarge or StorageErrorIds.WriteFailed or StorageErrorIds.RemovedDuringRun or StorageErrorIds.AlreadyExists))
+        {
+            return null;
+        }
+
+        // The storage messages say what happened, then "; " and what to do about it for Backup-Database.
+        var what = e.Message.Split("; ", 2)[0].TrimEnd('.');
+        var advice = e.ErrorId == StorageErrorIds.Full ? "free space there or pass another folder to -SafetyBackupPath" : "pass a writable folder to -SafetyBackupPath";
+        return new BackupPsException(e.ErrorId, e.Category,
+            $"The safety backup of {description} into {safetyRoot} failed, so nothing was changed (no restore was started, and the database is as it was): {what}. "
+            + $"To restore, {advice} (or -SkipSafetyBackup to go without one).", e)
+        { Target = e.Target };
     }
 }

@@ -46,7 +46,7 @@ public sealed class RestoreDatabaseOptions
     [Option(Help = "Error classes that do not fail a custom-format restore (they are still listed): MissingRole, RoleMembership, NotOwner, AlreadyExists.")]
     public RestoreErrorClass[]? AcceptError { get; set; }
 
-    [Option(Help = "Parallel COPY sessions and index-building jobs for custom-format backups. Default 0: one per CPU, at most 4.")]
+    [Option(Help = "Parallel COPY sessions and index-building jobs for custom-format backups, 1 to 64. Default 0: one per CPU, at most 4.")]
     public int Jobs { get; set; }
 
     [Option(Help = "PostgreSQL login for the target. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container, or the secrets their *_FILE variants name.")]

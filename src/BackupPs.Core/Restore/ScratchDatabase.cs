@@ -152,22 +152,7 @@ internal static partial class ScratchDatabase
             {
                 // Terminating first works on every version; DROP then waits up to 5 s for those sessions
                 // to end, which a busy or CPU-starved server can exceed: hence a few attempts.
-                var literal = SqlText.Literal(name);
-                // Client sessions only: DROP DATABASE ends the server's own workers there (autovacuum) itself, and a
-                // background worker killed by a signal it does not handle would make the server end every session.
-                var sessions = $"(datname = {literal} OR pg_catalog.strpos(query, {literal}) > 0) AND backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()";
-                await server.QueryAsync(docker, $"""
-                    SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity
-                     WHERE {sessions};
-                    DO $backupps$ BEGIN
-                      FOR i IN 1..300 LOOP
-                        PERFORM pg_catalog.pg_stat_clear_snapshot();
-                        EXIT WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_stat_activity WHERE {sessions});
-                        PERFORM pg_catalog.pg_sleep(0.1);
-                      END LOOP;
-                    END $backupps$;
-                    DROP DATABASE IF EXISTS {SqlText.Identifier(name)};
-                    """, timeout.Token, script: true).ConfigureAwait(false);
+                await server.QueryAsync(docker, DropStatements(SqlText.Literal(name), SqlText.Identifier(name)), timeout.Token, script: true).ConfigureAwait(false);
                 return true;
             }
             catch (BackupPsException e) when (attempt < 3 && e.Message.Contains("is being accessed by other users", StringComparison.Ordinal))
@@ -182,6 +167,31 @@ internal static partial class ScratchDatabase
                 return false;
             }
         }
+    }
+
+    /// <summary>
+    /// The statements that drop a database whoever uses it: end its sessions (and those whose query names it), wait for
+    /// them to go, then DROP DATABASE IF EXISTS, which still fails ("being accessed by other users") when a session
+    /// slipped in, hence the callers' retries. <paramref name="nameSql"/> is an SQL expression of the name (it also
+    /// stands in a dollar-quoted block), <paramref name="identifier"/> the name as an identifier.
+    /// Terminating first works on every version (DROP DATABASE ... WITH (FORCE) needs PostgreSQL 13). Client
+    /// sessions only: DROP DATABASE ends the server's own workers there (autovacuum) itself, and a background
+    /// worker killed by a signal it does not handle would make the server end every session.
+    /// </summary>
+    internal static string DropStatements(string nameSql, string identifier)
+    {
+        var sessions = $"(datname = {nameSql} OR pg_catalog.strpos(query, {nameSql}) > 0) AND backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()";
+        return $"""
+            SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity WHERE {sessions};
+            DO $backupps$ BEGIN
+              FOR i IN 1..300 LOOP
+                PERFORM pg_catalog.pg_stat_clear_snapshot();
+                EXIT WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_stat_activity WHERE {sessions});
+                PERFORM pg_catalog.pg_sleep(0.1);
+              END LOOP;
+            END $backupps$;
+            DROP DATABASE IF EXISTS {identifier};
+            """;
     }
 
     /// <summary>

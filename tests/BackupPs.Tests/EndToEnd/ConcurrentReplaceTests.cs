@@ -50,7 +50,8 @@ public sealed class ConcurrentReplaceTests : IAsyncLifetime
 
             var busy = Fails("DatabaseBusy", second);
             Assert.Contains("backupps restore-database pid ", busy.Stderr);
-            Assert.Contains("pg_terminate_backend(", busy.Stderr);
+            // The holder runs: ending its lock session is not advised (only for an owner that is gone).
+            Assert.DoesNotContain("pg_terminate_backend(", busy.Stderr);
             Succeeds(first);
             AssertSettled(database, [first, second]);
         }
@@ -155,6 +156,91 @@ public sealed class ConcurrentReplaceTests : IAsyncLifetime
         Assert.Equal(files, BackupTestHelpers.Files(root));
         Assert.Equal(before, Databases(_pg));
         Assert.Equal("t", _pg.Psql("select datallowconn from pg_database where datname = 'postgres'", "postgres"));
+        Assert.Equal("0", LockSessions());
+    }
+
+    /// <summary>
+    /// The swap's own session terminated by hand while it waits: the swap rolled back, and the run says so truthfully
+    /// (RestoreFailed, the database left as it was, the JSON record), not "psql failed with exit code 2" alone.
+    /// </summary>
+    [Fact]
+    public async Task ASwapWhoseSessionIsTerminatedIsReportedAsNotSwapped()
+    {
+        var (database, path) = NewDatabase();
+        _pg.Psql("insert into t values (99)", database);
+        ProcessResult result;
+        using (var holder = HeldSession.Open(_pg, "postgres", $"begin; comment on database {database} is 'held';"))
+        {
+            var run = StartReplace(path, database, keepPrevious: false);
+            WaitFor(() => SwapsWaiting() == "1", "the swap to wait for the comment's lock");
+            Assert.Equal("1", _pg.Psql("select count(pg_terminate_backend(pid)) from pg_stat_activity where query like 'DO $backupps_swap$%'", "postgres"));
+            result = await run;
+        }
+
+        var failed = Fails("RestoreFailed", result);
+        Assert.Contains($"{database} was left as it was", failed.Stderr);
+        Assert.DoesNotContain("[DatabaseUnavailable]", failed.Stderr);
+        var record = Assert.Single(BackupPsCli.JsonLines(result));
+        Assert.False(record.GetProperty("Succeeded").GetBoolean());
+        AssertSettled(database, [result], rows: "3");
+        Assert.DoesNotContain(Databases(_pg), d => d.StartsWith(database + "_before_", StringComparison.Ordinal));
+    }
+
+    /// <summary>-WhatIf only shows the plan: it takes no lock, so it shows it while another restore of the database runs.</summary>
+    [Fact]
+    public async Task WhatIfShowsThePlanWhileAnotherRestoreHoldsTheLock()
+    {
+        var (database, path) = NewDatabase();
+        ProcessResult plan;
+        using (var holder = HeldSession.Open(_pg, database, "begin; lock table t in access exclusive mode;"))
+        {
+            var running = StartReplace(path, database, keepPrevious: false, safetyBackup: true);
+            WaitFor(() => LockSessions() == "1", "the running restore's operation lock");
+            plan = BackupPsCli.Run("restore-database", path, "--database", database, "--replace", "--what-if");
+            Assert.Equal("1", LockSessions());
+            holder.Release();
+            Succeeds(await running);
+        }
+
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains("What if:", plan.Stdout);
+        Assert.Contains($"rename it to {database}_before_", plan.Stdout);
+        Assert.DoesNotContain("DatabaseBusy", plan.Stderr);
+        AssertSettled(database, []);
+    }
+
+    /// <summary>
+    /// A safety backup that cannot be written says that it was the safety backup, that nothing was changed, and names
+    /// restore-database's -SafetyBackupPath (it has no -Path to choose another of); the ErrorIds stay the storage ones.
+    /// </summary>
+    [Fact]
+    public void ASafetyBackupThatCannotBeWrittenNamesSafetyBackupPathAndChangesNothing()
+    {
+        var (database, path) = NewDatabase();
+        var file = Path.Combine(BackupTestHelpers.NewRoot(), "a-file");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, "not a folder");
+        var before = Databases(_pg);
+
+        var failed = Fails("DestinationIsFile", BackupPsCli.Run("restore-database", path, "--database", database, "--replace", "--force", "--safety-backup-path", file), exitCode: 2);
+        Assert.Contains("safety backup", failed.Stderr);
+        Assert.Contains("nothing was changed", failed.Stderr);
+        Assert.Contains("-SafetyBackupPath", failed.Stderr);
+        Assert.DoesNotContain("to -Path", failed.Stderr);
+        Assert.DoesNotContain("another -Path", failed.Stderr);
+        Assert.Equal(before, Databases(_pg));
+        AssertSettled(database, []);
+    }
+
+    /// <summary>-Jobs beyond what a server can serve is refused as bad usage before any work.</summary>
+    [Fact]
+    public void TooManyJobsAreRefusedBeforeAnyWork()
+    {
+        var (database, path) = NewDatabase();
+        var before = Databases(_pg);
+        var failed = Fails("InvalidJobs", RunRestore(path, "--database", database + "_new", "--jobs", "65"), exitCode: 2);
+        Assert.Contains("from 1 to 64", failed.Stderr);
+        Assert.Equal(before, Databases(_pg));
         Assert.Equal("0", LockSessions());
     }
 
