@@ -286,7 +286,11 @@ internal sealed class DatabaseTarget
     {
         try
         {
-            return await docker.InspectContainerAsync(container, cancellationToken).ConfigureAwait(false);
+            // No container has a blank name (Docker's names start with a letter or digit); asked for one, the client
+            // would refuse the argument itself, so it is answered here like any other name that is not there.
+            return string.IsNullOrWhiteSpace(container)
+                ? throw new BackupPsException(DockerErrorIds.DockerContainerNotFound, FailureCategory.ObjectNotFound, "The container name is blank.")
+                : await docker.InspectContainerAsync(container, cancellationToken).ConfigureAwait(false);
         }
         catch (BackupPsException e) when (e.ErrorId == DockerErrorIds.DockerContainerNotFound)
         {
