@@ -80,10 +80,10 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
             // About this item only: the next one still runs, and -ErrorAction decides what the caller sees.
             WriteError(ToErrorRecord(error));
         }
-        catch (Exception bug) when (bug is not (PipelineStoppedException or OperationCanceledException))
+        catch (Exception bug) when (bug is not PipelineStoppedException)
         {
-            // No input should get here: say it is a bug instead of surfacing a bare .NET exception, and stop, since
-            // what state the bug left is unknown.
+            // No input should get here (a cancellation that is not our stop included): say it is a bug instead of
+            // surfacing a bare .NET exception, and stop, since what state the bug left is unknown.
             ThrowTerminatingError(ToErrorRecord(BackupPsException.ForBug(bug, "$Error[0].Exception.InnerException.StackTrace has the stack trace")));
         }
     }
