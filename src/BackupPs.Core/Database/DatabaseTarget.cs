@@ -69,7 +69,10 @@ internal sealed class DatabaseTarget
         string? password;
         if (credential is not null)
         {
-            (user, loginSource, password) = (credential.UserName, "from -Credential", credential.Password);
+            // Checked here: a NUL in the exec's environment makes Docker refuse to start psql at all, which would read
+            // as a container without the PostgreSQL clients. (A password cannot hold one: PSCredential ends it there,
+            // and the CLI's comes from an environment variable.)
+            (user, loginSource, password) = (PostgresNames.Require(credential.UserName, "-Credential's user name"), "from -Credential", credential.Password);
         }
         else
         {

@@ -139,6 +139,8 @@ public sealed class ErrorHandlingTests : IDisposable
     [InlineData("Backup-Database -Container $args[0] -Environment dev -Path \"/tmp/a`0b\"", "InvalidDestinationPath")]
     [InlineData("Backup-Database -Container ' ' -Environment dev -Path $args[1]", "ContainerNotFound")]
     [InlineData("Restore-Database -Path $args[2] -Container ' ' -Database x -Confirm:$false", "ContainerNotFound")]
+    // A NUL in the login made Docker refuse the exec, which read as "no psql/pg_dump on its PATH" (NotAPostgresContainer).
+    [InlineData("Restore-Database -Path $args[2] -Database x -Confirm:$false -Credential ([pscredential]::new(\"a`0b\", (ConvertTo-SecureString x -AsPlainText -Force)))", "InvalidName")]
     // A drill that finds no container still proves the file, and fails its Restore check with the reason.
     [InlineData("Test-Backup -Path $args[2] -Restore -Container ' '", "BackupTestFailed", "No container named ' '")]
     public void BadInputIsAnErrorOfBackupPsNeverADotNetException(string command, string errorId, string? saying = null)
