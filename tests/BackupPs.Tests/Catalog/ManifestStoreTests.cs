@@ -62,6 +62,21 @@ public sealed class ManifestStoreTests : IDisposable
         Assert.Contains("Put back the manifest", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A manifest that adds a Path (or ManifestPath) of its own never decides where the record points.</summary>
+    [Fact]
+    public async Task APathInTheManifestIsIgnored()
+    {
+        var backup = await WriteAsync("app-prod-20260101T000000Z.dump.zst", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(BackupNames.ManifestPathFor(backup)))!.AsObject();
+        manifest["Path"] = "/etc/passwd";
+        manifest["ManifestPath"] = "/etc/shadow";
+        File.WriteAllText(BackupNames.ManifestPathFor(backup), manifest.ToJsonString());
+
+        var record = Assert.Single(ManifestStore.Enumerate(_root, new RecordingHost()));
+        Assert.Equal(backup, record.Path);
+        Assert.Equal(BackupNames.ManifestPathFor(backup), record.ManifestPath);
+    }
+
     /// <summary>
     /// Two manifests claiming one backup file (a hard link under the next claim's name, with a copied and edited
     /// manifest) would be two records of one file: neither is trusted, and one error names both manifests.
