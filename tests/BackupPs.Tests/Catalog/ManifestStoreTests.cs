@@ -46,9 +46,7 @@ public sealed class ManifestStoreTests : IDisposable
         var first = await WriteAsync("app-prod-20260101T000000Z.dump.zst", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
         var bad = await WriteAsync("app-prod-20260102T000000Z.dump.zst", new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
         var last = await WriteAsync("app-prod-20260103T000000Z.dump.zst", new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
-        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(BackupNames.ManifestPathFor(bad)))!.AsObject();
-        manifest[field] = null;
-        File.WriteAllText(BackupNames.ManifestPathFor(bad), manifest.ToJsonString());
+        EditManifest(bad, m => m[field] = null);
 
         var host = new RecordingHost();
         await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = _root }, host, CancellationToken.None);
@@ -67,10 +65,11 @@ public sealed class ManifestStoreTests : IDisposable
     public async Task APathInTheManifestIsIgnored()
     {
         var backup = await WriteAsync("app-prod-20260101T000000Z.dump.zst", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
-        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(BackupNames.ManifestPathFor(backup)))!.AsObject();
-        manifest["Path"] = "/etc/passwd";
-        manifest["ManifestPath"] = "/etc/shadow";
-        File.WriteAllText(BackupNames.ManifestPathFor(backup), manifest.ToJsonString());
+        EditManifest(backup, m =>
+        {
+            m["Path"] = "/etc/passwd";
+            m["ManifestPath"] = "/etc/shadow";
+        });
 
         var record = Assert.Single(ManifestStore.Enumerate(_root, new RecordingHost()));
         Assert.Equal(backup, record.Path);
@@ -182,6 +181,13 @@ public sealed class ManifestStoreTests : IDisposable
         {
             Directory.Delete(usb, recursive: true);
         }
+    }
+
+    private static void EditManifest(string backup, Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(BackupNames.ManifestPathFor(backup)))!.AsObject();
+        edit(manifest);
+        File.WriteAllText(BackupNames.ManifestPathFor(backup), manifest.ToJsonString());
     }
 
     private async Task<string> WriteAsync(string fileName, DateTimeOffset started, bool withArtifact, DateTimeOffset? completed = null)
