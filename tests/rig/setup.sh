@@ -11,6 +11,7 @@
 #      `docker info` fails; works without systemd
 #   3. build backupps-test/postgres:<N> from Debian packages (debootstrap + docker import) unless
 #      the image exists with label backupps.rig-hash == hash of tests/rig/postgres-image/*
+#   4. install pwsh 7.6.9 (.NET global tool) and Pester 5.7.1 when missing (install-pwsh.sh)
 # Needs root. Env: BACKUPPS_DEBIAN_MIRROR (default http://deb.debian.org/debian),
 # BACKUPPS_RIG_TMPDIR (rootfs scratch dir, default /var/tmp).
 set -euo pipefail
@@ -19,23 +20,9 @@ RIG_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 IMAGE_REPO='backupps-test/postgres'
 DOCKERD_LOG=/var/log/backupps-dockerd.log
 
+# shellcheck source=lib.sh
+source "$RIG_DIR/lib.sh"
 usage() { sed -n '4,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
-step() { printf '[rig] %s\n' "$*"; }
-die() { printf '[rig] ERROR: %s\n' "$*" >&2; exit 1; }
-
-# run a command quietly; on failure show its output and fail
-quiet() {
-	local out rc=0
-	out="$(mktemp)"
-	"$@" >"$out" 2>&1 || rc=$?
-	if [ "$rc" -ne 0 ]; then
-		printf '[rig] command failed (exit %s): %s\n' "$rc" "$*" >&2
-		tail -n 60 "$out" >&2
-		rm -f "$out"
-		return "$rc"
-	fi
-	rm -f "$out"
-}
 
 majors=()
 rebuild=0
@@ -193,3 +180,8 @@ for major in "${majors[@]}"; do
 	size="$(docker image inspect -f '{{ .Size }}' "$tag")"
 	step "image $tag: built in $((SECONDS - start)) s ($((size / 1024 / 1024)) MB)"
 done
+
+# ---------------------------------------------------------------------------------------------
+# 4. pwsh and Pester (for tests/pester and tests/drills)
+# ---------------------------------------------------------------------------------------------
+bash "$RIG_DIR/install-pwsh.sh"
