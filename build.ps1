@@ -5,8 +5,10 @@
 .DESCRIPTION
     Build   : dotnet build of the solution; the cmdlet project lays the module out in module/bin,
               so `Import-Module ./BackupPs.psd1` works afterwards.
-    Test    : Build, the xUnit suite (unit, contract and end-to-end against real Docker), then Pester.
-    Pester  : only the Pester tests in tests/pester (needs Pester 5 and a Docker engine).
+    Test    : Build, every xUnit test project of the solution (unit, contract, runspace and end-to-end against
+              real Docker), then Pester.
+    Pester  : only the Pester tests: tests/pester, which also run the drills in tests/drills against stores
+              they make (tests/run-pester.ps1; needs Pester 5.7.1 and a Docker engine: tests/rig/setup.sh).
     Package : Build, then out/BackupPs/<version>/ (manifest + module folder) zipped, and the
               self-contained-free `backupps` CLI published to out/backupps/.
     The end-to-end tests need root, a Docker engine and the test image: tools/test.sh (the README's
@@ -36,17 +38,21 @@ function Invoke-Build {
     Invoke-Native dotnet @('build', (Join-Path $root 'BackupPs.sln'), '-c', $Configuration, '--nologo')
 }
 
-function Invoke-Pester5 {
-    if (-not (Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0')) {
-        Write-Warning 'Pester 5 is not installed: Pester tests skipped (Install-Module Pester -MinimumVersion 5.0).'
-        return
+# Runs the Pester tests the way tools/test.sh does: tests/run-pester.ps1 in a child pwsh, so this script's strict
+# mode does not reach the tests; it fails when a test fails or nothing passed.
+function Invoke-PesterTests {
+    Invoke-Native (Join-Path $PSHOME 'pwsh') @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/run-pester.ps1'))
+}
+
+# The test projects are the solution's (as in tools/test.sh), run one after the other; a failing one does not stop
+# the next.
+function Invoke-XunitTests {
+    $projects = dotnet sln (Join-Path $root 'BackupPs.sln') list | Where-Object { $_ -match '^tests/.+\.Tests\.csproj$' }
+    $failed = foreach ($project in $projects) {
+        dotnet test (Join-Path $root $project) -c $Configuration --no-build --nologo
+        if ($LASTEXITCODE -ne 0) { $project }
     }
-    Import-Module Pester -MinimumVersion 5.0
-    $config = New-PesterConfiguration
-    $config.Run.Path = Join-Path $root 'tests/pester'
-    $config.Run.Exit = $true
-    $config.Output.Verbosity = 'Detailed'
-    Invoke-Pester -Configuration $config
+    if ($failed) { throw "Tests failed in $($failed -join ', ')." }
 }
 
 foreach ($step in $Task) {
@@ -54,10 +60,10 @@ foreach ($step in $Task) {
         'Build' { Invoke-Build }
         'Test' {
             Invoke-Build
-            Invoke-Native dotnet @('test', (Join-Path $root 'tests/BackupPs.Tests'), '-c', $Configuration, '--no-build', '--nologo')
-            Invoke-Pester5
+            Invoke-XunitTests
+            Invoke-PesterTests
         }
-        'Pester' { Invoke-Pester5 }
+        'Pester' { Invoke-PesterTests }
         'Package' {
             Invoke-Build
             $version = (Import-PowerShellDataFile (Join-Path $root 'BackupPs.psd1')).ModuleVersion
