@@ -141,24 +141,6 @@ public sealed class CmdletContractTests
     /// that needs System.Diagnostics.DiagnosticSource 9+) fails here, not at a user's Import-Module.
     /// </summary>
     [Fact]
-    public void ModuleReferencesNothingNewerThanPwsh74Loads()
-    {
-        var bin = Path.GetDirectoryName(typeof(BackupPsCmdlet).Assembly.Location)!;
-        var own = new[] { typeof(BackupPsCmdlet).Assembly, typeof(CommandAttribute).Assembly };
-        foreach (var reference in own.SelectMany(a => a.GetReferencedAssemblies()))
-        {
-            if (own.Any(a => a.GetName().Name == reference.Name) || reference.Name == "System.Management.Automation")
-            {
-                continue;
-            }
-
-            Assert.True(reference.Name!.StartsWith("System", StringComparison.Ordinal) || reference.Name.StartsWith("Microsoft", StringComparison.Ordinal) || reference.Name == "netstandard",
-                $"Third-party dependency {reference.Name}: decide how it loads next to pwsh (see README) before adding it.");
-            Assert.True(reference.Version!.Major <= 8, $"{reference.FullName} is newer than what pwsh 7.4 (.NET 8) loads.");
-        }
-    }
-
-    [Fact]
     public void TheStubIsNeverShippedInTheModule()
     {
         var moduleBin = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "module", "bin"));
