@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v dotnet >/dev/null; then
-    echo "tools/test.sh: the .NET SDK (8.0 or newer) is required and not on PATH; install it, then re-run." >&2
+    echo "tools/test.sh: the .NET SDK (10.0 or newer: the tests and pwsh run on .NET 10) is required and not on PATH; install it, then re-run." >&2
     exit 1
 fi
 
