@@ -40,6 +40,13 @@ Describe 'Backup-Database | Test-Backup' {
         $test.Checks.Name | Should -Contain 'RowCounts'
     }
 
+    It 'proves a gzip backup with the CRC-32 of System.IO.Hashing, shipped in module/bin' {
+        $backup = Backup-Database -Container $container -Environment test -Path $root -Compression Gzip
+        ($backup | Test-Backup).Passed | Should -BeTrue
+        $hashing = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'System.IO.Hashing' }
+        $hashing.Location | Should -Be (Join-Path (Split-Path (Get-Module BackupPs).Path) 'System.IO.Hashing.dll')
+    }
+
     It 'writes nothing with -WhatIf' {
         $whatIfRoot = Join-Path $root 'whatif'
         Backup-Database -Container $container -Environment prod -Path $whatIfRoot -WhatIf
