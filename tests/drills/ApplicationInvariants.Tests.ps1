@@ -11,8 +11,14 @@ BeforeAll {
     $store = $env:BACKUPPS_STORE ?? './backups'
     $select = @{ Path = $store; Environment = $env:BACKUPPS_ENVIRONMENT ?? 'prod'; Kind = 'Database'; Latest = $true }
     if ($env:BACKUPPS_DATABASE) { $select.Database = $env:BACKUPPS_DATABASE }
-    $script:backup = Get-Backup @select -ErrorAction SilentlyContinue | Select-Object -First 1
-    $script:noBackup = "there is no $($select.Environment) backup in $store to drill"
+    # Why the store gave no backup (a missing root, say) goes into the failure, whether Get-Backup wrote it or threw it.
+    $script:backup = try {
+        Get-Backup @select -ErrorAction SilentlyContinue -ErrorVariable listErrors | Select-Object -First 1
+    }
+    catch {
+        $listErrors = @($_)
+    }
+    $script:noBackup = "there is no $($select.Environment) backup in $store to drill; Get-Backup said: '$($listErrors -join ' ')'"
 }
 
 Describe 'The latest backup answers like the application expects' {
