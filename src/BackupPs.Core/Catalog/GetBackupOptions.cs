@@ -9,10 +9,10 @@ public sealed class GetBackupOptions
     [Option(Position = 0, IsPath = true, Help = "Root folder of the backup store. Default: ./backups")]
     public string? Path { get; set; } = BackupNames.DefaultRoot;
 
-    [Option(FromPipelineByPropertyName = true, Help = "Only backups of this environment.")]
+    [Option(FromPipelineByPropertyName = true, Completion = CompletionSource.Environment, Help = "Only backups of this environment.")]
     public string? Environment { get; set; }
 
-    [Option(FromPipelineByPropertyName = true, Help = "Only backups of this database.")]
+    [Option(FromPipelineByPropertyName = true, Completion = CompletionSource.Database, Help = "Only backups of this database.")]
     public string? Database { get; set; }
 
     [Option(Help = "Only backups of this kind (Database).")]

@@ -9,23 +9,23 @@ namespace BackupPs.Core.Database;
     Synopsis = "Dumps a PostgreSQL database from its Docker container, proves the dump, and stores it with a manifest.")]
 public sealed class BackupDatabaseOptions
 {
-    [Option(Mandatory = true, Position = 0, ParameterSet = "Container", FromPipelineByPropertyName = true,
+    [Option(Mandatory = true, Position = 0, ParameterSet = "Container", FromPipelineByPropertyName = true, Completion = CompletionSource.Container,
         Help = "Name or id of the running PostgreSQL container.")]
     public string? Container { get; set; }
 
-    [Option(Mandatory = true, ParameterSet = "Compose", FromPipelineByPropertyName = true,
+    [Option(Mandatory = true, ParameterSet = "Compose", FromPipelineByPropertyName = true, Completion = CompletionSource.ComposeProject,
         Help = "docker compose project of the database service (label com.docker.compose.project).")]
     public string? ComposeProject { get; set; }
 
-    [Option(Mandatory = true, ParameterSet = "Compose", FromPipelineByPropertyName = true,
+    [Option(Mandatory = true, ParameterSet = "Compose", FromPipelineByPropertyName = true, Completion = CompletionSource.ComposeService,
         Help = "docker compose service of the database (label com.docker.compose.service).")]
     public string? ComposeService { get; set; }
 
-    [Option(FromPipelineByPropertyName = true,
+    [Option(FromPipelineByPropertyName = true, Completion = CompletionSource.Database,
         Help = "Database to dump. Default: the one the container's image created: POSTGRES_DB (or POSTGRES_DB_FILE), else its POSTGRES_USER.")]
     public string? Database { get; set; }
 
-    [Option(Mandatory = true, FromPipelineByPropertyName = true,
+    [Option(Mandatory = true, FromPipelineByPropertyName = true, Completion = CompletionSource.Environment,
         Help = "Environment the database belongs to (prod, dev, staging...). Names the folder and every file. Refused when it contradicts the container's backupps.environment label.")]
     public string? Environment { get; set; }
 

@@ -10,10 +10,10 @@ public sealed class RestoreDatabaseOptions
         Help = "Backup file to restore (pipe Get-Backup output).")]
     public string? Path { get; set; }
 
-    [Option(Help = "Container to restore into. Default: the container the backup was taken from (its manifest), else, when compose recreated it under another name, its compose service's container.")]
+    [Option(Completion = CompletionSource.Container, Help = "Container to restore into. Default: the container the backup was taken from (its manifest), else, when compose recreated it under another name, its compose service's container.")]
     public string? Container { get; set; }
 
-    [Option(Help = "Database to restore into. Default: the database the backup was taken from.")]
+    [Option(Completion = CompletionSource.Database, Help = "Database to restore into. Default: the database the backup was taken from.")]
     public string? Database { get; set; }
 
     [Option(Help = "Replace the existing database: restore beside it, verify, swap the names, then drop the old copy.")]
@@ -22,7 +22,7 @@ public sealed class RestoreDatabaseOptions
     [Option(Help = "With -Replace: keep the replaced database as <name>_before_<UTC stamp> instead of dropping it.")]
     public bool KeepPrevious { get; set; }
 
-    [Option(Help = "Environment of the target (prod, dev...) when the container has no backupps.environment label and is not the backup's own source (by container id). Refused when it contradicts the label.")]
+    [Option(Completion = CompletionSource.Environment, Help = "Environment of the target (prod, dev...) when the container has no backupps.environment label and is not the backup's own source (by container id). Refused when it contradicts the label.")]
     public string? TargetEnvironment { get; set; }
 
     [Option(Help = "Allow a backup of another environment (dev, staging...) to be restored into a prod target. Never overrides the container's backupps.environment label.")]

@@ -16,7 +16,7 @@ public sealed class TestBackupOptions
     [Option(Help = "With -Restore: restore into a throwaway container started from the source's image instead of a database in the target server.")]
     public bool Isolated { get; set; }
 
-    [Option(Help = "With -Restore: the container to drill in. Default: the container the backup was taken from, else, when compose recreated it under another name, its compose service's container, which must then be labelled backupps.environment with the backup's environment. A container labelled with another environment is refused.")]
+    [Option(Completion = CompletionSource.Container, Help = "With -Restore: the container to drill in. Default: the container the backup was taken from, else, when compose recreated it under another name, its compose service's container, which must then be labelled backupps.environment with the backup's environment. A container labelled with another environment is refused.")]
     public string? Container { get; set; }
 
     [Option(Help = "With -Restore: SQL run in the restored database; its single value must equal -Expected.")]
