@@ -45,8 +45,7 @@ internal static partial class CliHelp
             .Select(o => o.Attribute.Mandatory ? $"<{o.CliName}>" : $"[<{o.CliName}>]");
         var text = new StringBuilder();
         text.AppendLine($"usage: backupps {attribute.CliName} {string.Join("", positional.Select(p => p + " "))}[options]");
-        text.AppendLine(ForCli(attribute.Synopsis));
-        text.AppendLine();
+        Paragraphs(text, attribute.Synopsis, "");
         Paragraphs(text, attribute.Description, "");
 
         text.AppendLine("Options:");
@@ -94,8 +93,8 @@ internal static partial class CliHelp
             }
         }
 
-        text.AppendLine($"In pwsh: Get-Help {attribute.Verb}-{attribute.Noun} -Full. The whole module: Get-Help about_BackupPs, and README.md.");
-        return text.ToString();
+        Paragraphs(text, $"In pwsh: Get-Help {attribute.Verb}-{attribute.Noun} -Full. The whole module: Get-Help about_BackupPs, and README.md.", "");
+        return text.ToString().TrimEnd('\n') + "\n";
     }
 
     /// <summary>Each paragraph of <paramref name="source"/>, in the CLI's spelling, wrapped and followed by a blank line.</summary>
