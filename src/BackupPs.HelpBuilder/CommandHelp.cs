@@ -18,8 +18,11 @@ internal sealed record CommandHelp(
     IReadOnlyList<ExampleAttribute> Examples,
     IReadOnlyList<ParameterHelp> Parameters,
     IReadOnlyList<string> ParameterSets,
-    Type OutputType)
+    IReadOnlyList<string> OutputTypeNames)
 {
+    /// <summary>The .NET type of the objects the command emits (their properties are what pipes on).</summary>
+    public Type OutputType => Command.OutputType;
+
     /// <summary>The parameter set pwsh's syntax lists for parameters that name none.</summary>
     public const string AllSets = "__AllParameterSets";
 
@@ -67,9 +70,10 @@ internal sealed record CommandHelp(
             .OrderBy(s => s == defaultSet ? 0 : 1)
             .ToArray();
 
-        var outputType = Attribute(cmdlet, typeof(OutputTypeAttribute)) is { } output
-            ? (Type)((IEnumerable<CustomAttributeTypedArgument>)output.ConstructorArguments[0].Value!).First().Value!
-            : definition.Command.OutputType;
+        // As [OutputType] declares them: types or PSTypeName strings.
+        var outputTypeNames = Attribute(cmdlet, typeof(OutputTypeAttribute)) is { } output
+            ? ((IEnumerable<CustomAttributeTypedArgument>)output.ConstructorArguments[0].Value!).Select(a => a.Value is Type t ? t.FullName! : a.Value!.ToString()!).ToArray()
+            : [definition.Command.OutputType.FullName!];
 
         return new CommandHelp(
             name,
@@ -77,7 +81,7 @@ internal sealed record CommandHelp(
             definition.Options.GetCustomAttributes<ExampleAttribute>().ToArray(),
             parameters,
             sets.Length == 0 ? [AllSets] : sets,
-            outputType);
+            outputTypeNames);
     }
 
     /// <summary>The parameters of one syntax line: positional ones first, by position, then the rest in declaration order.</summary>

@@ -48,10 +48,10 @@ internal static class MamlWriter
             new XElement(Command + "parameters",
                 help.Parameters.Select(p => Parameter(p, p.Mandatory, p.Position, forSyntax: false))),
             new XElement(Command + "inputTypes", Inputs(help, all)),
-            new XElement(Command + "returnValues",
+            new XElement(Command + "returnValues", help.OutputTypeNames.Select(name =>
                 new XElement(Command + "returnValue",
-                    Type(help.OutputType.FullName!),
-                    Paragraphs(Maml + "description", help.Command.OutputDescription))),
+                    Type(name),
+                    Paragraphs(Maml + "description", help.Command.OutputDescription)))),
             new XElement(Maml + "alertSet",
                 new XElement(Maml + "alert",
                     Para($"The same command without pwsh, for cron and systemd timers: backupps {help.Command.CliName}, each parameter as a kebab-case option (-ComposeProject is --compose-project); 'backupps {help.Command.CliName} --help' lists them. Exit codes: 0 success, 1 the operation failed, 2 bad usage."))),
@@ -114,7 +114,7 @@ internal static class MamlWriter
             var bound = byName.Where(p => properties.Contains(p.Name) || p.Aliases.Any(properties.Contains)).Select(p => "-" + p.Name).ToArray();
             if (bound.Length > 0)
             {
-                inputs.Add(Input(producer.Key.FullName!,
+                inputs.Add(Input(producer.First().OutputTypeNames[0],
                     $"Output of {string.Join(" and ", producer.Select(c => c.Name))}: its properties bind to {string.Join(", ", bound)} by name."));
             }
         }

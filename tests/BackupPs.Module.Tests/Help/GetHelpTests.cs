@@ -54,7 +54,7 @@ public sealed class GetHelpTests(GetHelpTests.Session fixture) : IClassFixture<G
                 Description = ($help.description.Text -join ' ')
                 Outputs = @($help.returnValues.returnValue.type.name)
                 OutputDescription = ($help.returnValues.returnValue.description.Text -join ' ')
-                DeclaredOutputs = @($command.OutputType.Type.FullName)
+                DeclaredOutputs = @($command.OutputType.Name)
                 Inputs = @($help.inputTypes.inputType | Where-Object { $_.description.Text }).Count
                 SyntaxLines = @($help.syntax.syntaxItem).Count
                 ParameterSets = $command.ParameterSets.Count
