@@ -52,8 +52,13 @@ internal static partial class CliHelp
         foreach (var o in command.Options)
         {
             var type = Nullable.GetUnderlyingType(o.Property.PropertyType) ?? o.Property.PropertyType;
-            var value = o.IsSwitch ? "" : $" <{(type.IsArray ? type.GetElementType()!.Name + ",..." : type.Name)}>";
+            var value = o.IsSwitch ? "" : type == typeof(DatabaseCredential) ? " <user>" : $" <{(type.IsArray ? type.GetElementType()!.Name + ",..." : type.Name)}>";
             var tags = new List<string>();
+            if (type == typeof(DatabaseCredential))
+            {
+                tags.Add($"the password from the {CommandLine.PasswordVariable} environment variable");
+            }
+
             if (o.Attribute.Mandatory)
             {
                 tags.Add("required" + (o.Attribute.ParameterSet is null ? "" : " with " + o.Attribute.ParameterSet));
@@ -70,7 +75,12 @@ internal static partial class CliHelp
                 tags.Add("one of " + string.Join(", ", Enum.GetNames(element)));
             }
 
-            text.AppendLine($"  --{o.CliName}{value}{(tags.Count == 0 ? "" : $" ({string.Join("; ", tags)})")}");
+            var header = $"--{o.CliName}{value}{(tags.Count == 0 ? "" : $" ({string.Join("; ", tags)})")}";
+            foreach (var (line, index) in HelpText.Wrap(header, Width - 6).Select((line, index) => (line, index)))
+            {
+                text.AppendLine((index == 0 ? "  " : "      ") + line);
+            }
+
             Paragraphs(text, o.Attribute.Help, "      ");
         }
 

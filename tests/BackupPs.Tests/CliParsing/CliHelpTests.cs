@@ -74,6 +74,7 @@ public sealed class CliHelpTests
         Assert.Contains("Examples:", result.Stdout);
         Assert.Contains("backupps test-backup /opt/backups/prod/app/app-prod-20261121T020000Z.dump.zst --restore", result.Stdout);
         Assert.Contains("Get-Help Test-Backup -Full", result.Stdout);
+        Assert.Contains("--credential <user> (the password from the BACKUPPS_PASSWORD environment variable)", Flat(result.Stdout));
         Assert.All(result.Stdout.Split('\n').Where(l => !l.Contains("backupps ", StringComparison.Ordinal)), l => Assert.True(l.Length <= 80, $"Longer than 80 columns: {l}"));
     }
 
