@@ -20,7 +20,7 @@ Describe 'BackupPs module' {
     }
 
     It 'declares output types' {
-        (Get-Command Backup-Database).OutputType.Name | Should -Be 'BackupPs.Core.Catalog.BackupRecord'
+        (Get-Command Backup-Database).OutputType.Name | Should -Contain 'BackupPs.BackupRecord'
     }
 }
 
