@@ -36,8 +36,8 @@ public sealed class BackupPsException : Exception
 
     /// <summary>
     /// An exception that no input should cause (a bug in BackupPs), as an error that says so, where it arose, and how to
-    /// see the stack trace (<paramref name="stackTraceHint"/>), instead of a bare .NET exception. Its message is
-    /// shown as it is: it comes from BackupPs's own code, which never puts a secret into an exception.
+    /// see the stack trace (<paramref name="stackTraceHint"/>), instead of a bare .NET exception. The exception's own
+    /// message is shown, as the CLI always showed it: BackupPs never puts a secret into an exception's message.
     /// </summary>
     public static BackupPsException ForBug(Exception bug, string stackTraceHint)
     {
