@@ -6,13 +6,14 @@ namespace BackupPs.Core.Catalog;
     Synopsis = "Lists the backups recorded under a backup root, newest last, from their manifests.")]
 public sealed class GetBackupOptions
 {
-    [Option(Position = 0, IsPath = true, Help = "Root folder of the backup store. Default: ./backups")]
-    public string? Path { get; set; } = BackupNames.DefaultRoot;
+    [Option(Position = 0, IsPath = true, FromPipeline = true, FromPipelineByPropertyName = true,
+        Help = "Backup store folders (or parts of one), or backup files. Default: ./backups")]
+    public string[]? Path { get; set; } = [BackupNames.DefaultRoot];
 
-    [Option(FromPipelineByPropertyName = true, Help = "Only backups of this environment.")]
+    [Option(FromPipelineByPropertyName = true, Rule = OptionRule.EnvironmentName, Help = "Only backups of this environment.")]
     public string? Environment { get; set; }
 
-    [Option(FromPipelineByPropertyName = true, Help = "Only backups of this database.")]
+    [Option(FromPipelineByPropertyName = true, Rule = OptionRule.PostgresName, Help = "Only backups of this database.")]
     public string? Database { get; set; }
 
     [Option(Help = "Only backups of this kind (Database).")]
