@@ -141,7 +141,7 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                 }
                 else
                 {
-                    resolve.Add($"_options.{name} = ResolveDestinationPath({ParameterSets.LiteralPath} ?? {name}, literal: {ParameterSets.LiteralPath} is not null);");
+                    resolve.Add($"_options.{name} = ResolveDestinationPath(({ParameterSets.LiteralPath} ?? {name})!, literal: {ParameterSets.LiteralPath} is not null);");
                 }
 
                 continue;

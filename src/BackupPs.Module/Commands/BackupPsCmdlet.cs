@@ -60,18 +60,27 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
     /// The one file-system path a destination -Path (Backup-Database's store) names: a wildcard must match one
     /// existing item, or none (then it is the name of a folder to create); two or more is a terminating error.
     /// </summary>
-    protected string ResolveDestinationPath(string? path, bool literal)
+    protected string ResolveDestinationPath(string path, bool literal)
     {
         try
         {
-            var resolved = path is null ? [] : Resolve(path, literal);
+            List<string> resolved;
+            try
+            {
+                resolved = Resolve(path, literal);
+            }
+            catch (PathErrorException e) when (e.ErrorRecord.FullyQualifiedErrorId == "PathNotFound")
+            {
+                return ProviderPath(path).Path; // a folder to create, named as typed
+            }
+
             if (resolved.Count > 1)
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Path {path} matches {resolved.Count} items ({string.Join(", ", resolved.Take(3))}...); "
                     + "a backup goes into one store: name one folder, or use -LiteralPath for a name with wildcard characters."), "AmbiguousPath", ErrorCategory.InvalidArgument, path));
             }
 
-            return resolved.Count == 1 ? resolved[0] : ProviderPath(path!).Path;
+            return resolved[0];
         }
         catch (SessionStateException e)
         {
@@ -97,17 +106,21 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
             return [full];
         }
 
+        List<string> matches;
         try
         {
-            var matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
+            matches = [.. SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider)];
             RequireFileSystem(provider, path);
-            return [.. matches];
         }
         catch (ItemNotFoundException)
         {
-            throw new PathErrorException(new ErrorRecord(new ItemNotFoundException($"Cannot find a backup path matching '{path}': no file or folder matches it. "
-                + "Check the pattern, or use -LiteralPath for a name with wildcard characters."), "PathNotFound", ErrorCategory.ObjectNotFound, path));
+            matches = [];
         }
+
+        // As Get-Item: a pattern that matches nothing is an error of its own, not silence.
+        return matches.Count > 0 ? matches : throw new PathErrorException(new ErrorRecord(
+            new ItemNotFoundException($"Cannot find a backup path matching '{path}': no file or folder matches it. Check the pattern, or use -LiteralPath for a name with wildcard characters."),
+            "PathNotFound", ErrorCategory.ObjectNotFound, path));
     }
 
     private (string Path, bool Exists) ProviderPath(string path)

@@ -59,7 +59,7 @@ public sealed class ManifestStoreTests : IDisposable
 
         // -Latest agrees with that order: the last name taken among the latest.
         var latest = new RecordingHost();
-        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = _root, Latest = true }, latest, CancellationToken.None);
+        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = [_root], Latest = true }, latest, CancellationToken.None);
         Assert.Equal(tenth, Assert.IsType<BackupRecord>(Assert.Single(latest.Output)).Path);
     }
 
