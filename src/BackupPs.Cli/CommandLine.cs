@@ -157,11 +157,19 @@ internal sealed class CommandLine
             }
         }
 
+        foreach (var option in given.Where(o => o.Attribute.Excludes is not null))
+        {
+            if (given.Any(o => o.Property.Name == option.Attribute.Excludes))
+            {
+                throw new UsageException($"--{option.CliName} cannot be used with --{OptionSpec.Kebab(option.Attribute.Excludes!)}, which makes it meaningless; leave one out.", "AmbiguousParameterSet");
+            }
+        }
+
         var sets = command.Options.Select(o => o.Attribute.ParameterSet).Where(s => s is not null).Distinct().ToArray();
         var chosen = given.Select(o => o.Attribute.ParameterSet).Where(s => s is not null).Distinct().ToArray();
         if (chosen.Length > 1)
         {
-            throw new UsageException($"{string.Join(" and ", chosen.Select(s => OptionsOf(command, s)))} cannot be used together.");
+            throw new UsageException($"{string.Join(" and ", chosen.Select(s => OptionsOf(command, s)))} cannot be used together.", "AmbiguousParameterSet");
         }
 
         var set = chosen.FirstOrDefault() ?? command.Attribute.DefaultParameterSet ?? sets.FirstOrDefault();

@@ -288,14 +288,17 @@ public sealed class CmdletGenerator : IIncrementalGenerator
 
         public string? Requires => Named(Attribute, "Requires") as string;
 
+        public string? Excludes => Named(Attribute, "Excludes") as string;
+
         public bool Mandatory => Named(Attribute, "Mandatory") is true;
     }
 
     /// <summary>
     /// The cmdlet's parameter sets, computed from the options: each explicit ParameterSet (-Container or
-    /// -ComposeProject), times each switch other options require (without it, or with it mandatory, so
-    /// -KeepPrevious cannot bind without -Replace), times -Path or -LiteralPath. An option is in the sets
-    /// that agree with it; named, e.g., "Compose", "ReplaceLiteralPath" (the -Path variant is the plain name).
+    /// -ComposeProject), times each switch other options require or exclude (without it, or with it mandatory,
+    /// so -KeepPrevious cannot bind without -Replace, nor -Container with -Isolated), times -Path or -LiteralPath.
+    /// An option is in the sets that agree with it; named, e.g., "Compose", "RestoreIsolatedLiteralPath" (the
+    /// -Path variant is the plain name).
     /// </summary>
     private sealed class ParameterSets
     {
@@ -312,17 +315,24 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                 explicitSets.Add(null);
             }
 
-            _switches = new HashSet<string>(options.Select(o => o.Requires).Where(s => s is not null)!);
-            var switchList = _switches.OrderBy(s => s, System.StringComparer.Ordinal).ToList();
+            // The switches other options require or exclude, in declaration order (the order of the set names).
+            var named = new HashSet<string>(options.SelectMany(o => new[] { o.Requires, o.Excludes }).Where(s => s is not null)!);
+            var switchList = options.Where(o => named.Contains(o.Name)).ToList();
+            _switches = new HashSet<string>(switchList.Select(o => o.Name));
             var literals = options.Any(o => o.IsBackupPath) ? new[] { false, true } : new[] { false };
             foreach (var set in explicitSets)
             {
                 for (var mask = 0; mask < 1 << switchList.Count; mask++)
                 {
-                    var on = new HashSet<string>(switchList.Where((_, i) => (mask & (1 << i)) != 0));
+                    var on = new HashSet<string>(switchList.Where((_, i) => (mask & (1 << i)) != 0).Select(o => o.Name));
+                    if (switchList.Any(o => on.Contains(o.Name) && o.Requires is not null && !on.Contains(o.Requires)))
+                    {
+                        continue; // a switch that itself needs another one (-Isolated needs -Restore)
+                    }
+
                     foreach (var literal in literals)
                     {
-                        var name = set + string.Concat(switchList.Where(on.Contains)) + (literal ? LiteralPath : "");
+                        var name = set + string.Concat(switchList.Select(o => o.Name).Where(on.Contains)) + (literal ? LiteralPath : "");
                         _sets.Add((name.Length == 0 ? (literals.Length > 1 ? "Path" : "Default") : name, set, on, literal));
                     }
                 }
@@ -366,6 +376,7 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         private bool In(Option option, (string Name, string? Set, HashSet<string> Switches, bool Literal) set) =>
             (option.ParameterSet is null || option.ParameterSet == set.Set)
             && (option.Requires is null || set.Switches.Contains(option.Requires))
+            && (option.Excludes is null || !set.Switches.Contains(option.Excludes))
             && (!_switches.Contains(option.Name) || set.Switches.Contains(option.Name))
             && !(option.IsBackupPath && set.Literal);
     }

@@ -38,6 +38,12 @@ public sealed class OptionAttribute : Attribute
     /// </summary>
     public string? Requires { get; init; }
 
+    /// <summary>
+    /// The switch this option cannot be used with, because that switch makes it meaningless (nameof(Isolated)):
+    /// the cmdlet leaves the option out of the parameter sets with that switch, and the CLI refuses the pair.
+    /// </summary>
+    public string? Excludes { get; init; }
+
     /// <summary>An empty string is a meaningful value. Otherwise a string option refuses '' and $null (ValidateNotNullOrEmpty).</summary>
     public bool AllowEmpty { get; init; }
 

@@ -31,7 +31,7 @@ public sealed class RestoreDatabaseOptions
     [Option(Requires = nameof(Replace), Help = "With -Replace: do not back up the database being replaced first (recorded in the output).")]
     public bool SkipSafetyBackup { get; set; }
 
-    [Option(IsPath = true, Requires = nameof(Replace), Help = "With -Replace: root folder of the store for the safety backup. Default: the store the restored backup lives in.")]
+    [Option(IsPath = true, Requires = nameof(Replace), Excludes = nameof(SkipSafetyBackup), Help = "With -Replace, not with -SkipSafetyBackup: root folder of the store for the safety backup. Default: the store the restored backup lives in.")]
     public string? SafetyBackupPath { get; set; }
 
     [Option(Help = "Do not restore ownership: the restoring user (or -Role) owns everything. For servers without the original roles.")]

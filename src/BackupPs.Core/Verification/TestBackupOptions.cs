@@ -16,7 +16,7 @@ public sealed class TestBackupOptions
     [Option(Requires = nameof(Restore), Help = "With -Restore: restore into a throwaway container started from the source's image instead of a database in the target server.")]
     public bool Isolated { get; set; }
 
-    [Option(Requires = nameof(Restore), Help = "With -Restore: the container to drill in. Default: the container the backup was taken from, else, when compose recreated it under another name, its compose service's container, which must then be labelled backupps.environment with the backup's environment. A container labelled with another environment is refused.")]
+    [Option(Requires = nameof(Restore), Excludes = nameof(Isolated), Help = "With -Restore, not with -Isolated: the container to drill in. Default: the container the backup was taken from, else, when compose recreated it under another name, its compose service's container, which must then be labelled backupps.environment with the backup's environment. A container labelled with another environment is refused.")]
     public string? Container { get; set; }
 
     [Option(Requires = nameof(Restore), Help = "With -Restore: SQL run in the restored database; its single value must equal -Expected.")]
@@ -25,6 +25,6 @@ public sealed class TestBackupOptions
     [Option(Requires = nameof(Restore), AllowEmpty = true, Help = "With -Restore: what -Query must return (psql's unaligned text, e.g. 42 or t). Default: t (true).")]
     public string? Expected { get; set; }
 
-    [Option(Requires = nameof(Restore), Help = "With -Restore: PostgreSQL login for the drill. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container, or the secrets their *_FILE variants name.")]
+    [Option(Requires = nameof(Restore), Excludes = nameof(Isolated), Help = "With -Restore, not with -Isolated: PostgreSQL login for the drill. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container, or the secrets their *_FILE variants name.")]
     public DatabaseCredential? Credential { get; set; }
 }

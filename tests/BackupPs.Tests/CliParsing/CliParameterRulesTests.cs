@@ -91,6 +91,17 @@ public sealed class CliParameterRulesTests
         return data;
     }
 
+    [Theory]
+    [InlineData("--container", "--isolated", new[] { "test-backup", "x.dump.zst", "--restore", "--isolated", "--container", "db" })]
+    [InlineData("--credential", "--isolated", new[] { "test-backup", "x.dump.zst", "--restore", "--credential", "bob", "--isolated" })]
+    [InlineData("--safety-backup-path", "--skip-safety-backup", new[] { "restore-database", "x.dump.zst", "--replace", "--skip-safety-backup", "--safety-backup-path", "/tmp" })]
+    public void OptionsThatASwitchMakesMeaninglessAreRefusedWithIt(string option, string excluded, string[] args)
+    {
+        var error = Assert.Throws<UsageException>(() => CommandLine.Parse(args, name => name == CommandLine.PasswordVariable ? "pw" : null));
+        Assert.Equal("AmbiguousParameterSet", error.ErrorId);
+        Assert.StartsWith($"{option} cannot be used with {excluded}", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheSameRulesHoldInEveryCommandsDefinition()
     {

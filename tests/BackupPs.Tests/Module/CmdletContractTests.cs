@@ -145,17 +145,30 @@ public sealed class CmdletContractTests
         }
     }
 
-    /// <summary>An option that only works with a switch is only in the parameter sets where that switch is mandatory.</summary>
+    /// <summary>
+    /// An option that only works with a switch is only in parameter sets where that switch is mandatory; one that a
+    /// switch makes meaningless is in none of that switch's sets.
+    /// </summary>
     [Theory]
     [MemberData(nameof(CmdletTypes))]
-    public void OptionsThatNeedASwitchAreOnlyInItsSets(Type cmdlet)
+    public void OptionsThatNeedOrExcludeASwitchAreOnlyInTheRightSets(Type cmdlet)
     {
         var parameters = Parameters(cmdlet).ToDictionary(p => p.Property.Name);
-        foreach (var option in OptionsOf(cmdlet).Where(o => o.GetCustomAttribute<OptionAttribute>()!.Requires is not null))
+        foreach (var option in OptionsOf(cmdlet))
         {
-            var required = parameters[option.GetCustomAttribute<OptionAttribute>()!.Requires!];
-            Assert.All(required.Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.Mandatory)) is true));
-            Assert.Equal(SetsOf(required.Parameters).Order(), SetsOf(parameters[option.Name].Parameters).Order());
+            var attribute = option.GetCustomAttribute<OptionAttribute>()!;
+            var sets = SetsOf(parameters[option.Name].Parameters);
+            if (attribute.Requires is { } requires)
+            {
+                Assert.All(parameters[requires].Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.Mandatory)) is true));
+                Assert.Subset(SetsOf(parameters[requires].Parameters).ToHashSet(), sets.ToHashSet());
+            }
+
+            if (attribute.Excludes is { } excludes)
+            {
+                Assert.All(parameters[excludes].Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.Mandatory)) is true));
+                Assert.Empty(SetsOf(parameters[excludes].Parameters).Intersect(sets));
+            }
         }
     }
 
