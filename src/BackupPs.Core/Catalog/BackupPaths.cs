@@ -1,6 +1,7 @@
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Restore;
+using BackupPs.Core.Storage;
 
 namespace BackupPs.Core.Catalog;
 
@@ -81,9 +82,8 @@ public static class BackupPaths
         }
         catch (BackupPsException e) when (e.ErrorId == "ManifestNotFound")
         {
-            throw new BackupPsException("BackupRootIsFile", FailureCategory.InvalidArgument,
-                $"-Path {full} is a file that is not a backup (it has no manifest); pass the backup store folder, or a backup in it to mean its store.", e)
-            { Target = full };
+            // Not a backup, so it names no store: the same refusal as a file met on the way to the store's folders.
+            throw StorageErrors.IsFile(full);
         }
     }
 

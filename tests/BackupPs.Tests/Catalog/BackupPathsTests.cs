@@ -67,7 +67,7 @@ public sealed class BackupPathsTests : IDisposable
         var stray = Path.Combine(_root, "notes.txt");
         File.WriteAllText(stray, "not a backup");
         var error = Assert.Throws<BackupPsException>(() => BackupPaths.StoreRoot(stray));
-        Assert.Equal(("BackupRootIsFile", FailureCategory.InvalidArgument), (error.ErrorId, error.Category));
+        Assert.Equal(("DestinationIsFile", FailureCategory.InvalidArgument), (error.ErrorId, error.Category));
     }
 
     private async Task<string> BackupAsync(string fileName)
