@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using BackupPs.Core.Commands;
+using BackupPs.Core.Errors;
 
 namespace BackupPs.Cli;
 
@@ -54,9 +55,10 @@ internal sealed class CommandLine
             var arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                var byPosition = command.Options.FirstOrDefault(o => o.Attribute.Position == positional && !given.Contains(o))
+                // A list of paths at a position takes every later positional argument too (the shell expands wildcards).
+                var byPosition = command.Options.FirstOrDefault(o => o.Attribute.Position == positional && (!given.Contains(o) || o.IsPathList))
                     ?? throw new UsageException($"unexpected argument '{arg}' for {command.Attribute.CliName}.");
-                positional++;
+                positional += byPosition.IsPathList ? 0 : 1;
                 Set(byPosition, arg);
                 continue;
             }
@@ -92,22 +94,82 @@ internal sealed class CommandLine
 
         void Set(OptionSpec option, string text)
         {
+            if (option.IsPathList)
+            {
+                // Paths may contain commas: each value is one path, and the option may be given again.
+                Validate(option, text);
+                var paths = given.Add(option) ? [] : (string[])option.Property.GetValue(options)!;
+                option.Property.SetValue(options, paths.Append(text).ToArray());
+                return;
+            }
+
             if (!given.Add(option))
             {
                 throw new UsageException($"option '--{option.CliName}' is given twice.");
             }
 
-            option.Property.SetValue(options, Convert(option, text, getEnvironment));
+            var value = Convert(option, text, getEnvironment);
+            foreach (var item in value is Array array ? array.Cast<object?>() : [value])
+            {
+                Validate(option, item);
+            }
+
+            option.Property.SetValue(options, value);
+        }
+    }
+
+    /// <summary>
+    /// The rules the cmdlet's validation attributes enforce, from the same OptionAttribute data (see the generator's
+    /// ValidationAttributes): no empty strings unless allowed, the range of a number, the core's name rules.
+    /// </summary>
+    private static void Validate(OptionSpec option, object? value)
+    {
+        const string validation = "ParameterArgumentValidationError";
+        var attribute = option.Attribute;
+        switch (value)
+        {
+            case string text when text.Length == 0 && !attribute.AllowEmpty:
+                throw new UsageException($"--{option.CliName} must not be empty.", validation);
+            case string text when attribute.Rule != OptionRule.None:
+                try
+                {
+                    OptionRules.Check(attribute.Rule, text, "--" + option.CliName);
+                }
+                catch (BackupPsException e)
+                {
+                    throw new UsageException(e.Message, e.ErrorId);
+                }
+
+                break;
+            case int number when attribute.HasRange && (number < attribute.Minimum || number > attribute.Maximum):
+                throw new UsageException($"--{option.CliName} must be from {attribute.Minimum} to {attribute.Maximum}, not {number}.", validation);
         }
     }
 
     private static void CheckParameterSet(CommandSpec command, HashSet<OptionSpec> given)
     {
+        // The cmdlet has these options only in the parameter sets where the switch they require is mandatory.
+        foreach (var option in given.Where(o => o.Attribute.Requires is not null))
+        {
+            if (!given.Any(o => o.Property.Name == option.Attribute.Requires))
+            {
+                throw new UsageException($"--{option.CliName} only works with --{OptionSpec.Kebab(option.Attribute.Requires!)}; add it or leave --{option.CliName} out.", "MissingMandatoryParameter");
+            }
+        }
+
+        foreach (var option in given.Where(o => o.Attribute.Excludes is not null))
+        {
+            if (given.Any(o => o.Property.Name == option.Attribute.Excludes))
+            {
+                throw new UsageException($"--{option.CliName} cannot be used with --{OptionSpec.Kebab(option.Attribute.Excludes!)}, which makes it meaningless; leave one out.", "AmbiguousParameterSet");
+            }
+        }
+
         var sets = command.Options.Select(o => o.Attribute.ParameterSet).Where(s => s is not null).Distinct().ToArray();
         var chosen = given.Select(o => o.Attribute.ParameterSet).Where(s => s is not null).Distinct().ToArray();
         if (chosen.Length > 1)
         {
-            throw new UsageException($"{string.Join(" and ", chosen.Select(s => OptionsOf(command, s)))} cannot be used together.");
+            throw new UsageException($"{string.Join(" and ", chosen.Select(s => OptionsOf(command, s)))} cannot be used together.", "AmbiguousParameterSet");
         }
 
         var set = chosen.FirstOrDefault() ?? command.Attribute.DefaultParameterSet ?? sets.FirstOrDefault();
@@ -163,12 +225,13 @@ internal sealed class CommandLine
 
             if (type.IsEnum)
             {
-                if (Enum.TryParse(type, text, ignoreCase: true, out var value) && Enum.IsDefined(type, value!))
+                var allowed = Enum.GetNames(type).Except(option.Attribute.ExcludedValues).ToArray();
+                if (Enum.TryParse(type, text, ignoreCase: true, out var value) && Enum.IsDefined(type, value!) && allowed.Contains(value!.ToString()))
                 {
                     return value;
                 }
 
-                throw new UsageException($"'{text}' is not a valid value for --{option.CliName}; use one of {string.Join(", ", Enum.GetNames(type))}.");
+                throw new UsageException($"'{text}' is not a valid value for --{option.CliName}; use one of {string.Join(", ", allowed)}.", "ParameterArgumentValidationError");
             }
 
             if (type == typeof(int))
@@ -211,6 +274,9 @@ internal sealed record OptionSpec(PropertyInfo Property, OptionAttribute Attribu
     public string CliName { get; } = Kebab(Property.Name);
 
     public bool IsSwitch => Property.PropertyType == typeof(bool);
+
+    /// <summary>A -Path that takes several paths (string[]): given once per path, positionally or with --path.</summary>
+    public bool IsPathList => Attribute.IsPath && Property.PropertyType == typeof(string[]);
 
     /// <summary>ComposeProject → compose-project.</summary>
     public static string Kebab(string name)
@@ -258,4 +324,9 @@ internal sealed class GlobalFlags
     }
 }
 
-internal sealed class UsageException(string message) : Exception(message);
+/// <summary>Bad usage: one line, exit code 2.</summary>
+/// <param name="errorId">The id pwsh gives the same refusal (ParameterArgumentValidationError) or the core's rule's own id, when there is one.</param>
+internal sealed class UsageException(string message, string? errorId = null) : Exception(message)
+{
+    public string? ErrorId { get; } = errorId;
+}

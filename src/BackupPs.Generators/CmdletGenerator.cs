@@ -78,6 +78,13 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         sb.AppendLine("namespace " + cmdlet.ContainingNamespace.ToDisplayString() + ";");
         sb.AppendLine();
 
+        var optionList = options.GetMembers().OfType<IPropertySymbol>()
+            .Select(p => (Property: p, Attribute: p.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "BackupPs.Core.Commands.OptionAttribute")))
+            .Where(o => o.Attribute is not null)
+            .Select(o => new Option(o.Property, o.Attribute!))
+            .ToList();
+        var sets = ParameterSets.Of(optionList, defaultSet);
+
         var cmdletArgs = new List<string> { Literal(verb), Literal(noun) };
         if (impact > 0)
         {
@@ -85,9 +92,9 @@ public sealed class CmdletGenerator : IIncrementalGenerator
             cmdletArgs.Add($"ConfirmImpact = {Sma}.ConfirmImpact.{(impact == 2 ? "High" : "Medium")}");
         }
 
-        if (defaultSet is not null)
+        if (sets.Default is not null)
         {
-            cmdletArgs.Add("DefaultParameterSetName = " + Literal(defaultSet));
+            cmdletArgs.Add("DefaultParameterSetName = " + Literal(sets.Default));
         }
 
         sb.AppendLine($"[{Sma}.Cmdlet({string.Join(", ", cmdletArgs)})]");
@@ -98,28 +105,56 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         sb.AppendLine("{");
         sb.AppendLine($"    private readonly {optionsName} _options = new {optionsName}();");
 
-        var paths = new List<string>();
-        foreach (var property in options.GetMembers().OfType<IPropertySymbol>())
+        var resolve = new List<string>();
+        foreach (var option in optionList)
         {
-            var option = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "BackupPs.Core.Commands.OptionAttribute");
-            if (option is null)
+            var name = option.Name;
+            sb.AppendLine();
+            foreach (var parameter in sets.ParameterAttributes(option, ParameterArguments(option.Attribute)))
             {
+                sb.AppendLine($"    [{Sma}.Parameter({parameter})]");
+            }
+
+            foreach (var validation in ValidationAttributes(option))
+            {
+                sb.AppendLine($"    [{validation}]");
+            }
+
+            if (Completer(option) is { } completer)
+            {
+                sb.AppendLine($"    [{completer}]");
+            }
+
+            var type = option.Property.Type.ToDisplayString(TypeFormat);
+            if (option.IsBackupPath)
+            {
+                // Wildcards and a -LiteralPath twin; resolved by the provider in ProcessRecord, so the typed text is kept here.
+                sb.AppendLine($"    [{Sma}.SupportsWildcards]");
+                sb.AppendLine($"    public {type} {name} {{ get; set; }} = new {optionsName}().{name};");
+                sb.AppendLine();
+                foreach (var parameter in sets.LiteralPathAttributes(["ValueFromPipelineByPropertyName = true", "HelpMessage = " + Literal("The same as -Path, taken exactly as typed: no wildcards ([ ] * ? are part of the name). Get-ChildItem output binds here (PSPath).")]))
+                {
+                    sb.AppendLine($"    [{Sma}.Parameter({parameter})]");
+                }
+
+                sb.AppendLine($"    [{Sma}.Alias(\"PSPath\", \"LP\")]");
+                sb.AppendLine($"    [{Sma}.ValidateNotNullOrEmpty]");
+                sb.AppendLine($"    public {type} {ParameterSets.LiteralPath} {{ get; set; }}");
+                if (option.Property.Type is IArrayTypeSymbol)
+                {
+                    // Every path that did not resolve was reported already; with none left there is nothing to run.
+                    resolve.Add($"_options.{name} = ResolveBackupPaths({name}, {ParameterSets.LiteralPath});");
+                    resolve.Add($"if (_options.{name}.Length == 0) return;");
+                }
+                else
+                {
+                    resolve.Add($"_options.{name} = ResolveDestinationPath(({ParameterSets.LiteralPath} ?? {name})!, literal: {ParameterSets.LiteralPath} is not null);");
+                }
+
                 continue;
             }
 
-            sb.AppendLine();
-            sb.AppendLine($"    [{Sma}.Parameter({string.Join(", ", ParameterArguments(option))})]");
-            if (Named(option, "Completion") is int completion && completion > 0)
-            {
-                // CompletionSource member names are the completer class names: Container -> ContainerCompleter.
-                var source = ((INamedTypeSymbol)option.NamedArguments.First(a => a.Key == "Completion").Value.Type!)
-                    .GetMembers().OfType<IFieldSymbol>().First(f => f.HasConstantValue && (int)f.ConstantValue! == completion).Name;
-                sb.AppendLine($"    [{Sma}.ArgumentCompleter(typeof(global::BackupPs.Completion.{source}Completer))]");
-            }
-
-            var type = property.Type.ToDisplayString(TypeFormat);
-            var name = property.Name;
-            switch (property.Type.ToDisplayString())
+            switch (option.Property.Type.ToDisplayString())
             {
                 case "bool":
                     sb.AppendLine($"    public {Sma}.SwitchParameter {name} {{ get => _options.{name}; set => _options.{name} = value; }}");
@@ -147,18 +182,18 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                     break;
             }
 
-            if (Named(option, "IsPath") is true)
+            if (Named(option.Attribute, "IsPath") is true)
             {
-                paths.Add(name);
+                resolve.Add($"_options.{name} = ResolvePath(_options.{name});");
             }
         }
 
         sb.AppendLine();
         sb.AppendLine("    protected override void ProcessRecord()");
         sb.AppendLine("    {");
-        foreach (var path in paths)
+        foreach (var line in resolve)
         {
-            sb.AppendLine($"        _options.{path} = ResolvePath(_options.{path});");
+            sb.AppendLine("        " + line);
         }
 
         sb.AppendLine($"        Run(new {handlerType}(), _options);");
@@ -167,21 +202,17 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         return (cmdlet.Name + ".g.cs", sb.ToString());
     }
 
+    /// <summary>The [Parameter] arguments every parameter set of the option shares.</summary>
     private static IEnumerable<string> ParameterArguments(AttributeData option)
     {
-        if (Named(option, "Mandatory") is true)
-        {
-            yield return "Mandatory = true";
-        }
-
         if (Named(option, "Position") is int position && position >= 0)
         {
             yield return "Position = " + position;
         }
 
-        if (Named(option, "ParameterSet") is string set)
+        if (Named(option, "FromPipeline") is true)
         {
-            yield return "ParameterSetName = " + Literal(set);
+            yield return "ValueFromPipeline = true";
         }
 
         if (Named(option, "FromPipelineByPropertyName") is true)
@@ -195,10 +226,181 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         }
     }
 
+    /// <summary>
+    /// The validation attributes the option's settings ask for (see OptionAttribute): the CLI applies the same
+    /// settings in CommandLine.Validate, so both front ends refuse the same values.
+    /// </summary>
+    private static IEnumerable<string> ValidationAttributes(Option option)
+    {
+        var type = option.Property.Type is IArrayTypeSymbol array ? array.ElementType : option.Property.Type;
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            type = nullable.TypeArguments[0];
+        }
+
+        if (type.SpecialType == SpecialType.System_String)
+        {
+            yield return Named(option.Attribute, "AllowEmpty") is true ? $"{Sma}.AllowEmptyString" : $"{Sma}.ValidateNotNullOrEmpty";
+        }
+
+        var minimum = Named(option.Attribute, "Minimum") as int? ?? int.MinValue;
+        var maximum = Named(option.Attribute, "Maximum") as int? ?? int.MaxValue;
+        if (minimum != int.MinValue || maximum != int.MaxValue)
+        {
+            yield return $"{Sma}.ValidateRange({minimum}, {maximum})";
+        }
+
+        var excluded = option.Attribute.NamedArguments.FirstOrDefault(a => a.Key == "ExcludedValues").Value;
+        if (type.TypeKind == TypeKind.Enum && !excluded.IsNull && excluded.Kind == TypedConstantKind.Array && excluded.Values.Length > 0)
+        {
+            var names = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name)
+                .Except(excluded.Values.Select(v => (string)v.Value!));
+            yield return $"{Sma}.ValidateSet({string.Join(", ", names.Select(Literal))})";
+        }
+
+        var rule = option.Attribute.NamedArguments.FirstOrDefault(a => a.Key == "Rule").Value;
+        if (rule.Value is int value && value != 0)
+        {
+            var ruleName = rule.Type!.GetMembers().OfType<IFieldSymbol>().First(f => Equals(f.ConstantValue, value)).Name;
+            yield return $"global::BackupPs.Commands.ValidateOptionRule(global::BackupPs.Core.Commands.OptionRule.{ruleName}, {Literal("-" + option.Name)})";
+        }
+    }
+
+    /// <summary>
+    /// The [ArgumentCompleter] an option's Completion asks for, or null. CompletionSource member names are the
+    /// completer class names: Container -> BackupPs.Completion.ContainerCompleter.
+    /// </summary>
+    private static string? Completer(Option option)
+    {
+        var completion = option.Attribute.NamedArguments.FirstOrDefault(a => a.Key == "Completion").Value;
+        if (completion.Value is not int value || value == 0)
+        {
+            return null;
+        }
+
+        var source = completion.Type!.GetMembers().OfType<IFieldSymbol>().First(f => Equals(f.ConstantValue, value)).Name;
+        return $"{Sma}.ArgumentCompleter(typeof(global::BackupPs.Completion.{source}Completer))";
+    }
+
     private static object? Named(AttributeData attribute, string name) =>
         attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value;
 
     private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
     private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name.Substring(1);
+
+    /// <summary>An [Option] property of a command's options class.</summary>
+    private sealed class Option
+    {
+        public Option(IPropertySymbol property, AttributeData attribute)
+        {
+            Property = property;
+            Attribute = attribute;
+        }
+
+        public IPropertySymbol Property { get; }
+
+        public AttributeData Attribute { get; }
+
+        public string Name => Property.Name;
+
+        /// <summary>-Path: always backups, with wildcards and a -LiteralPath twin.</summary>
+        public bool IsBackupPath => Name == "Path" && Named(Attribute, "IsPath") is true;
+
+        public string? ParameterSet => Named(Attribute, "ParameterSet") as string;
+
+        public string? Requires => Named(Attribute, "Requires") as string;
+
+        public string? Excludes => Named(Attribute, "Excludes") as string;
+
+        public bool Mandatory => Named(Attribute, "Mandatory") is true;
+    }
+
+    /// <summary>
+    /// The cmdlet's parameter sets, computed from the options: each explicit ParameterSet (-Container or
+    /// -ComposeProject), times each switch other options require or exclude (without it, or with it mandatory,
+    /// so -KeepPrevious cannot bind without -Replace, nor -Container with -Isolated), times -Path or -LiteralPath.
+    /// An option is in the sets that agree with it; named, e.g., "Compose", "RestoreIsolatedLiteralPath" (the
+    /// -Path variant is the plain name).
+    /// </summary>
+    private sealed class ParameterSets
+    {
+        public const string LiteralPath = "LiteralPath";
+
+        private readonly List<(string Name, string? Set, HashSet<string> Switches, bool Literal)> _sets = new List<(string, string?, HashSet<string>, bool)>();
+        private readonly HashSet<string> _switches;
+
+        private ParameterSets(List<Option> options, string? defaultSet)
+        {
+            var explicitSets = options.Select(o => o.ParameterSet).Where(s => s is not null).Distinct().ToList();
+            if (explicitSets.Count == 0)
+            {
+                explicitSets.Add(null);
+            }
+
+            // The switches other options require or exclude, in declaration order (the order of the set names).
+            var named = new HashSet<string>(options.SelectMany(o => new[] { o.Requires, o.Excludes }).Where(s => s is not null)!);
+            var switchList = options.Where(o => named.Contains(o.Name)).ToList();
+            _switches = new HashSet<string>(switchList.Select(o => o.Name));
+            var literals = options.Any(o => o.IsBackupPath) ? new[] { false, true } : new[] { false };
+            foreach (var set in explicitSets)
+            {
+                for (var mask = 0; mask < 1 << switchList.Count; mask++)
+                {
+                    var on = new HashSet<string>(switchList.Where((_, i) => (mask & (1 << i)) != 0).Select(o => o.Name));
+                    if (switchList.Any(o => on.Contains(o.Name) && o.Requires is not null && !on.Contains(o.Requires)))
+                    {
+                        continue; // a switch that itself needs another one (-Isolated needs -Restore)
+                    }
+
+                    foreach (var literal in literals)
+                    {
+                        var name = set + string.Concat(switchList.Select(o => o.Name).Where(on.Contains)) + (literal ? LiteralPath : "");
+                        _sets.Add((name.Length == 0 ? (literals.Length > 1 ? "Path" : "Default") : name, set, on, literal));
+                    }
+                }
+            }
+
+            var wanted = defaultSet ?? explicitSets[0];
+            Default = _sets.Count > 1 ? _sets.First(s => s.Set == wanted && s.Switches.Count == 0 && !s.Literal).Name : null;
+        }
+
+        /// <summary>The set PowerShell picks when the arguments fit several; null when there is only one.</summary>
+        public string? Default { get; }
+
+        public static ParameterSets Of(List<Option> options, string? defaultSet) => new ParameterSets(options, defaultSet);
+
+        /// <summary>One [Parameter] argument list per set the option is in (one without a set name when it is in all).</summary>
+        public IEnumerable<string> ParameterAttributes(Option option, IEnumerable<string> shared) =>
+            Attributes(s => In(option, s), s => option.Mandatory || _switches.Contains(option.Name), shared);
+
+        /// <summary>The same for the generated -LiteralPath: mandatory, in the literal sets only.</summary>
+        public IEnumerable<string> LiteralPathAttributes(IEnumerable<string> shared) =>
+            Attributes(s => s.Literal, _ => true, shared);
+
+        private IEnumerable<string> Attributes(System.Func<(string Name, string? Set, HashSet<string> Switches, bool Literal), bool> member,
+            System.Func<(string Name, string? Set, HashSet<string> Switches, bool Literal), bool> mandatory, IEnumerable<string> shared)
+        {
+            var common = shared.ToList();
+            var members = _sets.Where(member).ToList();
+            if (members.Count == _sets.Count && members.All(s => mandatory(s) == mandatory(members[0])))
+            {
+                yield return string.Join(", ", (mandatory(members[0]) ? new[] { "Mandatory = true" } : new string[0]).Concat(common));
+                yield break;
+            }
+
+            foreach (var set in members)
+            {
+                yield return string.Join(", ", (mandatory(set) ? new[] { "Mandatory = true" } : new string[0])
+                    .Concat(new[] { "ParameterSetName = " + Literal(set.Name) }).Concat(common));
+            }
+        }
+
+        private bool In(Option option, (string Name, string? Set, HashSet<string> Switches, bool Literal) set) =>
+            (option.ParameterSet is null || option.ParameterSet == set.Set)
+            && (option.Requires is null || set.Switches.Contains(option.Requires))
+            && (option.Excludes is null || !set.Switches.Contains(option.Excludes))
+            && (!_switches.Contains(option.Name) || set.Switches.Contains(option.Name))
+            && !(option.IsBackupPath && set.Literal);
+    }
 }

@@ -63,7 +63,7 @@ Describe 'Backup-Database | Test-Backup' {
 
     It 'stops on a bad environment name whatever -ErrorAction says' {
         { Backup-Database -Container $container -Environment '../etc' -Path $root -ErrorAction SilentlyContinue } |
-            Should -Throw -ErrorId 'InvalidEnvironmentName,*'
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 
     It 'fails a damaged backup loudly' {

@@ -115,6 +115,16 @@ public static partial class BackupNames
         return artifactPath + ManifestSuffix;
     }
 
+    /// <summary>
+    /// The backup file a manifest sits beside (same stem, one of the artifact suffixes), or null when there is none:
+    /// a manifest given where a backup is meant stands for its backup.
+    /// </summary>
+    public static string? ArtifactPathFor(string manifestPath)
+    {
+        var stem = manifestPath[..^ManifestSuffix.Length];
+        return ArtifactSuffixes.Select(suffix => stem + suffix).FirstOrDefault(File.Exists);
+    }
+
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
     private static partial Regex EnvironmentPattern();
 

@@ -9,16 +9,23 @@ public sealed class GetBackupHandler : ICommandHandler<GetBackupOptions>
 {
     public Task ExecuteAsync(GetBackupOptions options, IOperationHost host, CancellationToken cancellationToken)
     {
-        var root = UserPaths.FullBackupPath(options.Path ?? BackupNames.DefaultRoot);
-        if (!Directory.Exists(root))
+        var listed = new List<BackupRecord>();
+        foreach (var path in options.Path ?? [BackupNames.DefaultRoot])
         {
-            throw new BackupPsException("BackupRootNotFound", FailureCategory.ObjectNotFound,
-                $"The backup root {root} does not exist; pass -Path with the folder Backup-Database wrote to.")
-            { Target = root };
+            try
+            {
+                listed.AddRange(BackupPaths.Records(path, host));
+            }
+            catch (BackupPsException e) when (e.Category != FailureCategory.InvalidArgument)
+            {
+                // One missing store among several: the others are still listed.
+                host.WriteError(e);
+            }
         }
 
         var environment = options.Environment is null ? null : BackupNames.NormalizeEnvironment(options.Environment);
-        var records = ManifestStore.Enumerate(root, host)
+        // Several stores (or a store and a file in it) list in one catalog order, each backup once.
+        var records = listed.DistinctBy(r => r.Path).OrderBy(r => r.StartedUtc).AsEnumerable()
             .Where(r => environment is null || r.Environment == environment)
             .Where(r => options.Database is null || r.Database == options.Database)
             .Where(r => options.Kind is null || r.Kind == options.Kind)

@@ -31,13 +31,14 @@ namespace BackupPs.Core.Catalog;
     Remarks = "Every dev backup since yesterday's midnight goes to Test-Backup, which re-hashes, decompresses and walks each file and compares it with its manifest.")]
 public sealed class GetBackupOptions
 {
-    [Option(Position = 0, IsPath = true, Help = "Root folder of the backup store. Default: ./backups")]
-    public string? Path { get; set; } = BackupNames.DefaultRoot;
+    [Option(Position = 0, IsPath = true, FromPipeline = true, FromPipelineByPropertyName = true,
+        Help = "Backup store folders (or parts of one), or backup files. Default: ./backups")]
+    public string[]? Path { get; set; } = [BackupNames.DefaultRoot];
 
-    [Option(FromPipelineByPropertyName = true, Completion = CompletionSource.Environment, Help = "Only backups of this environment.")]
+    [Option(FromPipelineByPropertyName = true, Rule = OptionRule.EnvironmentName, Completion = CompletionSource.Environment, Help = "Only backups of this environment.")]
     public string? Environment { get; set; }
 
-    [Option(FromPipelineByPropertyName = true, Completion = CompletionSource.Database, Help = "Only backups of this database.")]
+    [Option(FromPipelineByPropertyName = true, Rule = OptionRule.PostgresName, Completion = CompletionSource.Database, Help = "Only backups of this database.")]
     public string? Database { get; set; }
 
     [Option(Help = "Only backups of this kind (Database).")]

@@ -4,6 +4,8 @@ namespace BackupPs.Core.Commands;
 /// Marks a property of a command's options class as a parameter. The cmdlet parameter keeps the
 /// property name (-ComposeProject); the CLI option is its kebab-case form (--compose-project).
 /// A bool becomes a switch; a <see cref="DatabaseCredential"/> becomes a PSCredential.
+/// The validation settings below become PowerShell validation attributes in the generated cmdlet and
+/// are applied by the CLI from the same data, so both front ends refuse the same values.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, Inherited = false)]
 public sealed class OptionAttribute : Attribute
@@ -16,14 +18,52 @@ public sealed class OptionAttribute : Attribute
     /// <summary>The parameter set the option belongs to; null for all sets.</summary>
     public string? ParameterSet { get; init; }
 
+    /// <summary>Binds piped values themselves (ValueFromPipeline): `'/store' | Get-Backup`.</summary>
+    public bool FromPipeline { get; init; }
+
     /// <summary>Binds from a property of the same name on piped objects (ValueFromPipelineByPropertyName).</summary>
     public bool FromPipelineByPropertyName { get; init; }
 
-    /// <summary>A file-system path: the cmdlet resolves it against the PowerShell location before the core sees it.</summary>
+    /// <summary>
+    /// A file-system path. The cmdlet resolves it with PowerShell's provider (against the PowerShell location,
+    /// FileSystem only). An option named Path (always backups: a store folder or backup files) takes wildcards and
+    /// gets a -LiteralPath twin (alias PSPath, so Get-ChildItem output binds); as string[] every match is passed on,
+    /// as string it is a destination and must match one item or none.
+    /// </summary>
     public bool IsPath { get; init; }
 
     /// <summary>Where the cmdlet's tab completion takes values from (an argument completer in the module).</summary>
     public CompletionSource Completion { get; init; }
 
+    /// <summary>
+    /// The switch this option only makes sense with (nameof(Replace)): the cmdlet puts the option in the parameter
+    /// sets where that switch is mandatory, and the CLI refuses the option without it.
+    /// </summary>
+    public string? Requires { get; init; }
+
+    /// <summary>
+    /// The switch this option cannot be used with, because that switch makes it meaningless (nameof(Isolated)):
+    /// the cmdlet leaves the option out of the parameter sets with that switch, and the CLI refuses the pair.
+    /// </summary>
+    public string? Excludes { get; init; }
+
+    /// <summary>An empty string is a meaningful value. Otherwise a string option refuses '' and $null (ValidateNotNullOrEmpty).</summary>
+    public bool AllowEmpty { get; init; }
+
+    /// <summary>Smallest value of a number option (ValidateRange); applies with <see cref="Maximum"/>.</summary>
+    public int Minimum { get; init; } = int.MinValue;
+
+    /// <summary>Largest value of a number option (ValidateRange).</summary>
+    public int Maximum { get; init; } = int.MaxValue;
+
+    /// <summary>Members of the option's enum that are never accepted: left out of its ValidateSet, completion and the CLI.</summary>
+    public string[] ExcludedValues { get; init; } = [];
+
+    /// <summary>A rule of the core that a value must follow (an environment name, a PostgreSQL name), checked at binding.</summary>
+    public OptionRule Rule { get; init; }
+
     public string Help { get; init; } = "";
+
+    /// <summary>Whether <see cref="Minimum"/> or <see cref="Maximum"/> limits the value.</summary>
+    public bool HasRange => Minimum != int.MinValue || Maximum != int.MaxValue;
 }

@@ -66,15 +66,16 @@ public sealed class BackupDatabaseOptions
         Help = "docker compose service of the database (label com.docker.compose.service).")]
     public string? ComposeService { get; set; }
 
-    [Option(FromPipelineByPropertyName = true, Completion = CompletionSource.Database,
+    [Option(FromPipelineByPropertyName = true, Rule = OptionRule.PostgresName, Completion = CompletionSource.Database,
         Help = "Database to dump. Default: the one the container's image created: POSTGRES_DB (or POSTGRES_DB_FILE), else its POSTGRES_USER.")]
     public string? Database { get; set; }
 
-    [Option(Mandatory = true, FromPipelineByPropertyName = true, Completion = CompletionSource.Environment,
+    [Option(Mandatory = true, FromPipelineByPropertyName = true, Rule = OptionRule.EnvironmentName, Completion = CompletionSource.Environment,
         Help = "Environment the database belongs to (prod, dev, staging...). Names the folder and every file. Refused when it contradicts the container's backupps.environment label.")]
     public string? Environment { get; set; }
 
-    [Option(IsPath = true, Help = "Root folder of the backup store. Default: ./backups")]
+    [Option(IsPath = true, FromPipelineByPropertyName = true,
+        Help = "Backup store folder, created when missing; a backup file (a piped record's Path) means the store it lives in. Default: ./backups")]
     public string? Path { get; set; } = BackupNames.DefaultRoot;
 
     [Option(Help = "Dump format: Custom (pg_restore, default) or Plain (SQL for psql).")]

@@ -51,32 +51,32 @@ namespace BackupPs.Core.Restore;
     Cli = "backupps restore-database /opt/backups/prod/app/app-prod-20261121T020000Z.dump.zst --container knot-dev-db --target-environment dev --replace --no-owner --no-acl --role app_dev")]
 public sealed class RestoreDatabaseOptions
 {
-    [Option(Mandatory = true, Position = 0, IsPath = true, FromPipelineByPropertyName = true,
-        Help = "Backup file to restore (pipe Get-Backup output).")]
-    public string? Path { get; set; }
+    [Option(Mandatory = true, Position = 0, IsPath = true, FromPipeline = true, FromPipelineByPropertyName = true,
+        Help = "The backup to restore: a backup file (pipe Get-Backup output), its manifest, or a folder holding exactly one backup.")]
+    public string[]? Path { get; set; }
 
     [Option(Completion = CompletionSource.Container, Help = "Container to restore into. Default: the container the backup was taken from (its manifest), else, when compose recreated it under another name, its compose service's container.")]
     public string? Container { get; set; }
 
-    [Option(Completion = CompletionSource.Database, Help = "Database to restore into. Default: the database the backup was taken from.")]
+    [Option(Rule = OptionRule.PostgresName, Completion = CompletionSource.Database, Help = "Database to restore into. Default: the database the backup was taken from.")]
     public string? Database { get; set; }
 
     [Option(Help = "Replace the existing database: restore beside it, verify, swap the names, then drop the old copy.")]
     public bool Replace { get; set; }
 
-    [Option(Help = "With -Replace: keep the replaced database as <name>_before_<UTC stamp> instead of dropping it.")]
+    [Option(Requires = nameof(Replace), Help = "With -Replace: keep the replaced database as <name>_before_<UTC stamp> instead of dropping it.")]
     public bool KeepPrevious { get; set; }
 
-    [Option(Completion = CompletionSource.Environment, Help = "Environment of the target (prod, dev...) when the container has no backupps.environment label and is not the backup's own source (by container id). Refused when it contradicts the label.")]
+    [Option(Rule = OptionRule.EnvironmentName, Completion = CompletionSource.Environment, Help = "Environment of the target (prod, dev...) when the container has no backupps.environment label and is not the backup's own source (by container id). Refused when it contradicts the label.")]
     public string? TargetEnvironment { get; set; }
 
     [Option(Help = "Allow a backup of another environment (dev, staging...) to be restored into a prod target. Never overrides the container's backupps.environment label.")]
     public bool AllowCrossEnvironment { get; set; }
 
-    [Option(Help = "With -Replace: do not back up the database being replaced first (recorded in the output).")]
+    [Option(Requires = nameof(Replace), Help = "With -Replace: do not back up the database being replaced first (recorded in the output).")]
     public bool SkipSafetyBackup { get; set; }
 
-    [Option(IsPath = true, Help = "Root folder of the store for the safety backup. Default: the store the restored backup lives in.")]
+    [Option(IsPath = true, Requires = nameof(Replace), Excludes = nameof(SkipSafetyBackup), Help = "With -Replace, not with -SkipSafetyBackup: root folder of the store for the safety backup. Default: the store the restored backup lives in.")]
     public string? SafetyBackupPath { get; set; }
 
     [Option(Help = "Do not restore ownership: the restoring user (or -Role) owns everything. For servers without the original roles.")]
@@ -85,13 +85,13 @@ public sealed class RestoreDatabaseOptions
     [Option(Help = "Do not restore privileges (GRANT/REVOKE). For servers without the original roles.")]
     public bool NoAcl { get; set; }
 
-    [Option(Help = "Role to restore as (SET ROLE); with -NoOwner it owns everything restored, mapping the dump's owners onto one role of this server.")]
+    [Option(Rule = OptionRule.PostgresName, Help = "Role to restore as (SET ROLE); with -NoOwner it owns everything restored, mapping the dump's owners onto one role of this server.")]
     public string? Role { get; set; }
 
-    [Option(Help = "Error classes that do not fail a custom-format restore (they are still listed): MissingRole, RoleMembership, NotOwner, AlreadyExists.")]
+    [Option(ExcludedValues = new[] { nameof(RestoreErrorClass.Other) }, Help = "Error classes that do not fail a custom-format restore (they are still listed): MissingRole, RoleMembership, NotOwner, AlreadyExists.")]
     public RestoreErrorClass[]? AcceptError { get; set; }
 
-    [Option(Help = "Parallel COPY sessions and index-building jobs for custom-format backups, 1 to 64. Default 0: one per CPU, at most 4.")]
+    [Option(Minimum = 0, Maximum = RestoreSettings.MaxJobs, Help = "Parallel COPY sessions and index-building jobs for custom-format backups, 1 to 64. Default 0: one per CPU, at most 4.")]
     public int Jobs { get; set; }
 
     [Option(Help = "PostgreSQL login for the target. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container, or the secrets their *_FILE variants name.")]

@@ -31,15 +31,34 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         _clock = clock;
     }
 
+    /// <summary>Tests every backup -Path names (files, manifests, folders: <see cref="BackupPaths.Files"/>); one that cannot be tested is an error, and the next is tested.</summary>
     public async Task ExecuteAsync(TestBackupOptions options, IOperationHost host, CancellationToken cancellationToken)
     {
-        if (!options.Restore && (options.Isolated || options.Container is not null || options.Query is not null || options.Expected is not null))
+        foreach (var given in options.Path ?? [])
         {
-            throw new BackupPsException("DrillOptionWithoutRestore", FailureCategory.InvalidArgument,
-                "-Isolated, -Container, -Query and -Expected belong to the restore drill; add -Restore.");
+            try
+            {
+                foreach (var path in BackupPaths.Files(given, host))
+                {
+                    try
+                    {
+                        await TestAsync(StoredBackup.RequireFile(path), options, host, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (BackupPsException e) when (e.Category != FailureCategory.InvalidArgument)
+                    {
+                        host.WriteError(e);
+                    }
+                }
+            }
+            catch (BackupPsException e) when (e.Category != FailureCategory.InvalidArgument)
+            {
+                host.WriteError(e);
+            }
         }
+    }
 
-        var path = StoredBackup.RequireFile(options.Path!);
+    private async Task TestAsync(string path, TestBackupOptions options, IOperationHost host, CancellationToken cancellationToken)
+    {
 
         var watch = Stopwatch.StartNew();
         var manifestPath = BackupNames.ManifestPathFor(path);
@@ -54,6 +73,13 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             checks = [new BackupCheck("Manifest", true, manifestPath)];
             if (options.Restore && new FileInfo(path).Length == manifest.SizeBytes)
             {
+                if (!host.ShouldProcess(DrillTarget(options, manifest), $"Restore drill of {path}: restore it into a throwaway database, compare its rows with the manifest"
+                    + (options.Query is null ? "" : " and run -Query") + ", then drop it"))
+                {
+                    // -WhatIf or a No: the drill would touch a server, so nothing runs and nothing is reported for this backup.
+                    return;
+                }
+
                 using var docker = _connect();
                 drill = await RestoreDrill.RunAsync(docker, new StoredBackup(path, manifest), options, _clock, host, cancellationToken).ConfigureAwait(false);
                 checks.AddRange(drill.Checks);
@@ -93,4 +119,10 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             { Target = path });
         }
     }
+
+    /// <summary>Where the drill would restore, for the confirmation: the container it would use, or a throwaway one.</summary>
+    private static string DrillTarget(TestBackupOptions options, BackupManifest manifest) =>
+        options.Isolated
+            ? $"a throwaway container from image {manifest.Image}"
+            : $"container {options.Container ?? manifest.Container ?? $"of {manifest.ComposeProject}/{manifest.ComposeService}"}";
 }

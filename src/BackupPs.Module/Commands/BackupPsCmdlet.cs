@@ -29,6 +29,123 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
     protected string? ResolvePath(string? path) =>
         path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
+    /// <summary>
+    /// The file-system paths -Path (wildcards) or -LiteralPath (as typed) name, for the core to take as backups.
+    /// A path that is wrong on its own (no match for a wildcard, another provider, a missing drive) is an error
+    /// record and is left out, as Get-Item does; the others go on. A path without wildcards is passed on even when
+    /// missing, so the core says what is missing in its own words, as the CLI does.
+    /// </summary>
+    protected string[] ResolveBackupPaths(string[]? paths, string[]? literalPaths)
+    {
+        var resolved = new List<string>();
+        foreach (var path in literalPaths ?? paths ?? [])
+        {
+            try
+            {
+                resolved.AddRange(Resolve(path, literal: literalPaths is not null));
+            }
+            catch (SessionStateException e)
+            {
+                WriteError(new ErrorRecord(e.ErrorRecord, e));
+            }
+            catch (PathErrorException e)
+            {
+                WriteError(e.ErrorRecord);
+            }
+        }
+
+        return resolved.ToArray();
+    }
+
+    /// <summary>
+    /// The one file-system path a destination -Path (Backup-Database's store) names: a wildcard must match one
+    /// existing item, or none (then it is the name of a folder to create); two or more is a terminating error.
+    /// </summary>
+    protected string ResolveDestinationPath(string path, bool literal)
+    {
+        try
+        {
+            List<string> resolved;
+            try
+            {
+                resolved = Resolve(path, literal);
+            }
+            catch (PathErrorException e) when (e.ErrorRecord.FullyQualifiedErrorId == "PathNotFound")
+            {
+                return ProviderPath(path).Path; // a folder to create, named as typed
+            }
+
+            if (resolved.Count > 1)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Path {path} matches {resolved.Count} items ({string.Join(", ", resolved.Take(3))}...); "
+                    + "a backup goes into one store: name one folder, or use -LiteralPath for a name with wildcard characters."), "AmbiguousPath", ErrorCategory.InvalidArgument, path));
+            }
+
+            return resolved[0];
+        }
+        catch (SessionStateException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e.ErrorRecord, e));
+            throw;
+        }
+        catch (PathErrorException e)
+        {
+            ThrowTerminatingError(e.ErrorRecord);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Wildcards are expanded by the provider, except in a path that exists as typed: a record's Path (bound by
+    /// property name to -Path) is a real file name, and may contain [ ].
+    /// </summary>
+    private List<string> Resolve(string path, bool literal)
+    {
+        var (full, exists) = ProviderPath(path);
+        if (literal || exists || !WildcardPattern.ContainsWildcardCharacters(path))
+        {
+            return [full];
+        }
+
+        List<string> matches;
+        try
+        {
+            matches = [.. SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider)];
+            RequireFileSystem(provider, path);
+        }
+        catch (ItemNotFoundException)
+        {
+            matches = [];
+        }
+
+        // As Get-Item: a pattern that matches nothing is an error of its own, not silence.
+        return matches.Count > 0 ? matches : throw new PathErrorException(new ErrorRecord(
+            new ItemNotFoundException($"Cannot find a backup path matching '{path}': no file or folder matches it. Check the pattern, or use -LiteralPath for a name with wildcard characters."),
+            "PathNotFound", ErrorCategory.ObjectNotFound, path));
+    }
+
+    private (string Path, bool Exists) ProviderPath(string path)
+    {
+        var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+        RequireFileSystem(provider, path);
+        return (full, File.Exists(full) || Directory.Exists(full));
+    }
+
+    private static void RequireFileSystem(ProviderInfo provider, string path)
+    {
+        if (provider.Name != "FileSystem")
+        {
+            throw new PathErrorException(new ErrorRecord(new ArgumentException($"'{path}' is a path of the {provider.Name} provider; backups are files: pass a file-system path."),
+                "PathNotFileSystem", ErrorCategory.InvalidArgument, path));
+        }
+    }
+
+    /// <summary>A path that cannot be resolved, carried to where it is reported (non-terminating for one of many, terminating for a destination).</summary>
+    private sealed class PathErrorException(ErrorRecord record) : Exception(record.Exception.Message)
+    {
+        public ErrorRecord ErrorRecord { get; } = record;
+    }
+
     protected void Run<TOptions>(ICommandHandler<TOptions> handler, TOptions options)
     {
         using var host = new PipelineHost(_stopping.Token);

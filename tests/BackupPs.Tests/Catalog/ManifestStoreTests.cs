@@ -49,7 +49,7 @@ public sealed class ManifestStoreTests : IDisposable
         EditManifest(bad, m => m[field] = null);
 
         var host = new RecordingHost();
-        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = _root }, host, CancellationToken.None);
+        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = [_root] }, host, CancellationToken.None);
 
         Assert.Equal([first, last], host.Output.Cast<BackupRecord>().Select(r => r.Path));
         var error = Assert.Single(host.Errors);
@@ -143,7 +143,7 @@ public sealed class ManifestStoreTests : IDisposable
 
         // -Latest agrees with that order: the last name taken among the latest.
         var latest = new RecordingHost();
-        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = _root, Latest = true }, latest, CancellationToken.None);
+        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = [_root], Latest = true }, latest, CancellationToken.None);
         Assert.Equal(tenth, Assert.IsType<BackupRecord>(Assert.Single(latest.Output)).Path);
     }
 

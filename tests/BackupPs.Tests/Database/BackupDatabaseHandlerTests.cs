@@ -128,7 +128,7 @@ public sealed class BackupDatabaseHandlerTests(SharedPostgresServer pg)
 
             var host = new RecordingHost();
             await new RestoreDatabaseHandler(() => new DockerClient(), clock)
-                .ExecuteAsync(new RestoreDatabaseOptions { Path = scheduled.Path, Replace = true }, host, CancellationToken.None);
+                .ExecuteAsync(new RestoreDatabaseOptions { Path = [scheduled.Path], Replace = true }, host, CancellationToken.None);
 
             var safety = Directory.GetFiles(Path.GetDirectoryName(scheduled.Path)!, "*.dump.zst").Single(p => p != scheduled.Path);
             Assert.Equal(scheduled.Path.Replace("Z.dump.zst", "Z-2.dump.zst", StringComparison.Ordinal), safety);
@@ -178,14 +178,14 @@ public sealed class BackupDatabaseHandlerTests(SharedPostgresServer pg)
     private static async Task AssertCatalogedAndProvenAsync(string root, params BackupRecord[] expected)
     {
         var listing = new RecordingHost();
-        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = root }, listing, CancellationToken.None);
+        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = [root] }, listing, CancellationToken.None);
         Assert.Equal(expected.Select(r => r.Path), listing.Output.Cast<BackupRecord>().Select(r => r.Path));
         Assert.Empty(listing.Warnings);
         foreach (var record in expected)
         {
             Assert.Equal(BackupNames.ManifestPathFor(record.Path), record.ManifestPath);
             var testing = new RecordingHost();
-            await new TestBackupHandler().ExecuteAsync(new TestBackupOptions { Path = record.Path }, testing, CancellationToken.None);
+            await new TestBackupHandler().ExecuteAsync(new TestBackupOptions { Path = [record.Path] }, testing, CancellationToken.None);
             var result = Assert.IsType<TestBackupResult>(Assert.Single(testing.Output));
             Assert.True(result.Passed, string.Join("; ", result.Checks.Where(c => !c.Passed).Select(c => $"{c.Name}: {c.Detail}")));
         }

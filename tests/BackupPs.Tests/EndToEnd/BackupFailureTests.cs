@@ -115,14 +115,14 @@ public sealed class BackupFailureTests(SharedPostgresServer pg)
     }
 
     [Theory]
-    [InlineData("../etc")]
-    [InlineData("prod/evil")]
-    [InlineData("..")]
-    [InlineData("")]
-    public void EnvironmentNamesCannotEscapeTheStore(string environment)
+    [InlineData("../etc", "InvalidEnvironmentName")]
+    [InlineData("prod/evil", "InvalidEnvironmentName")]
+    [InlineData("..", "InvalidEnvironmentName")]
+    [InlineData("", "ParameterArgumentValidationError")] // refused empty when bound, as every string option is
+    public void EnvironmentNamesCannotEscapeTheStore(string environment, string errorId)
     {
         var root = NewRoot();
-        Fails(2, "InvalidEnvironmentName", BackupPsCli.Run("backup-database", "--container", pg.Name, "--environment", environment, "--path", root));
+        Fails(2, errorId, BackupPsCli.Run("backup-database", "--container", pg.Name, "--environment", environment, "--path", root));
         Assert.Empty(Files(root));
         Assert.Empty(Directory.GetDirectories(root));
     }

@@ -238,8 +238,8 @@ public sealed class ConcurrentReplaceTests : IAsyncLifetime
     {
         var (database, path) = NewDatabase();
         var before = Databases(_pg);
-        var failed = Fails("InvalidJobs", RunRestore(path, "--database", database + "_new", "--jobs", "65"), exitCode: 2);
-        Assert.Contains("from 1 to 64", failed.Stderr);
+        var failed = Fails("ParameterArgumentValidationError", RunRestore(path, "--database", database + "_new", "--jobs", "65"), exitCode: 2);
+        Assert.Contains("from 0 to 64", failed.Stderr);
         Assert.Equal(before, Databases(_pg));
         Assert.Equal("0", LockSessions());
     }

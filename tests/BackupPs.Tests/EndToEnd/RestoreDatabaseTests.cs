@@ -156,7 +156,7 @@ public sealed class RestoreDatabaseTests(RestoreServers servers) : IClassFixture
         var path = BackupOf(Source, "app");
         Assert.Contains("add -Replace", Fails("DatabaseExists", RunRestore(path)).Stderr);
         Fails("DatabaseNotFound", RunRestore(path, "--database", "nothing_here", "--replace"));
-        Fails("ReplaceOptionWithoutReplace", RunRestore(path, "--keep-previous"), exitCode: 2);
+        Fails("MissingMandatoryParameter", RunRestore(path, "--keep-previous"), exitCode: 2);
         NoScratchDatabases(Source);
     }
 

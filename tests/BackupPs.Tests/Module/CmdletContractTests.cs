@@ -94,12 +94,13 @@ public sealed class CmdletContractTests
     public void PipelineBoundParametersMatchABackupRecordProperty(Type cmdlet)
     {
         var recordProperties = typeof(BackupRecord).GetProperties().ToDictionary(p => p.Name, p => p.PropertyType);
-        foreach (var (property, parameter) in Parameters(cmdlet))
+        foreach (var (property, parameters) in Parameters(cmdlet))
         {
-            if (parameter.NamedArguments.Any(a => a.MemberName == nameof(ParameterAttribute.ValueFromPipelineByPropertyName) && a.TypedValue.Value is true))
+            // -LiteralPath binds Get-ChildItem's PSPath (its alias), not a record property.
+            if (property.Name != "LiteralPath" && parameters.Any(p => Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true))
             {
                 Assert.True(recordProperties.TryGetValue(property.Name, out var type), $"{CmdletName(cmdlet)} -{property.Name} binds by property name, but BackupRecord has no {property.Name}.");
-                Assert.Equal(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType, Nullable.GetUnderlyingType(type) ?? type);
+                Assert.Equal(Element(property.PropertyType), Element(type));
             }
         }
     }
@@ -109,8 +110,10 @@ public sealed class CmdletContractTests
     public void ParametersAreExactlyTheCoreOptions(Type cmdlet)
     {
         var options = ((Type)cmdlet.GetCustomAttributesData().Single(a => a.AttributeType.Name == "GeneratedCmdletAttribute").ConstructorArguments[0].Value!)
-            .GetProperties().Where(p => p.GetCustomAttribute<OptionAttribute>() is not null).Select(p => p.Name).Order();
-        Assert.Equal(options, Parameters(cmdlet).Select(p => p.Property.Name).Order());
+            .GetProperties().Where(p => p.GetCustomAttribute<OptionAttribute>() is not null).Select(p => p.Name);
+        // Plus the -LiteralPath twin of -Path, generated (see EveryPathHasALiteralPathTwin).
+        var expected = options.Contains("Path") ? options.Append("LiteralPath") : options;
+        Assert.Equal(expected.Order(), Parameters(cmdlet).Select(p => p.Property.Name).Order());
     }
 
     [Theory]
@@ -121,6 +124,89 @@ public sealed class CmdletContractTests
         {
             Assert.False(property.Name.Contains("Password", StringComparison.OrdinalIgnoreCase) && property.PropertyType == typeof(string),
                 $"-{property.Name} takes a password as a string; use a PSCredential.");
+        }
+    }
+
+    /// <summary>An empty string means nothing in these options: every string parameter refuses it, or says it allows it.</summary>
+    [Theory]
+    [MemberData(nameof(CmdletTypes))]
+    public void EveryStringParameterIsValidated(Type cmdlet)
+    {
+        foreach (var (property, _) in Parameters(cmdlet).Where(p => Element(p.Property.PropertyType) == typeof(string)))
+        {
+            Assert.True(Has<ValidateNotNullOrEmptyAttribute>(property) || Has<AllowEmptyStringAttribute>(property),
+                $"{CmdletName(cmdlet)} -{property.Name} takes any string, '' too; set AllowEmpty on its [Option] only where '' means something.");
+        }
+    }
+
+    /// <summary>
+    /// -Path takes wildcards and string input from the pipeline where it reads backups, and has a -LiteralPath twin
+    /// (alias PSPath, so Get-ChildItem output binds) that is never in the same parameter set.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CmdletTypes))]
+    public void EveryPathHasALiteralPathTwin(Type cmdlet)
+    {
+        var parameters = Parameters(cmdlet).ToDictionary(p => p.Property.Name);
+        Assert.True(parameters.TryGetValue("Path", out var path), $"{CmdletName(cmdlet)} has no -Path.");
+        Assert.True(parameters.TryGetValue("LiteralPath", out var literal), $"{CmdletName(cmdlet)} -Path has no -LiteralPath.");
+        Assert.True(Has<SupportsWildcardsAttribute>(path.Property));
+        Assert.False(Has<SupportsWildcardsAttribute>(literal.Property));
+        var aliases = literal.Property.GetCustomAttributesData().Single(a => a.AttributeType == typeof(AliasAttribute)).ConstructorArguments[0].Value;
+        Assert.Equal(["PSPath", "LP"], ((IEnumerable<CustomAttributeTypedArgument>)aliases!).Select(a => (string)a.Value!));
+        Assert.All(literal.Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true && Named(p, nameof(ParameterAttribute.Mandatory)) is true));
+        Assert.Empty(SetsOf(path.Parameters).Intersect(SetsOf(literal.Parameters)));
+        Assert.Equal(path.Property.PropertyType, literal.Property.PropertyType);
+        if (path.Property.PropertyType == typeof(string[]))
+        {
+            Assert.All(path.Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.ValueFromPipeline)) is true, $"{CmdletName(cmdlet)} -Path does not take piped strings."));
+        }
+    }
+
+    /// <summary>
+    /// An option that only works with a switch is only in parameter sets where that switch is mandatory; one that a
+    /// switch makes meaningless is in none of that switch's sets.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CmdletTypes))]
+    public void OptionsThatNeedOrExcludeASwitchAreOnlyInTheRightSets(Type cmdlet)
+    {
+        var parameters = Parameters(cmdlet).ToDictionary(p => p.Property.Name);
+        foreach (var option in OptionsOf(cmdlet))
+        {
+            var attribute = option.GetCustomAttribute<OptionAttribute>()!;
+            var sets = SetsOf(parameters[option.Name].Parameters);
+            if (attribute.Requires is { } requires)
+            {
+                Assert.All(parameters[requires].Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.Mandatory)) is true));
+                Assert.Subset(SetsOf(parameters[requires].Parameters).ToHashSet(), sets.ToHashSet());
+            }
+
+            if (attribute.Excludes is { } excludes)
+            {
+                Assert.All(parameters[excludes].Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.Mandatory)) is true));
+                Assert.Empty(SetsOf(parameters[excludes].Parameters).Intersect(sets));
+            }
+        }
+    }
+
+    /// <summary>Numbers have their range, enums leave out the members never accepted, names follow the core's rules: all at binding.</summary>
+    [Fact]
+    public void ValidationComesFromTheOptions()
+    {
+        var jobs = typeof(RestoreDatabaseCommand).GetProperty("Jobs")!.GetCustomAttributesData().Single(a => a.AttributeType == typeof(ValidateRangeAttribute));
+        Assert.Equal([0, 64], jobs.ConstructorArguments.Select(a => Convert.ToInt32(a.Value, System.Globalization.CultureInfo.InvariantCulture)));
+        var accept = typeof(RestoreDatabaseCommand).GetProperty("AcceptError")!.GetCustomAttributesData().Single(a => a.AttributeType == typeof(ValidateSetAttribute));
+        var names = ((IEnumerable<CustomAttributeTypedArgument>)accept.ConstructorArguments[0].Value!).Select(a => (string)a.Value!).ToArray();
+        Assert.DoesNotContain(nameof(Core.Restore.RestoreErrorClass.Other), names);
+        Assert.Equal(Enum.GetNames<Core.Restore.RestoreErrorClass>().Length - 1, names.Length);
+        foreach (var cmdlet in Cmdlets)
+        {
+            foreach (var option in OptionsOf(cmdlet).Where(o => o.Name.EndsWith("Environment", StringComparison.Ordinal) && o.PropertyType == typeof(string)))
+            {
+                Assert.Equal(OptionRule.EnvironmentName, option.GetCustomAttribute<OptionAttribute>()!.Rule);
+                Assert.Contains(cmdlet.GetProperty(option.Name)!.GetCustomAttributesData(), a => a.AttributeType.Name == "ValidateOptionRuleAttribute");
+            }
         }
     }
 
@@ -174,6 +260,10 @@ public sealed class CmdletContractTests
         return $"{attribute.ConstructorArguments[0].Value}-{attribute.ConstructorArguments[1].Value}";
     }
 
+    private static PropertyInfo[] OptionsOf(Type cmdlet) =>
+        ((Type)cmdlet.GetCustomAttributesData().Single(a => a.AttributeType.Name == "GeneratedCmdletAttribute").ConstructorArguments[0].Value!)
+            .GetProperties().Where(p => p.GetCustomAttribute<OptionAttribute>() is not null).ToArray();
+
     private static CommandAttribute Definition(Type cmdlet)
     {
         var options = (Type)cmdlet.GetCustomAttributesData().Single(a => a.AttributeType.Name == "GeneratedCmdletAttribute").ConstructorArguments[0].Value!;
@@ -183,9 +273,24 @@ public sealed class CmdletContractTests
     private static CustomAttributeData Attribute<T>(MemberInfo member) =>
         member.GetCustomAttributesData().Single(a => a.AttributeType == typeof(T));
 
-    private static IEnumerable<(PropertyInfo Property, CustomAttributeData Parameter)> Parameters(Type cmdlet) =>
+    /// <summary>Each parameter with its [Parameter] attributes, one per parameter set it is in.</summary>
+    private static IEnumerable<(PropertyInfo Property, IReadOnlyList<CustomAttributeData> Parameters)> Parameters(Type cmdlet) =>
         cmdlet.GetProperties()
-            .Select(p => (Property: p, Parameter: p.GetCustomAttributesData().SingleOrDefault(a => a.AttributeType == typeof(ParameterAttribute))))
-            .Where(x => x.Parameter is not null)
-            .Select(x => (x.Property, x.Parameter!));
+            .Select(p => (Property: p, Parameters: (IReadOnlyList<CustomAttributeData>)p.GetCustomAttributesData().Where(a => a.AttributeType == typeof(ParameterAttribute)).ToArray()))
+            .Where(x => x.Parameters.Count > 0);
+
+    private static object? Named(CustomAttributeData attribute, string name) =>
+        attribute.NamedArguments.FirstOrDefault(a => a.MemberName == name).TypedValue.Value;
+
+    /// <summary>The parameter sets a parameter is in; "__AllParameterSets" when its [Parameter] names none.</summary>
+    private static string[] SetsOf(IReadOnlyList<CustomAttributeData> parameters) =>
+        parameters.Select(p => Named(p, nameof(ParameterAttribute.ParameterSetName)) as string ?? "__AllParameterSets").ToArray();
+
+    private static bool Has<T>(PropertyInfo property) => property.GetCustomAttributesData().Any(a => a.AttributeType == typeof(T));
+
+    private static Type Element(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsArray ? type.GetElementType()! : type;
+    }
 }

@@ -83,7 +83,7 @@ public sealed class SameSecondReplaceTests(SharedPostgresServer pg)
                 holder.StandardInput.WriteLine($"begin; alter database {other} rename to \"{before}\";");
                 holder.StandardInput.Flush();
                 replace = new RestoreDatabaseHandler(() => new DockerClient(), clock).ExecuteAsync(
-                    new RestoreDatabaseOptions { Path = path, Replace = true, KeepPrevious = true, SkipSafetyBackup = true }, host, CancellationToken.None);
+                    new RestoreDatabaseOptions { Path = [path], Replace = true, KeepPrevious = true, SkipSafetyBackup = true }, host, CancellationToken.None);
                 var watch = Stopwatch.StartNew();
                 while (pg.Psql("select count(*) from pg_stat_activity where query like 'DO $backupps_swap$%' and wait_event_type = 'Lock'", "postgres").Trim() != "1")
                 {
@@ -117,7 +117,7 @@ public sealed class SameSecondReplaceTests(SharedPostgresServer pg)
     {
         var host = new RecordingHost();
         await new RestoreDatabaseHandler(() => new DockerClient(), clock).ExecuteAsync(
-            new RestoreDatabaseOptions { Path = path, Replace = true, KeepPrevious = keepPrevious, SkipSafetyBackup = true }, host, CancellationToken.None);
+            new RestoreDatabaseOptions { Path = [path], Replace = true, KeepPrevious = keepPrevious, SkipSafetyBackup = true }, host, CancellationToken.None);
         Assert.Empty(host.Errors);
         var record = Assert.IsType<RestoreRecord>(Assert.Single(host.Output));
         Assert.True(record.Succeeded);

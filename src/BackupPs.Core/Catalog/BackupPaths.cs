@@ -1,0 +1,107 @@
+using BackupPs.Core.Errors;
+using BackupPs.Core.Hosting;
+using BackupPs.Core.Restore;
+using BackupPs.Core.Storage;
+
+namespace BackupPs.Core.Catalog;
+
+/// <summary>
+/// The one rule for -Path across the commands: it always points at backups. A folder is a store (or a part of one)
+/// and means the backups recorded in it; a backup file means itself; a manifest means the backup beside it. What is
+/// backed up has its own parameters (-Container, ...). An empty path is refused: '' or an unset variable in a cron
+/// script must never mean the current folder.
+/// </summary>
+public static class BackupPaths
+{
+    /// <summary>
+    /// The full path of <paramref name="path"/>, refused when it is empty or blank (EmptyPath) or no file name can
+    /// hold it (InvalidBackupPath).
+    /// </summary>
+    public static string Full(string? path) => UserPaths.FullBackupPath(NotEmpty(path));
+
+    private static string NotEmpty(string? path) => string.IsNullOrWhiteSpace(path)
+        ? throw new BackupPsException("EmptyPath", FailureCategory.InvalidArgument,
+            "-Path is empty. Pass the backup store folder or a backup file: an empty path (or an unset variable in a script) never means the current folder.")
+        : path;
+
+    /// <summary>
+    /// The backup files <paramref name="path"/> means, for commands that read backups (Test-Backup, Restore-Database):
+    /// a folder gives the backups Get-Backup lists in it (skipped entries are warned about), oldest first.
+    /// A file is passed on as it is, to be checked by the command: a missing one is its BackupFileNotFound.
+    /// </summary>
+    public static IReadOnlyList<string> Files(string path, IOperationHost host)
+    {
+        var full = Full(path);
+        if (Directory.Exists(full))
+        {
+            var files = ManifestStore.Enumerate(full, host).Select(r => r.Path).ToArray();
+            return files.Length > 0 ? files : throw NoBackupsIn(full);
+        }
+
+        return [ArtifactOf(full)];
+    }
+
+    /// <summary>The records <paramref name="path"/> means, for Get-Backup: those of a folder's manifests, or the one of a backup file.</summary>
+    public static IEnumerable<BackupRecord> Records(string path, IOperationHost host)
+    {
+        var full = Full(path);
+        if (Directory.Exists(full))
+        {
+            return ManifestStore.Enumerate(full, host);
+        }
+
+        if (!File.Exists(full))
+        {
+            throw new BackupPsException("BackupRootNotFound", FailureCategory.ObjectNotFound,
+                $"The backup root {full} does not exist; pass -Path with the folder Backup-Database wrote to.")
+            { Target = full };
+        }
+
+        var artifact = StoredBackup.RequireFile(ArtifactOf(full));
+        var manifestPath = BackupNames.ManifestPathFor(artifact);
+        return [ManifestStore.ToRecord(ManifestStore.Read(manifestPath), artifact, manifestPath)];
+    }
+
+    /// <summary>
+    /// The store a new backup goes into (Backup-Database): a folder as it is (created when missing); a backup file,
+    /// as a piped record's Path is, means the store that backup lives in (<see cref="BackupNames.StoreRootOf"/>).
+    /// </summary>
+    public static string StoreRoot(string path)
+    {
+        var full = SecureDirectory.FullPath(NotEmpty(path));
+        if (!File.Exists(full))
+        {
+            return full;
+        }
+
+        var artifact = ArtifactOf(full);
+        try
+        {
+            return BackupNames.StoreRootOf(artifact, ManifestStore.Read(BackupNames.ManifestPathFor(artifact)));
+        }
+        catch (BackupPsException e) when (e.ErrorId == "ManifestNotFound")
+        {
+            // Not a backup, so it names no store: the same refusal as a file met on the way to the store's folders.
+            throw StorageErrors.IsFile(full);
+        }
+    }
+
+    /// <summary>A manifest means the backup beside it; any other path means itself.</summary>
+    private static string ArtifactOf(string full)
+    {
+        if (!full.EndsWith(BackupNames.ManifestSuffix, StringComparison.Ordinal) || !File.Exists(full))
+        {
+            return full;
+        }
+
+        return BackupNames.ArtifactPathFor(full)
+            ?? throw new BackupPsException("BackupFileNotFound", FailureCategory.ObjectNotFound,
+                $"{full} is a manifest, but the backup file it describes is not beside it; Get-Backup lists the backups that exist.")
+            { Target = full };
+    }
+
+    private static BackupPsException NoBackupsIn(string folder) =>
+        new("NoBackupsFound", FailureCategory.ObjectNotFound,
+            $"No backups are recorded in {folder} (warnings name any entries that were skipped); pass the folder Backup-Database wrote to, or a backup file.")
+        { Target = folder };
+}
