@@ -39,11 +39,11 @@ internal sealed class CommandLine
     {
         if (args.Count == 0)
         {
-            throw new UsageException("no command given; run 'backupps --help' for the list.");
+            throw new UsageException("No command given; run 'backupps --help' for the list.");
         }
 
         var command = Commands.FirstOrDefault(c => c.Attribute.CliName == args[0].ToLowerInvariant())
-            ?? throw new UsageException($"unknown command '{args[0]}'; run 'backupps --help' for the list.");
+            ?? throw new UsageException($"Unknown command '{args[0]}'; run 'backupps --help' for the list.");
 
         var options = Activator.CreateInstance(command.OptionsType)!;
         var flags = new GlobalFlags();
@@ -55,7 +55,7 @@ internal sealed class CommandLine
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
                 var byPosition = command.Options.FirstOrDefault(o => o.Attribute.Position == positional && !given.Contains(o))
-                    ?? throw new UsageException($"unexpected argument '{arg}' for {command.Attribute.CliName}.");
+                    ?? throw new UsageException($"Unexpected argument '{arg}' for {command.Attribute.CliName}.");
                 positional++;
                 Set(byPosition, arg);
                 continue;
@@ -68,7 +68,7 @@ internal sealed class CommandLine
             }
 
             var option = command.Options.FirstOrDefault(o => o.CliName == name)
-                ?? throw new UsageException($"unknown option '--{name}' for {command.Attribute.CliName}; run 'backupps {command.Attribute.CliName} --help'.");
+                ?? throw new UsageException($"Unknown option '--{name}' for {command.Attribute.CliName}; run 'backupps {command.Attribute.CliName} --help'.");
             if (option.IsSwitch)
             {
                 Set(option, "true");
@@ -79,7 +79,7 @@ internal sealed class CommandLine
             }
             else
             {
-                throw new UsageException($"option '--{name}' needs a value.");
+                throw new UsageException($"Option '--{name}' needs a value.");
             }
         }
 
@@ -94,7 +94,7 @@ internal sealed class CommandLine
         {
             if (!given.Add(option))
             {
-                throw new UsageException($"option '--{option.CliName}' is given twice.");
+                throw new UsageException($"Option '--{option.CliName}' is given twice.");
             }
 
             option.Property.SetValue(options, Convert(option, text, getEnvironment));
@@ -120,7 +120,7 @@ internal sealed class CommandLine
             var alternatives = sets.Length > 1 && chosen.Length == 0
                 ? " (or " + string.Join(" or ", sets.Where(s => s != set).Select(s => OptionsOf(command, s))) + ")"
                 : "";
-            throw new UsageException($"{command.Attribute.CliName} needs {string.Join(", ", missing)}{alternatives}.");
+            throw new UsageException($"The command {command.Attribute.CliName} needs {string.Join(", ", missing)}{alternatives}.");
         }
     }
 

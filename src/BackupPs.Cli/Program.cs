@@ -59,13 +59,13 @@ catch (OperationCanceledException) when (stopping.IsCancellationRequested)
 {
     // Only what is true: a cleanup that failed (or ran out of its time after the stop) said so in a warning.
     Console.Error.WriteLine(run.LeftBehind.Count == 0
-        ? "backupps: cancelled; what the run had created was removed."
-        : $"backupps: cancelled; could not remove {string.Join("; ", run.LeftBehind)} (see the warnings above); the next run removes it.");
+        ? "backupps: Cancelled; what the run had created was removed."
+        : $"backupps: Cancelled; could not remove {string.Join("; ", run.LeftBehind)} (see the warnings above); the next run removes it.");
     return 1;
 }
 catch (Exception e) when (Environment.GetEnvironmentVariable("BACKUPPS_DEBUG") != "1")
 {
-    Console.Error.WriteLine($"backupps: unexpected {e.GetType().Name}: {e.Message} (this is a bug; BACKUPPS_DEBUG=1 shows the stack trace)");
+    Console.Error.WriteLine($"backupps: Unexpected {e.GetType().Name}: {e.Message.TrimEnd('.')}; this is a bug: BACKUPPS_DEBUG=1 shows the stack trace to report it.");
     return 1;
 }
 
