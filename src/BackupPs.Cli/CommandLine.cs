@@ -107,7 +107,7 @@ internal sealed class CommandLine
         var chosen = given.Select(o => o.Attribute.ParameterSet).Where(s => s is not null).Distinct().ToArray();
         if (chosen.Length > 1)
         {
-            throw new UsageException($"{string.Join(" and ", chosen.Select(s => OptionsOf(command, s)))} cannot be used together.");
+            throw new UsageException($"The options {string.Join(" and ", chosen.Select(s => OptionsOf(command, s)))} cannot be used together.");
         }
 
         var set = chosen.FirstOrDefault() ?? command.Attribute.DefaultParameterSet ?? sets.FirstOrDefault();

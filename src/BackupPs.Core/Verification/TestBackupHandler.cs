@@ -87,7 +87,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
 
         foreach (var check in checks)
         {
-            host.WriteVerbose($"{check.Name}: {(check.Passed ? "passed" : "FAILED")} ({check.Detail}).");
+            host.WriteVerbose($"Check {check.Name}: {(check.Passed ? "passed" : "FAILED")} ({check.Detail.TrimEnd('.')}).");
         }
 
         host.WriteVerbose($"Tested {path} in {watch.Elapsed.TotalSeconds:0.0} s: {(checks.All(c => c.Passed) ? "every check passed" : $"{checks.Count(c => !c.Passed)} check(s) failed")}.");
@@ -108,7 +108,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         {
             var failed = checks.Where(c => !c.Passed).ToArray();
             host.WriteError(new BackupPsException("BackupTestFailed", FailureCategory.InvalidData,
-                $"Backup {path} failed {failed.Length} check(s): {string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}"))}")
+                $"Backup {path} failed {failed.Length} check(s): {string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail.TrimEnd('.')}"))}.")
             { Target = path });
         }
     }

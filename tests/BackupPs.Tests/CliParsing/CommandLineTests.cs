@@ -53,7 +53,7 @@ public sealed class CommandLineTests
     [InlineData("Unknown command 'frobnicate'", new[] { "frobnicate" })]
     [InlineData("Unknown option '--nope'", new[] { "get-backup", "--nope" })]
     [InlineData("The command backup-database needs --container, --environment (or --compose-project/--compose-service)", new[] { "backup-database" })]
-    [InlineData("--container and --compose-project/--compose-service cannot be used together", new[] { "backup-database", "--container", "a", "--compose-project", "p", "--environment", "x" })]
+    [InlineData("The options --container and --compose-project/--compose-service cannot be used together", new[] { "backup-database", "--container", "a", "--compose-project", "p", "--environment", "x" })]
     [InlineData("'zip' is not a valid value for --compression; use one of Zstd, Gzip", new[] { "backup-database", "a", "--environment", "x", "--compression", "zip" })]
     [InlineData("Option '--environment' needs a value", new[] { "backup-database", "a", "--environment" })]
     [InlineData("needs the password in the BACKUPPS_PASSWORD environment variable", new[] { "backup-database", "a", "--environment", "x", "--credential", "bob" })]
