@@ -279,6 +279,6 @@ public static class ManifestStore
 
     internal static BackupPsException Invalid(string manifestPath, string why, Exception? inner) =>
         new("ManifestInvalid", FailureCategory.InvalidData,
-            $"The manifest {manifestPath} cannot be read ({why}); the backup it describes cannot be trusted.", inner)
+            $"The manifest {manifestPath} cannot be read ({why}); the backup it describes cannot be trusted, so it is not used. Put back the manifest from a copy of the store, or use another backup.", inner)
         { Target = manifestPath };
 }

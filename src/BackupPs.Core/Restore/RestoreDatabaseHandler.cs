@@ -63,6 +63,8 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         var description = $"database {database} in container {target.Container.Name}";
         var environment = target.DetermineEnvironment(options.TargetEnvironment, manifest);
         RestoreTarget.GuardEnvironment(manifest.Environment, environment, options.AllowCrossEnvironment, description, host);
+        host.WriteVerbose($"Restoring {backup.Path} (a {manifest.Environment} backup of {manifest.Database}, taken {manifest.StartedUtc:u}) into the {description}, "
+            + $"which is {environment}{(options.Replace ? ", replacing it" : "")}.");
         await target.CheckVersionAsync(docker, backup, cancellationToken).ConfigureAwait(false);
 
         // Checked for the plan (-WhatIf shows it even while another operation runs), and again under the lock.
