@@ -61,9 +61,14 @@ internal static class RestoreDrill
             catch (BackupPsException e) when (e.Category != FailureCategory.InvalidArgument)
             {
                 // No server to restore into: the file itself can still be proven.
-                host.WriteVerbose($"No server to restore into ({e.Message}); checking the file only.");
+                host.WriteVerbose($"No server to restore into ({e.Message.TrimEnd('.')}); checking the file only.");
                 progress.Step(3, Steps, "checking the file only, as no server can be drilled");
-                checks.AddRange(await ArtifactVerifier.VerifyAsync(backup.Path, Path.GetFileName(backup.Path), manifest, null, cancellationToken).ConfigureAwait(false));
+                using (var reading = progress.Child($"Reading {Path.GetFileName(backup.Path)}", "Starting"))
+                {
+                    checks.AddRange(await ArtifactVerifier.VerifyAsync(backup.Path, Path.GetFileName(backup.Path), manifest,
+                        read => reading.Bytes(read, manifest.SizeBytes, "checked"), cancellationToken).ConfigureAwait(false));
+                }
+
                 checks.Add(new BackupCheck("Restore", false, "not attempted: " + e.Message));
                 return new DrillResult(checks, null, null);
             }
