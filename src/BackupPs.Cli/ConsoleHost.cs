@@ -28,6 +28,14 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
     {
         lock (_gate)
         {
+            // On a terminal, stdout and stderr share the screen: the record must not run into the progress line.
+            var drawn = _showProgress && _activities.Count > 0;
+            if (drawn)
+            {
+                error.Write("\r\u001b[K");
+                error.Flush();
+            }
+
             if (flags.Json)
             {
                 output.WriteLine(JsonSerializer.Serialize(record, record.GetType(), JsonDefaults.Compact));
@@ -38,6 +46,10 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
             }
 
             output.Flush();
+            if (drawn)
+            {
+                DrawProgress();
+            }
         }
     }
 

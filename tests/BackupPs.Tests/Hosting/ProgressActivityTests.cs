@@ -104,6 +104,21 @@ public sealed class ProgressActivityTests
     }
 
     [Fact]
+    public void AnOutputRecordOnATerminalClearsTheProgressLineFirstAndItIsDrawnAgainAfter()
+    {
+        var screen = new StringWriter();
+        var host = new ConsoleHost(Flags("--json"), CommandImpact.Medium, screen, screen, terminal: true);
+        using (var test = ProgressActivity.Start(host, "Testing app.dump.zst", "Starting"))
+        {
+            test.Step(2, 2, "checking the file");
+            host.WriteOutput(new { Passed = true });
+        }
+
+        Assert.Equal("\r\u001b[KTesting app.dump.zst: Starting\r\u001b[KTesting app.dump.zst: 50% Step 2 of 2: checking the file\r\u001b[K"
+            + "{\"Passed\":true}" + Environment.NewLine + "\r\u001b[KTesting app.dump.zst: 50% Step 2 of 2: checking the file\r\u001b[K", screen.ToString());
+    }
+
+    [Fact]
     public void TheCliDrawsNoProgressWhenStderrIsNoTerminalAndKeepsErrorsOnOneLine()
     {
         var error = new StringWriter();
