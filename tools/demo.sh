@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-tests/rig/setup.sh
+tests/rig/setup.sh --no-pwsh # the demo runs the backupps CLI only
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 dotnet build src/BackupPs.Cli -c Release --nologo -v quiet -clp:NoSummary
 backupps() { dotnet src/BackupPs.Cli/bin/Release/net8.0/backupps.dll "$@"; }

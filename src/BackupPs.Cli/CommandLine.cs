@@ -195,37 +195,6 @@ internal sealed class CommandLine
 
         throw new InvalidOperationException($"Option type {type} of {option.Property.Name} has no CLI conversion; add one to CommandLine.Convert.");
     }
-
-    public static string Help(CommandSpec? command)
-    {
-        var text = new StringBuilder();
-        if (command is null)
-        {
-            text.AppendLine("usage: backupps <command> [options] [--json] [--verbose] [--force] [--what-if]");
-            text.AppendLine();
-            foreach (var c in Commands)
-            {
-                text.AppendLine($"  {c.Attribute.CliName,-18} {c.Attribute.Synopsis}");
-            }
-
-            text.AppendLine();
-            text.AppendLine("Exit codes: 0 success, 1 the operation failed, 2 bad usage. 'backupps <command> --help' lists its options.");
-            return text.ToString();
-        }
-
-        text.AppendLine($"usage: backupps {command.Attribute.CliName} [options]");
-        text.AppendLine(command.Attribute.Synopsis);
-        text.AppendLine();
-        foreach (var o in command.Options)
-        {
-            var value = o.IsSwitch ? "" : " <" + (Nullable.GetUnderlyingType(o.Property.PropertyType) ?? o.Property.PropertyType).Name + ">";
-            var tags = (o.Attribute.Mandatory ? " (required" + (o.Attribute.ParameterSet is null ? "" : " with " + o.Attribute.ParameterSet) + ")" : "");
-            text.AppendLine($"  --{o.CliName}{value}{tags}");
-            text.AppendLine($"      {o.Attribute.Help}");
-        }
-
-        return text.ToString();
-    }
 }
 
 internal sealed record CommandSpec(CommandAttribute Attribute, Type OptionsType)

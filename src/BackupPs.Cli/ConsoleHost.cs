@@ -38,7 +38,7 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
 
             if (flags.Json)
             {
-                output.WriteLine(JsonSerializer.Serialize(record, record.GetType(), JsonDefaults.Compact));
+                output.WriteLine(JsonSerializer.Serialize(record, record.GetType(), JsonDefaults.CommandOutput));
             }
             else
             {

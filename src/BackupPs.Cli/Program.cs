@@ -20,7 +20,7 @@ Console.SetError(new LostTerminalWriter(Console.Error));
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
 {
-    Console.Out.Write(CommandLine.Help(null));
+    Console.Out.Write(CliHelp.Write(null));
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -37,7 +37,7 @@ catch (UsageException e)
 
 if (line.Flags.Help)
 {
-    Console.Out.Write(CommandLine.Help(line.Command));
+    Console.Out.Write(CliHelp.Write(line.Command));
     return 0;
 }
 

@@ -92,6 +92,8 @@ public sealed class CmdletGenerator : IIncrementalGenerator
 
         sb.AppendLine($"[{Sma}.Cmdlet({string.Join(", ", cmdletArgs)})]");
         sb.AppendLine($"[{Sma}.OutputType(typeof({outputType}))]");
+        // The stable PSTypeName the objects carry (BackupPsCmdlet.WriteOutput adds it): "BackupPs." + the type's name.
+        sb.AppendLine($"[{Sma}.OutputType({Literal("BackupPs." + ((ITypeSymbol)command.ConstructorArguments[2].Value!).Name)})]");
         sb.AppendLine($"partial class {cmdlet.Name}");
         sb.AppendLine("{");
         sb.AppendLine($"    private readonly {optionsName} _options = new {optionsName}();");
@@ -107,6 +109,14 @@ public sealed class CmdletGenerator : IIncrementalGenerator
 
             sb.AppendLine();
             sb.AppendLine($"    [{Sma}.Parameter({string.Join(", ", ParameterArguments(option))})]");
+            if (Named(option, "Completion") is int completion && completion > 0)
+            {
+                // CompletionSource member names are the completer class names: Container -> ContainerCompleter.
+                var source = ((INamedTypeSymbol)option.NamedArguments.First(a => a.Key == "Completion").Value.Type!)
+                    .GetMembers().OfType<IFieldSymbol>().First(f => f.HasConstantValue && (int)f.ConstantValue! == completion).Name;
+                sb.AppendLine($"    [{Sma}.ArgumentCompleter(typeof(global::BackupPs.Completion.{source}Completer))]");
+            }
+
             var type = property.Type.ToDisplayString(TypeFormat);
             var name = property.Name;
             switch (property.Type.ToDisplayString())

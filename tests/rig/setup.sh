@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # BackupPs real test rig: makes sure this machine can run PostgreSQL-in-Docker tests.
 #
-# Usage: tests/rig/setup.sh [--pg 15] [--pg 17] [--rebuild]
+# Usage: tests/rig/setup.sh [--pg 15] [--pg 17] [--rebuild] [--no-pwsh]
 #   --pg N      build/check image backupps-test/postgres:N (N = 15 or 17; repeatable; default 15)
 #   --rebuild   rebuild the requested images even if they are up to date
+#   --no-pwsh   skip step 4 (the demo runs no pwsh, and pwsh needs the .NET 10 runtime)
 #
 # Steps (one line each; quiet unless something fails; idempotent):
 #   1. apt-get install docker.io / debootstrap / zstd / ... when missing
@@ -11,6 +12,7 @@
 #      `docker info` fails; works without systemd
 #   3. build backupps-test/postgres:<N> from Debian packages (debootstrap + docker import) unless
 #      the image exists with label backupps.rig-hash == hash of tests/rig/postgres-image/*
+#   4. install pwsh 7.6.9 (.NET global tool) and Pester 5.7.1 when missing (install-pwsh.sh), unless --no-pwsh
 # Needs root. Env: BACKUPPS_DEBIAN_MIRROR (default http://deb.debian.org/debian),
 # BACKUPPS_RIG_TMPDIR (rootfs scratch dir, default /var/tmp).
 set -euo pipefail
@@ -19,26 +21,13 @@ RIG_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 IMAGE_REPO='backupps-test/postgres'
 DOCKERD_LOG=/var/log/backupps-dockerd.log
 
-usage() { sed -n '4,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
-step() { printf '[rig] %s\n' "$*"; }
-die() { printf '[rig] ERROR: %s\n' "$*" >&2; exit 1; }
-
-# run a command quietly; on failure show its output and fail
-quiet() {
-	local out rc=0
-	out="$(mktemp)"
-	"$@" >"$out" 2>&1 || rc=$?
-	if [ "$rc" -ne 0 ]; then
-		printf '[rig] command failed (exit %s): %s\n' "$rc" "$*" >&2
-		tail -n 60 "$out" >&2
-		rm -f "$out"
-		return "$rc"
-	fi
-	rm -f "$out"
-}
+# shellcheck source=lib.sh
+source "$RIG_DIR/lib.sh"
+usage() { sed -n '4,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 majors=()
 rebuild=0
+pwsh=1
 while [ "$#" -gt 0 ]; do
 	case "$1" in
 		--pg)
@@ -54,6 +43,7 @@ while [ "$#" -gt 0 ]; do
 			shift
 			;;
 		--rebuild) rebuild=1; shift ;;
+		--no-pwsh) pwsh=0; shift ;;
 		-h | --help) usage; exit 0 ;;
 		*) usage >&2; die "unknown argument '$1'" ;;
 	esac
@@ -193,3 +183,10 @@ for major in "${majors[@]}"; do
 	size="$(docker image inspect -f '{{ .Size }}' "$tag")"
 	step "image $tag: built in $((SECONDS - start)) s ($((size / 1024 / 1024)) MB)"
 done
+
+# ---------------------------------------------------------------------------------------------
+# 4. pwsh and Pester (for tests/pester and tests/drills)
+# ---------------------------------------------------------------------------------------------
+if [ "$pwsh" -eq 1 ]; then
+	bash "$RIG_DIR/install-pwsh.sh"
+fi

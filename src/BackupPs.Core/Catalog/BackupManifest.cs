@@ -1,16 +1,20 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using BackupPs.Core.Compression;
 using BackupPs.Core.Postgres;
 
 namespace BackupPs.Core.Catalog;
 
-public enum BackupKind
+/// <summary>What a backup holds.</summary>
+/// <remarks>Based on long on purpose: PowerShell's ConvertTo-Json writes long-based enums by name, as the CLI's --json does.</remarks>
+public enum BackupKind : long
 {
     Database,
 }
 
 /// <summary>How a database backup was dumped: Custom (pg_dump -Fc, restore with pg_restore) or Plain (SQL, psql).</summary>
-public enum BackupFormat
+/// <remarks>Based on long on purpose: PowerShell's ConvertTo-Json writes long-based enums by name, as the CLI's --json does.</remarks>
+public enum BackupFormat : long
 {
     Custom,
     Plain,
@@ -95,4 +99,8 @@ public sealed class BackupRecord : BackupManifest
     public required string Path { get; init; }
 
     public required string ManifestPath { get; init; }
+
+    /// <summary>"app-prod-20261121T020000Z.dump.zst (prod/app, 2026-11-21 02:00:00Z, 1.2 MB)": what "$record" prints.</summary>
+    public override string ToString() =>
+        $"{FileName} ({Environment}/{Database}, {StartedUtc.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}, {(SizeBytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture)} MB)";
 }

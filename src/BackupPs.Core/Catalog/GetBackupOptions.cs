@@ -3,16 +3,41 @@ using BackupPs.Core.Commands;
 namespace BackupPs.Core.Catalog;
 
 [Command("Get", "Backup", typeof(BackupRecord), typeof(GetBackupHandler),
-    Synopsis = "Lists the backups recorded under a backup root, newest last, from their manifests.")]
+    Synopsis = "Lists the backups recorded under a backup root, newest last, from their manifests.",
+    Description = """
+        Get-Backup reads the catalog of a backup store: every <stem>.manifest.json under
+        <root>/<environment>/<database>/, checked as strictly as typed input, together with the backup
+        file it names. It emits one BackupRecord per backup, ordered by the recorded start time (never
+        by file name or modification time), so the newest comes last.
+
+        It only reads. A manifest it cannot trust (invalid, naming another file, lying in another
+        environment's or database's folder, or a missing or irregular backup file) is skipped with a
+        warning that names it; the rest is still listed, so one bad file never hides the catalog.
+
+        Its records pipe into Test-Backup (prove them), Restore-Database (restore them) and
+        Backup-Database (back up the same database again, into the same store).
+        """,
+    OutputDescription = "One record per backup in the store that passes the filters, oldest first: file, manifest, environment, database, source container, format, compression, size, SHA-256, times and row counts.")]
+[Example(Title = "List the newest backup of every prod database",
+    Code = "Get-Backup -Path /opt/backups -Environment prod -Latest",
+    Remarks = "Reads /opt/backups/prod/*/ and returns, per database and kind, only the backup that started last. Run it after the nightly job to see what tonight produced.",
+    Cli = "backupps get-backup /opt/backups --environment prod --latest --json")]
+[Example(Title = "Show the last week's backups of one database as a table",
+    Code = "Get-Backup -Path /opt/backups -Database app -Since (Get-Date).AddDays(-7) | Format-Table",
+    Remarks = "All environments of the database app backed up in the last seven days; -Since compares with the start time recorded in each manifest.",
+    Cli = "backupps get-backup /opt/backups --database app --since 2026-11-14T00:00:00Z")]
+[Example(Title = "Prove last night's dev backups",
+    Code = "Get-Backup -Path /opt/backups -Environment dev -Since (Get-Date).Date.AddDays(-1) | Test-Backup",
+    Remarks = "Every dev backup since yesterday's midnight goes to Test-Backup, which re-hashes, decompresses and walks each file and compares it with its manifest.")]
 public sealed class GetBackupOptions
 {
     [Option(Position = 0, IsPath = true, Help = "Root folder of the backup store. Default: ./backups")]
     public string? Path { get; set; } = BackupNames.DefaultRoot;
 
-    [Option(FromPipelineByPropertyName = true, Help = "Only backups of this environment.")]
+    [Option(FromPipelineByPropertyName = true, Completion = CompletionSource.Environment, Help = "Only backups of this environment.")]
     public string? Environment { get; set; }
 
-    [Option(FromPipelineByPropertyName = true, Help = "Only backups of this database.")]
+    [Option(FromPipelineByPropertyName = true, Completion = CompletionSource.Database, Help = "Only backups of this database.")]
     public string? Database { get; set; }
 
     [Option(Help = "Only backups of this kind (Database).")]

@@ -33,8 +33,17 @@ public sealed class CommandAttribute : Attribute
 
     public string? DefaultParameterSet { get; init; }
 
-    /// <summary>One-line synopsis, used by the CLI's help.</summary>
+    /// <summary>One-line synopsis: Get-Help's SYNOPSIS and the first line of `backupps &lt;verb&gt; --help`.</summary>
     public string Synopsis { get; init; } = "";
+
+    /// <summary>
+    /// What the command does, in paragraphs separated by a blank line: Get-Help's DESCRIPTION and the
+    /// CLI's help. Name parameters as pwsh spells them (-Replace); the CLI's help shows --replace.
+    /// </summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>What the command emits: Get-Help's OUTPUTS, next to <see cref="OutputType"/>.</summary>
+    public string OutputDescription { get; init; } = "";
 
     /// <summary>The CLI verb: the cmdlet name in lower case.</summary>
     public string CliName => $"{Verb}-{Noun}".ToLowerInvariant();

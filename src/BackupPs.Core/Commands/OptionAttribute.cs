@@ -22,5 +22,8 @@ public sealed class OptionAttribute : Attribute
     /// <summary>A file-system path: the cmdlet resolves it against the PowerShell location before the core sees it.</summary>
     public bool IsPath { get; init; }
 
+    /// <summary>Where the cmdlet's tab completion takes values from (an argument completer in the module).</summary>
+    public CompletionSource Completion { get; init; }
+
     public string Help { get; init; } = "";
 }

@@ -1,7 +1,8 @@
 namespace BackupPs.Core.Compression;
 
 /// <summary>The compression formats a backup file can be written in.</summary>
-public enum CompressionKind
+/// <remarks>Based on long on purpose: PowerShell's ConvertTo-Json writes long-based enums by name, as the CLI's --json does.</remarks>
+public enum CompressionKind : long
 {
     /// <summary>Zstandard (.zst) through the system libzstd; the default: fast, multi-threaded, checksummed.</summary>
     Zstd,

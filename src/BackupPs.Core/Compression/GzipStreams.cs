@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 
 namespace BackupPs.Core.Compression;
 
@@ -208,7 +209,7 @@ public sealed class GzipDecompressStream : DecompressorStream
 
     private readonly TailTrackingReadStream _tracker;
     private readonly GZipStream _gzip;
-    private uint _crc;
+    private readonly Crc32 _crc = new();
 
     private static ReadOnlySpan<byte> EmptyFixedBlock => [0x03, 0x00];
 
@@ -289,7 +290,7 @@ public sealed class GzipDecompressStream : DecompressorStream
 
     private void Produced(ReadOnlySpan<byte> data)
     {
-        _crc = Crc32.Append(_crc, data);
+        _crc.Append(data);
         BytesOut += data.Length;
     }
 
@@ -307,7 +308,7 @@ public sealed class GzipDecompressStream : DecompressorStream
         ReadOnlySpan<byte> trailer = tail[^8..];
         uint expectedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
         uint expectedSize = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
-        if (expectedCrc != _crc || expectedSize != unchecked((uint)BytesOut))
+        if (expectedCrc != _crc.GetCurrentHashAsUInt32() || expectedSize != unchecked((uint)BytesOut))
         {
             // zlib itself checks the trailer when it reaches it (a mismatch there is InvalidDataException),
             // so a trailer that does not match here was never reached: the data stops early.

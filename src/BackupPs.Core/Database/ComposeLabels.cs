@@ -7,7 +7,7 @@ namespace BackupPs.Core.Database;
 /// them: which containers are a service's (not one-off <c>docker compose run</c> containers), and
 /// how a project name is written once compose has normalised it.
 /// </summary>
-internal static class ComposeLabels
+public static class ComposeLabels
 {
     public const string Project = "com.docker.compose.project";
     public const string Service = "com.docker.compose.service";

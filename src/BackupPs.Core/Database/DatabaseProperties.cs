@@ -35,6 +35,10 @@ public sealed record DatabaseProperties
     /// <summary>ALTER DATABASE ... SET and ALTER ROLE ... IN DATABASE ... SET settings, as pg_db_role_setting holds them.</summary>
     public IReadOnlyList<DatabaseSetting> Settings { get; init; } = [];
 
+    /// <summary>"UTF8, libc C.UTF-8, 1 setting(s)": one readable line, not the record syntax.</summary>
+    public override string ToString() =>
+        $"{Encoding}, {LocaleProvider} {Locale ?? Collate}" + (Settings.Count > 0 ? $", {Settings.Count} setting(s)" : "");
+
     /// <summary>
     /// Reads the properties of <paramref name="database"/> on the server <paramref name="server"/>
     /// connects to. One query whatever the version: to_jsonb of the pg_database row has exactly the
@@ -154,4 +158,7 @@ public sealed record DatabaseSetting(string? Role, string Name, string Value)
         var value = !IsListParameter(Name) ? SqlText.Literal(Value) : Value == "\"\"" ? "''" : Value;
         return $"{target} SET {SqlText.Identifier(Name)} TO {value}";
     }
+
+    /// <summary>"work_mem=64MB" or "search_path=app (role app)": one readable line, not the record syntax.</summary>
+    public override string ToString() => $"{Name}={Value}{(Role is null ? "" : $" (role {Role})")}";
 }

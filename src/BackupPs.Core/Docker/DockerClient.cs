@@ -9,8 +9,9 @@ using BackupPs.Core.Errors;
 namespace BackupPs.Core.Docker;
 
 /// <summary>
-/// A small Docker Engine API client (HTTP/1.1 over the Unix socket or plain TCP), written for BackupPs
-/// because Docker.DotNet is not available. JSON calls and archive streaming use <see cref="HttpClient"/>
+/// A small Docker Engine API client (HTTP/1.1 over the Unix socket or plain TCP), written for BackupPs rather than
+/// Docker.DotNet, which negotiates no API version and loses the daemon's error messages (README, "Dependencies").
+/// JSON calls and archive streaming use <see cref="HttpClient"/>
 /// with <see cref="SocketsHttpHandler.ConnectCallback"/>; exec start uses a raw hijacked socket.
 /// </summary>
 /// <remarks>

@@ -4,7 +4,8 @@ using BackupPs.Core.Postgres;
 namespace BackupPs.Core.Restore;
 
 /// <summary>Kinds of restore errors an operator may decide to accept (-AcceptError); everything else is <see cref="Other"/>.</summary>
-public enum RestoreErrorClass
+/// <remarks>Based on long on purpose: PowerShell's ConvertTo-Json writes long-based enums by name, as the CLI's --json does.</remarks>
+public enum RestoreErrorClass : long
 {
     /// <summary>role "x" does not exist: an owner or grantee of the source server is missing here (-NoOwner/-NoAcl avoid it).</summary>
     MissingRole,
@@ -54,6 +55,9 @@ public sealed record RestoreError(RestoreErrorClass Class, string Message, strin
 
     /// <summary>The error in one line of text: message, object, server fields, statement (cut short), and the advice.</summary>
     public string Describe() => ClientErrorOutput.Describe(Message, Object, Detail, Hint, Context, Command, Advice);
+
+    /// <summary>"AlreadyExists (accepted): ...": the class and the error in one line, not the record syntax.</summary>
+    public override string ToString() => $"{Class}{(Accepted ? " (accepted)" : "")}: {Describe()}";
 }
 
 /// <summary>Reads the errors out of pg_restore's or psql's stderr, classifies them and says what to do.</summary>

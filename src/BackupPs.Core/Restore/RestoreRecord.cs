@@ -1,6 +1,7 @@
 namespace BackupPs.Core.Restore;
 
-public enum RestoreMode
+/// <remarks>Based on long on purpose: PowerShell's ConvertTo-Json writes long-based enums by name, as the CLI's --json does.</remarks>
+public enum RestoreMode : long
 {
     /// <summary>Into a database that did not exist.</summary>
     New,
@@ -56,4 +57,9 @@ public sealed class RestoreRecord
 
     /// <summary>Every error pg_restore or psql reported, accepted or not.</summary>
     public required IReadOnlyList<RestoreError> Errors { get; init; }
+
+    /// <summary>"app-prod-20261121T020000Z.dump.zst -> app in db (New): succeeded": what "$record" prints.</summary>
+    public override string ToString() =>
+        $"{System.IO.Path.GetFileName(BackupPath)} -> {Database} in {Container} ({Mode}): {(Succeeded ? "succeeded" : "failed")}"
+        + (Errors.Count > 0 ? $", {Errors.Count} error(s)" : "");
 }

@@ -12,6 +12,11 @@ namespace BackupPs.Core.Restore;
 public sealed record TableRowComparison(string Schema, string Table, long? Expected, long? Restored)
 {
     public bool Matches => Expected is null || Expected == Restored;
+
+    /// <summary>"public.items: 12 restored, 12 in the backup": one readable line, not the record syntax.</summary>
+    public override string ToString() =>
+        $"{Schema}.{Table}: {(Restored is { } r ? r.ToString(CultureInfo.InvariantCulture) + " restored" : "missing")}, "
+        + (Expected is { } e ? e.ToString(CultureInfo.InvariantCulture) : "?") + " in the backup";
 }
 
 /// <summary>

@@ -4,6 +4,7 @@ using BackupPs.Core.Commands;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Leftovers;
+using BackupPs.Output;
 
 namespace BackupPs.Commands;
 
@@ -95,7 +96,8 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
 
         public void Dispose() => _queue.Dispose();
 
-        public void WriteOutput(object record) => _queue.Add(c => c.WriteObject(record));
+        // Written with the stable PSTypeNames (BackupPs.BackupRecord ...) the views and scripts key on.
+        public void WriteOutput(object record) => _queue.Add(c => c.WriteObject(OutputTypeNames.Decorate(record)));
 
         public void WriteError(BackupPsException error) => _queue.Add(c => c.WriteError(ToErrorRecord(error)));
 

@@ -51,10 +51,28 @@ public sealed class CmdletContractTests
 
     [Theory]
     [MemberData(nameof(CmdletTypes))]
-    public void DeclaresItsOutputType(Type cmdlet)
+    public void DeclaresItsOutputTypeAndItsStableTypeName(Type cmdlet)
     {
-        var outputType = (Type)((IReadOnlyCollection<CustomAttributeTypedArgument>)Attribute<OutputTypeAttribute>(cmdlet).ConstructorArguments[0].Value!).First().Value!;
-        Assert.Equal(Definition(cmdlet).OutputType, outputType);
+        // Two [OutputType]s: the .NET type (property completion in pipelines) and the PSTypeName the objects carry.
+        var declared = cmdlet.GetCustomAttributesData().Where(a => a.AttributeType == typeof(OutputTypeAttribute))
+            .SelectMany(a => (IReadOnlyCollection<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!)
+            .Select(a => a.Value)
+            .ToArray();
+        var outputType = Definition(cmdlet).OutputType;
+        Assert.Equal(2, declared.Length);
+        Assert.Contains(outputType, declared);
+        Assert.Contains("BackupPs." + outputType.Name, declared);
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletTypes))]
+    public void NameParametersCompleteFromTheirSourceNotFileNames(Type cmdlet)
+    {
+        foreach (var (property, _) in Parameters(cmdlet).Where(p => p.Property.Name is "Container" or "ComposeProject" or "ComposeService" or "Environment" or "TargetEnvironment" or "Database"))
+        {
+            var completer = (Type)Attribute<ArgumentCompleterAttribute>(property).ConstructorArguments[0].Value!;
+            Assert.Equal("BackupPs.Completion." + (property.Name == "TargetEnvironment" ? "Environment" : property.Name) + "Completer", completer.FullName);
+        }
     }
 
     [Theory]
@@ -123,14 +141,16 @@ public sealed class CmdletContractTests
     }
 
     [Fact]
-    public void FormatViewsNameRealTypes()
+    public void FormatViewsNameStableTypeNamesOfRealTypes()
     {
+        // Views key on the PSTypeNames the cmdlets add ("BackupPs." + the core type's name), never on internal namespaces.
         var views = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "module", "BackupPs.Format.ps1xml"));
         var names = Regex.Matches(views, "<TypeName>([^<]+)</TypeName>").Select(m => m.Groups[1].Value).ToArray();
-        Assert.Contains(typeof(BackupRecord).FullName, names);
+        var coreTypes = typeof(BackupRecord).Assembly.GetExportedTypes().ToLookup(t => "BackupPs." + t.Name);
+        Assert.Contains("BackupPs." + nameof(BackupRecord), names);
         foreach (var name in names)
         {
-            Assert.NotNull(typeof(BackupRecord).Assembly.GetType(name));
+            Assert.Single(coreTypes[name]);
         }
     }
 
@@ -140,24 +160,6 @@ public sealed class CmdletContractTests
     /// pwsh). Adding a dependency that pulls in newer framework assemblies (for example an Npgsql
     /// that needs System.Diagnostics.DiagnosticSource 9+) fails here, not at a user's Import-Module.
     /// </summary>
-    [Fact]
-    public void ModuleReferencesNothingNewerThanPwsh74Loads()
-    {
-        var bin = Path.GetDirectoryName(typeof(BackupPsCmdlet).Assembly.Location)!;
-        var own = new[] { typeof(BackupPsCmdlet).Assembly, typeof(CommandAttribute).Assembly };
-        foreach (var reference in own.SelectMany(a => a.GetReferencedAssemblies()))
-        {
-            if (own.Any(a => a.GetName().Name == reference.Name) || reference.Name == "System.Management.Automation")
-            {
-                continue;
-            }
-
-            Assert.True(reference.Name!.StartsWith("System", StringComparison.Ordinal) || reference.Name.StartsWith("Microsoft", StringComparison.Ordinal) || reference.Name == "netstandard",
-                $"Third-party dependency {reference.Name}: decide how it loads next to pwsh (see README) before adding it.");
-            Assert.True(reference.Version!.Major <= 8, $"{reference.FullName} is newer than what pwsh 7.4 (.NET 8) loads.");
-        }
-    }
-
     [Fact]
     public void TheStubIsNeverShippedInTheModule()
     {

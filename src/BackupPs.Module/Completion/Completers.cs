@@ -1,0 +1,94 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using BackupPs.Core.Catalog;
+using BackupPs.Core.Database;
+
+namespace BackupPs.Completion;
+
+/// <summary>-Container: names of the running containers that run PostgreSQL.</summary>
+public sealed class ContainerCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionValues.Complete(wordToComplete, ct => PostgresContainers.List(ct).SelectMany(c => c.Names));
+}
+
+/// <summary>-ComposeProject: the compose projects of the running PostgreSQL containers.</summary>
+public sealed class ComposeProjectCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionValues.Complete(wordToComplete, ct => PostgresContainers.List(ct)
+            .Where(c => !ComposeLabels.IsOneOff(c.Labels))
+            .Select(c => c.Labels.GetValueOrDefault(ComposeLabels.Project))
+            .OfType<string>());
+}
+
+/// <summary>-ComposeService: the compose services of the running PostgreSQL containers, of the -ComposeProject already typed.</summary>
+public sealed class ComposeServiceCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var project = CompletionValues.Bound(fakeBoundParameters, "ComposeProject");
+        return CompletionValues.Complete(wordToComplete, ct => PostgresContainers.List(ct)
+            .Where(c => !ComposeLabels.IsOneOff(c.Labels)
+                && (project is null || (c.Labels.TryGetValue(ComposeLabels.Project, out var label) && ComposeLabels.ProjectMatches(label, project))))
+            .Select(c => c.Labels.GetValueOrDefault(ComposeLabels.Service))
+            .OfType<string>());
+    }
+}
+
+/// <summary>-Environment (and -TargetEnvironment): the environments recorded in the store.</summary>
+public sealed class EnvironmentCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var root = StoreRoot.Of(fakeBoundParameters);
+        return CompletionValues.Complete(wordToComplete, _ => StoreRoot.Records(root).Select(r => r.Environment));
+    }
+}
+
+/// <summary>-Database: the databases recorded in the store, of the -Environment already typed.</summary>
+public sealed class DatabaseCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var root = StoreRoot.Of(fakeBoundParameters);
+        var environment = CompletionValues.Bound(fakeBoundParameters, "Environment");
+        return CompletionValues.Complete(wordToComplete, _ => StoreRoot.Records(root)
+            .Where(r => environment is null || string.Equals(r.Environment, environment, StringComparison.OrdinalIgnoreCase))
+            .Select(r => r.Database));
+    }
+}
+
+/// <summary>The store a completion reads: the bound -Path or -LiteralPath, else ./backups, against the PowerShell location.</summary>
+internal static class StoreRoot
+{
+    public static string Of(IDictionary fakeBoundParameters)
+    {
+        var typed = CompletionValues.Bound(fakeBoundParameters, "LiteralPath") ?? CompletionValues.Bound(fakeBoundParameters, "Path") ?? BackupNames.DefaultRoot;
+        try
+        {
+            // The pipeline thread of the session: resolve as the cmdlet will, against $PWD, not the process directory.
+            return ScriptBlock.Create("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($args[0])")
+                .Invoke(typed).Select(o => o?.BaseObject).OfType<string>().FirstOrDefault() ?? typed;
+        }
+        catch (RuntimeException)
+        {
+            return typed;
+        }
+    }
+
+    /// <summary>The catalog as Get-Backup reads it (manifests only, the same trust rules); a path that is not a store gives nothing.</summary>
+    public static IEnumerable<BackupRecord> Records(string root) =>
+        Directory.Exists(root) ? ManifestStore.Enumerate(root, new CompletionValues.SilentHost()) : [];
+}
