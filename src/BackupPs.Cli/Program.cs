@@ -65,7 +65,7 @@ catch (OperationCanceledException) when (stopping.IsCancellationRequested)
 }
 catch (Exception e) when (Environment.GetEnvironmentVariable("BACKUPPS_DEBUG") != "1")
 {
-    Console.Error.WriteLine($"backupps: Unexpected {e.GetType().Name}: {e.Message.TrimEnd('.')}; this is a bug: BACKUPPS_DEBUG=1 shows the stack trace to report it.");
+    host.WriteError(BackupPsException.ForBug(e, "BACKUPPS_DEBUG=1 shows the stack trace"));
     return 1;
 }
 

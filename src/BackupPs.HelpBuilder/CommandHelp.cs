@@ -70,10 +70,13 @@ internal sealed record CommandHelp(
             .OrderBy(s => s == defaultSet ? 0 : 1)
             .ToArray();
 
-        // As [OutputType] declares them: types or PSTypeName strings.
-        var outputTypeNames = Attribute(cmdlet, typeof(OutputTypeAttribute)) is { } output
-            ? ((IEnumerable<CustomAttributeTypedArgument>)output.ConstructorArguments[0].Value!).Select(a => a.Value is Type t ? t.FullName! : a.Value!.ToString()!).ToArray()
-            : [definition.Command.OutputType.FullName!];
+        // As the [OutputType]s declare them: types or PSTypeName strings, every attribute in order.
+        var outputTypeNames = cmdlet.GetCustomAttributesData()
+            .Where(a => a.AttributeType == typeof(OutputTypeAttribute))
+            .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!)
+            .Select(a => a.Value is Type t ? t.FullName! : a.Value!.ToString()!)
+            .DefaultIfEmpty(definition.Command.OutputType.FullName!)
+            .ToArray();
 
         return new CommandHelp(
             name,

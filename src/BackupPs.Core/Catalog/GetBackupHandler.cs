@@ -1,6 +1,7 @@
 using BackupPs.Core.Commands;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
+using BackupPs.Core.Storage;
 
 namespace BackupPs.Core.Catalog;
 
@@ -8,7 +9,7 @@ public sealed class GetBackupHandler : ICommandHandler<GetBackupOptions>
 {
     public Task ExecuteAsync(GetBackupOptions options, IOperationHost host, CancellationToken cancellationToken)
     {
-        var root = System.IO.Path.GetFullPath(options.Path ?? BackupNames.DefaultRoot);
+        var root = UserPaths.FullBackupPath(options.Path ?? BackupNames.DefaultRoot);
         if (!Directory.Exists(root))
         {
             throw new BackupPsException("BackupRootNotFound", FailureCategory.ObjectNotFound,

@@ -116,21 +116,26 @@ public static class ManifestStore
     /// <see cref="BackupPlacement"/>), so the order never depends on the directory listing. Anything else is
     /// skipped with a warning that names it, so one bad file never hides the rest of the catalog: a manifest
     /// that fails validation, one that describes another file or belongs in other folders, a backup file that
-    /// is missing or not a regular file, a folder not followed (see <see cref="Manifests"/>). Who could have written
-    /// the store is checked too, through every link on the way (<see cref="StoreTrust"/>: warnings only, since
-    /// listing runs nothing).
+    /// is missing or not a regular file, a folder not followed (see <see cref="Manifests"/>). A manifest that cannot
+    /// be read or fails validation, or a manifest or backup file that is not a regular file, is a non-terminating
+    /// error (the backup is lost until someone acts), the others are warnings. One backup file is one record: reached
+    /// under two names (a linked folder, a bind mount) it is listed once, and claimed by two different manifests (a
+    /// hard link, a copied manifest) it is listed under neither, with an error naming both (see <see cref="Distinct"/>).
+    /// Who could have written the store is checked too, through every link on the way (<see cref="StoreTrust"/>:
+    /// warnings only, since listing runs nothing).
     /// </summary>
     public static IEnumerable<BackupRecord> Enumerate(string root, IOperationHost host)
     {
-        var records = new List<BackupRecord>();
+        var found = new List<ListedBackup>();
         var trust = new StoreTrust(host);
         using var progress = ProgressActivity.Start(host, $"Reading the backups in {root}", "Looking for manifests");
         host.WriteVerbose($"Looking for manifests (*{BackupNames.ManifestSuffix}) under {root}.");
         var manifests = Manifests(root, host);
         host.WriteVerbose($"Found {manifests.Count} manifest(s) under {root}.");
+        var read = 0;
         foreach (var entryPath in manifests)
         {
-            progress.Items(records.Count, manifests.Count, "manifests read");
+            progress.Items(read++, manifests.Count, "manifests read");
             try
             {
                 host.WriteVerbose($"Reading the manifest {entryPath}.");
@@ -149,27 +154,68 @@ public static class ManifestStore
                     continue;
                 }
 
-                if (StoreFile.Require(path, "The backup file") is null && !File.Exists(path))
+                var file = StoreFile.Require(path, "The backup file");
+                if (file is null && !File.Exists(path))
                 {
                     host.WriteWarning($"Skipping {entryPath}: its backup file {manifest.FileName} is missing.");
                     continue;
                 }
 
                 trust.Check(path, entryPath, root, refuseUnsafe: false);
-                records.Add(ToRecord(manifest, path, entryPath));
+                found.Add(new ListedBackup(ToRecord(manifest, path, entryPath), Identity(path, file), Identity(entryPath, StoreFile.Require(entryPath, "The manifest"))));
             }
             catch (BackupPsException e) when (e.ErrorId != StoreTrust.UnsafeErrorId)
             {
-                host.WriteWarning(e.ErrorId == StoreFile.NotRegularErrorId ? $"Skipping: {e.Message}" : e.Message);
+                // This backup cannot be listed; the others still are, and -ErrorAction decides what the caller sees.
+                host.WriteError(e);
             }
         }
 
         // Manifest names end alike (unlike .dump.zst / .sql.gz), so within a folder a shorter one is an earlier claim.
-        return records.OrderBy(r => r.StartedUtc).ThenBy(r => r.CompletedUtc)
+        return Distinct(found, host).OrderBy(r => r.StartedUtc).ThenBy(r => r.CompletedUtc)
             .ThenBy(r => Path.GetDirectoryName(r.ManifestPath), StringComparer.Ordinal)
             .ThenBy(r => r.ManifestPath.Length)
             .ThenBy(r => r.ManifestPath, StringComparer.Ordinal);
     }
+
+    /// <summary>A backup found in the store, with what makes its file and its manifest one file each (see <see cref="Identity"/>).</summary>
+    private sealed record ListedBackup(BackupRecord Record, string FileIdentity, string ManifestIdentity);
+
+    /// <summary>
+    /// One record per backup file. The same file under the same manifest reached by two paths (a folder linked or bind
+    /// mounted under a second name that still ends in its environment and database) is one backup: listed once, under
+    /// the shortest path. The same file claimed by two different manifest files (a hard link under a second name with
+    /// an edited manifest, a manifest copied beside a link) is a conflict: which manifest tells the truth about it cannot
+    /// be known, and a record of the wrong one would be restored with the wrong database, environment or row counts, so
+    /// neither is listed and one error names them all.
+    /// </summary>
+    private static IEnumerable<BackupRecord> Distinct(List<ListedBackup> found, IOperationHost host)
+    {
+        foreach (var sameFile in found.GroupBy(b => b.FileIdentity, StringComparer.Ordinal))
+        {
+            var byPath = sameFile.OrderBy(b => b.Record.Path.Length).ThenBy(b => b.Record.Path, StringComparer.Ordinal).ToList();
+            if (byPath.Select(b => b.ManifestIdentity).Distinct(StringComparer.Ordinal).Count() == 1)
+            {
+                foreach (var again in byPath.Skip(1))
+                {
+                    host.WriteVerbose($"{again.Record.Path} is {byPath[0].Record.Path} reached under another name; it is listed once.");
+                }
+
+                yield return byPath[0].Record;
+                continue;
+            }
+
+            var manifests = string.Join(", ", byPath.Select(b => b.Record.ManifestPath));
+            host.WriteError(new BackupPsException("BackupClaimedTwice", FailureCategory.InvalidData,
+                $"The backup file {byPath[0].Record.Path} is claimed by {byPath.Count} different manifests ({manifests}), through hard links or copies, "
+                + "so none of them can be trusted and it is not listed. Keep the pair Backup-Database wrote and remove the other names and their manifests.")
+            { Target = byPath[0].Record.Path });
+        }
+    }
+
+    /// <summary>What makes two paths one file: its device and inode (hard links and bind mounts included), else its real path.</summary>
+    private static string Identity(string path, EntryStatus? status) =>
+        status is { } s ? $"{s.Device}:{s.Inode}" : new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
 
     /// <summary>
     /// The manifests below <paramref name="root"/>. A symbolic link to a folder is followed at the environment and
@@ -279,6 +325,7 @@ public static class ManifestStore
 
     internal static BackupPsException Invalid(string manifestPath, string why, Exception? inner) =>
         new("ManifestInvalid", FailureCategory.InvalidData,
-            $"The manifest {manifestPath} cannot be read ({why}); the backup it describes cannot be trusted, so it is not used. Put back the manifest from a copy of the store, or use another backup.", inner)
+            $"The manifest {manifestPath} cannot be read ({why}), so the backup it describes cannot be trusted. "
+            + "Put back the manifest Backup-Database wrote (from a copy of the store), or remove the pair and use another backup.", inner)
         { Target = manifestPath };
 }

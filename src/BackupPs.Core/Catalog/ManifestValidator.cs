@@ -82,6 +82,8 @@ internal static partial class ManifestValidator
                 () => $"'{Shown(table?.Schema)}.{Shown(table?.Table)}' is not a table name");
             Require(table!.Rows is null or >= 0, nameof(m.Tables), () => $"{table.Schema}.{table.Table} has {table.Rows} rows");
             Require(seen.Add((table.Schema, table.Table)), nameof(m.Tables), () => $"{table.Schema}.{table.Table} is listed twice");
+            // Checked: counts near long.MaxValue would otherwise wrap into a sum a hostile TotalRows could match.
+            Require(long.MaxValue - total >= (table.Rows ?? 0), nameof(m.Tables), () => "the tables' rows add up to more than any database holds");
             total += table.Rows ?? 0;
         }
 

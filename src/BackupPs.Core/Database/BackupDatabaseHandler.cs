@@ -48,7 +48,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
     public async Task ExecuteAsync(BackupDatabaseOptions options, IOperationHost host, CancellationToken cancellationToken)
     {
         var environment = BackupNames.NormalizeEnvironment(options.Environment);
-        var root = Path.GetFullPath(options.Path ?? BackupNames.DefaultRoot);
+        var root = SecureDirectory.FullPath(options.Path ?? BackupNames.DefaultRoot);
         using var docker = _connect();
         var target = await DatabaseTarget.ResolveAsync(docker, options.Container, options.ComposeProject, options.ComposeService,
             options.Database, options.Credential, cancellationToken).ConfigureAwait(false);

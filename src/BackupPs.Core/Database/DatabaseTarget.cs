@@ -69,7 +69,10 @@ internal sealed class DatabaseTarget
         string? password;
         if (credential is not null)
         {
-            (user, loginSource, password) = (credential.UserName, "from -Credential", credential.Password);
+            // Checked here: a NUL in the exec's environment makes Docker refuse to start psql at all, which would read
+            // as a container without the PostgreSQL clients. (A password cannot hold one: PSCredential ends it there,
+            // and the CLI's comes from an environment variable.)
+            (user, loginSource, password) = (PostgresNames.Require(credential.UserName, "-Credential's user name"), "from -Credential", credential.Password);
         }
         else
         {
@@ -286,7 +289,11 @@ internal sealed class DatabaseTarget
     {
         try
         {
-            return await docker.InspectContainerAsync(container, cancellationToken).ConfigureAwait(false);
+            // No container has a blank name (Docker's names start with a letter or digit); asked for one, the client
+            // would refuse the argument itself, so it is answered here like any other name that is not there.
+            return string.IsNullOrWhiteSpace(container)
+                ? throw new BackupPsException(DockerErrorIds.DockerContainerNotFound, FailureCategory.ObjectNotFound, "The container name is blank.")
+                : await docker.InspectContainerAsync(container, cancellationToken).ConfigureAwait(false);
         }
         catch (BackupPsException e) when (e.ErrorId == DockerErrorIds.DockerContainerNotFound)
         {

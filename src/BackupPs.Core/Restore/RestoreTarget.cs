@@ -20,7 +20,7 @@ internal sealed record StoredBackup(string Path, BackupManifest Manifest)
     /// </summary>
     public static string RequireFile(string path)
     {
-        path = System.IO.Path.GetFullPath(path);
+        path = UserPaths.FullBackupPath(path);
         if (StoreFile.Require(path, "The backup file") is null && !File.Exists(path))
         {
             throw new BackupPsException("BackupFileNotFound", FailureCategory.ObjectNotFound,

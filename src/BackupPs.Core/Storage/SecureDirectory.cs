@@ -52,27 +52,10 @@ public static class SecureDirectory
         return new SecureDirectoryResult(full, created, mode);
     }
 
-    internal static string FullPath(string? path)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw StorageErrors.InvalidPath(path, "it is empty");
-        }
-
-        if (path.Contains('\0'))
-        {
-            throw StorageErrors.InvalidPath(path.Replace("\0", "\\0", StringComparison.Ordinal), "it contains a NUL character");
-        }
-
-        try
-        {
-            return Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            throw StorageErrors.InvalidPath(path, e.Message.TrimEnd('.'), e);
-        }
-    }
+    internal static string FullPath(string? path) =>
+        string.IsNullOrWhiteSpace(path)
+            ? throw StorageErrors.InvalidPath(path, "it is empty")
+            : Path.TrimEndingDirectorySeparator(UserPaths.Full(path, StorageErrors.InvalidPath));
 
     /// <summary>Creates the missing levels top-down, each 0700. Returns true (the leaf was missing).</summary>
     private static bool CreateLevels(string full)

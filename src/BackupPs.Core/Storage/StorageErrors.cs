@@ -29,6 +29,9 @@ public static class StorageErrorIds
     /// <summary>ObjectNotFound: the folder being written was removed or renamed while the file was written.</summary>
     public const string RemovedDuringRun = "DestinationRemovedDuringRun";
 
+    /// <summary>InvalidArgument: a path that should name backups (a backup file, a store's folder) is empty or malformed.</summary>
+    public const string InvalidBackupPath = "InvalidBackupPath";
+
     /// <summary>ResourceExists: the final file name is already taken; BackupPs never overwrites.</summary>
     public const string AlreadyExists = "BackupAlreadyExists";
 }
@@ -102,6 +105,12 @@ internal static class StorageErrors
     public static BackupPsException InvalidPath(string? path, string reason, Exception? inner = null) =>
         new(StorageErrorIds.InvalidPath, FailureCategory.InvalidArgument,
             $"The destination path '{path}' is not usable ({reason}); pass a valid directory to -Path.",
+            inner)
+        { Target = path };
+
+    public static BackupPsException InvalidBackupPath(string? path, string reason, Exception? inner = null) =>
+        new(StorageErrorIds.InvalidBackupPath, FailureCategory.InvalidArgument,
+            $"The path '{path}' is not usable ({reason}); pass the path of a backup file, or of a store's folder to Get-Backup.",
             inner)
         { Target = path };
 

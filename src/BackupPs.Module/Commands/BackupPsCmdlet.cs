@@ -71,14 +71,21 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
-        catch (BackupPsException error) when (error.Category == FailureCategory.InvalidArgument)
+        catch (BackupPsException error) when (error.ConcernsWholeInvocation)
         {
-            // Bad input cannot succeed for any later pipeline item either.
+            // No later pipeline item could succeed either (a switch combination, no Docker daemon).
             ThrowTerminatingError(ToErrorRecord(error));
         }
         catch (BackupPsException error)
         {
+            // About this item only: the next one still runs, and -ErrorAction decides what the caller sees.
             WriteError(ToErrorRecord(error));
+        }
+        catch (Exception bug) when (bug is not PipelineStoppedException)
+        {
+            // No input should get here (a cancellation that is not our stop included): say it is a bug instead of
+            // surfacing a bare .NET exception, and stop, since what state the bug left is unknown.
+            ThrowTerminatingError(ToErrorRecord(BackupPsException.ForBug(bug, "$Error[0].Exception.InnerException.StackTrace has the stack trace")));
         }
     }
 

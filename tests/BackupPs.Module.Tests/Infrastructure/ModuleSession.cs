@@ -72,6 +72,35 @@ public sealed class ModuleSession : IDisposable
         return result with { Stopped = stopped == 1 };
     }
 
+    /// <summary>
+    /// Starts <paramref name="script"/>, polls <paramref name="reached"/> (state outside the runspace: a partial file,
+    /// a scratch database, a process in a container) until it holds, then calls <see cref="PowerShell.Stop"/> and waits
+    /// for the pipeline to end. <see cref="SessionResult.Stopped"/> is false when the script ended before that.
+    /// </summary>
+    public SessionResult InvokeAndStopWhen(string script, Func<bool> reached, params object?[] arguments)
+    {
+        using var shell = CreateShell(script, arguments);
+        var stopped = false;
+        var result = Collect(shell, () =>
+        {
+            var running = shell.BeginInvoke();
+            while (!running.IsCompleted)
+            {
+                if (reached())
+                {
+                    stopped = !running.IsCompleted;
+                    shell.Stop();
+                    break;
+                }
+
+                Thread.Sleep(5);
+            }
+
+            return new Collection<PSObject>(shell.EndInvoke(running));
+        });
+        return result with { Stopped = stopped };
+    }
+
     public void Dispose() => _runspace.Dispose();
 
     private PowerShell CreateShell(string script, object?[] arguments)

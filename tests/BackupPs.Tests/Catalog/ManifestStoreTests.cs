@@ -26,10 +26,94 @@ public sealed class ManifestStoreTests : IDisposable
 
         Assert.Equal(good, record.Path);
         Assert.Equal(new TableRowCount("public", "loans", 42).Rows, record.Tables.Single().Rows);
-        Assert.Equal(3, host.Warnings.Count);
-        Assert.Contains(host.Warnings, w => w.Contains("is missing", StringComparison.Ordinal));
-        Assert.Contains(host.Warnings, w => w.Contains("broken.manifest.json", StringComparison.Ordinal));
-        Assert.Contains(host.Warnings, w => w.Contains("schema version 99", StringComparison.Ordinal));
+        // A manifest without its backup file is a warning; one that cannot be read is an error (one per file).
+        Assert.Contains("is missing", Assert.Single(host.Warnings), StringComparison.Ordinal);
+        Assert.Equal(2, host.Errors.Count);
+        Assert.All(host.Errors, e => Assert.Equal("ManifestInvalid", e.ErrorId));
+        Assert.Contains(host.Errors, e => e.Message.Contains("broken.manifest.json", StringComparison.Ordinal));
+        Assert.Contains(host.Errors, e => e.Message.Contains("schema version 99", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The example: a manifest with "Tables": null among good ones. Get-Backup lists the good ones and reports
+    /// the bad one as one error naming the file and the field, with what to do.
+    /// </summary>
+    [Theory]
+    [InlineData("Tables")]
+    [InlineData("Environment")]
+    public async Task ANullFieldIsOneErrorAndTheOtherBackupsAreListed(string field)
+    {
+        var first = await WriteAsync("app-prod-20260101T000000Z.dump.zst", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
+        var bad = await WriteAsync("app-prod-20260102T000000Z.dump.zst", new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
+        var last = await WriteAsync("app-prod-20260103T000000Z.dump.zst", new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
+        EditManifest(bad, m => m[field] = null);
+
+        var host = new RecordingHost();
+        await new GetBackupHandler().ExecuteAsync(new GetBackupOptions { Path = _root }, host, CancellationToken.None);
+
+        Assert.Equal([first, last], host.Output.Cast<BackupRecord>().Select(r => r.Path));
+        var error = Assert.Single(host.Errors);
+        Assert.Equal("ManifestInvalid", error.ErrorId);
+        Assert.False(error.ConcernsWholeInvocation);
+        Assert.Equal(BackupNames.ManifestPathFor(bad), error.Target);
+        Assert.Contains($"field {field}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Put back the manifest", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A manifest that adds a Path (or ManifestPath) of its own never decides where the record points.</summary>
+    [Fact]
+    public async Task APathInTheManifestIsIgnored()
+    {
+        var backup = await WriteAsync("app-prod-20260101T000000Z.dump.zst", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
+        EditManifest(backup, m =>
+        {
+            m["Path"] = "/etc/passwd";
+            m["ManifestPath"] = "/etc/shadow";
+        });
+
+        var record = Assert.Single(ManifestStore.Enumerate(_root, new RecordingHost()));
+        Assert.Equal(backup, record.Path);
+        Assert.Equal(BackupNames.ManifestPathFor(backup), record.ManifestPath);
+    }
+
+    /// <summary>
+    /// Two manifests claiming one backup file (a hard link under the next claim's name, with a copied and edited
+    /// manifest) would be two records of one file: neither is trusted, and one error names both manifests.
+    /// </summary>
+    [Fact]
+    public async Task OneFileClaimedByTwoManifestsIsListedUnderNeither()
+    {
+        var started = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var original = await WriteAsync("app-prod-20260101T000000Z.dump.zst", started, withArtifact: true);
+        var alias = Path.Combine(_root, "prod", "app", "app-prod-20260101T000000Z-2.dump.zst");
+        Assert.Equal(0, ProcessRunner.Run("ln", [original, alias]).ExitCode);
+        await ManifestStore.WriteAsync(BackupNames.ManifestPathFor(alias), ManifestSamples.Valid(Path.GetFileName(alias), started), CancellationToken.None);
+        var unrelated = await WriteAsync("app-prod-20260102T000000Z.dump.zst", started.AddDays(1), withArtifact: true);
+
+        var host = new RecordingHost();
+        var records = ManifestStore.Enumerate(_root, host).ToList();
+
+        Assert.Equal(unrelated, Assert.Single(records).Path);
+        var error = Assert.Single(host.Errors);
+        Assert.Equal("BackupClaimedTwice", error.ErrorId);
+        Assert.Contains(BackupNames.ManifestPathFor(original), error.Message, StringComparison.Ordinal);
+        Assert.Contains(BackupNames.ManifestPathFor(alias), error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A folder linked under a second name that still ends in the environment and database (store/archive/prod ->
+    /// store/prod) leads to the same manifest and file twice: one backup, one record.
+    /// </summary>
+    [Fact]
+    public async Task OneBackupReachedUnderTwoNamesIsListedOnce()
+    {
+        var backup = await WriteAsync("app-prod-20260101T000000Z.dump.zst", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), withArtifact: true);
+        Directory.CreateDirectory(Path.Combine(_root, "archive"));
+        Directory.CreateSymbolicLink(Path.Combine(_root, "archive", "prod"), Path.Combine(_root, "prod"));
+
+        var host = new RecordingHost();
+        Assert.Equal(backup, Assert.Single(ManifestStore.Enumerate(_root, host)).Path);
+        Assert.Empty(host.Errors);
     }
 
     [Fact]
@@ -97,6 +181,13 @@ public sealed class ManifestStoreTests : IDisposable
         {
             Directory.Delete(usb, recursive: true);
         }
+    }
+
+    private static void EditManifest(string backup, Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(BackupNames.ManifestPathFor(backup)))!.AsObject();
+        edit(manifest);
+        File.WriteAllText(BackupNames.ManifestPathFor(backup), manifest.ToJsonString());
     }
 
     private async Task<string> WriteAsync(string fileName, DateTimeOffset started, bool withArtifact, DateTimeOffset? completed = null)

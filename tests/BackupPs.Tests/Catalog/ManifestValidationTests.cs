@@ -81,6 +81,27 @@ public sealed class ManifestValidationTests : IDisposable
     [InlineData("DatabaseProperties", "{\"Encoding\":\"UTF8\",\"LocaleProvider\":\"libc\",\"Collate\":\"C\",\"Ctype\":\"C\",\"Settings\":[{\"Role\":null,\"Name\":\"a;b\",\"Value\":\"1\"}]}")]
     [InlineData("DatabaseProperties", "{\"Encoding\":\"UTF8\",\"LocaleProvider\":\"libc\",\"Collate\":\"C\",\"Ctype\":\"C\",\"Settings\":[{\"Role\":null,\"Name\":\"search_path\",\"Value\":\"public; DROP DATABASE prod; --\"}]}")]
     [InlineData("DatabaseProperties", "{\"Encoding\":\"UTF8\",\"LocaleProvider\":\"libc\",\"Collate\":\"C\",\"Ctype\":\"C\",\"Settings\":[{\"Role\":\"\",\"Name\":\"work_mem\",\"Value\":\"4MB\"}]}")]
+    // Nulls inside arrays and nested objects, wrong types, empty strings, numbers out of range.
+    [InlineData("Tables", "[null]")]
+    [InlineData("Tables", "{}")]
+    [InlineData("Tables", "\"public.loans\"")]
+    [InlineData("Tables", "[{\"Schema\":null,\"Table\":\"loans\",\"Rows\":42}]")]
+    [InlineData("Tables", "[{\"Schema\":\"public\",\"Table\":\"loans\",\"Rows\":1e20}]")]
+    [InlineData("Tables", "[{\"Schema\":\"public\",\"Table\":\"a\",\"Rows\":9000000000000000000},{\"Schema\":\"public\",\"Table\":\"b\",\"Rows\":9000000000000000000}]")]
+    [InlineData("Environment", "5")]
+    [InlineData("Environment", "[\"prod\"]")]
+    [InlineData("FileName", "\" \"")]
+    [InlineData("SizeBytes", "1e300")]
+    [InlineData("SizeBytes", "99999999999999999999")]
+    [InlineData("SizeBytes", "\"3\"")]
+    [InlineData("StartedUtc", "null")]
+    [InlineData("Duration", "\"soon\"")]
+    [InlineData("Container", "\"\"")]
+    [InlineData("Container", "null")]
+    [InlineData("DatabaseProperties", "[]")]
+    [InlineData("DatabaseProperties", "{\"Encoding\":\"UTF8\",\"LocaleProvider\":\"libc\",\"Collate\":\"C\",\"Ctype\":\"C\",\"Settings\":null}")]
+    [InlineData("DatabaseProperties", "{\"Encoding\":\"UTF8\",\"LocaleProvider\":\"libc\",\"Collate\":\"C\",\"Ctype\":\"C\",\"Settings\":[null]}")]
+    [InlineData("DatabaseProperties", "{\"Encoding\":null,\"LocaleProvider\":\"libc\",\"Collate\":\"C\",\"Ctype\":\"C\",\"Settings\":[]}")]
     public void AHostileFieldIsRefusedNamingTheFileAndTheField(string field, string json)
     {
         var manifest = Valid();
@@ -134,6 +155,48 @@ public sealed class ManifestValidationTests : IDisposable
         var error = Assert.Throws<BackupPsException>(() => ManifestStore.Read(path));
         Assert.Equal("ManifestInvalid", error.ErrorId);
         Assert.Contains("larger than 16 MiB", error.Message);
+    }
+
+    /// <summary>Whole files that are no manifest at all: each is ManifestInvalid naming the file, never a .NET exception.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    [InlineData("[1, 2]")]
+    [InlineData("\"app\"")]
+    [InlineData("{}")]
+    [InlineData("{ not json")]
+    public void AFileThatIsNoManifestIsRefused(string text)
+    {
+        var path = Path.Combine(_folder, "app-prod-20261121T020000Z.manifest.json");
+        File.WriteAllText(path, text);
+
+        var error = Assert.Throws<BackupPsException>(() => ManifestStore.Read(path));
+        Assert.Equal("ManifestInvalid", error.ErrorId);
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void InvalidUtf8IsRefused()
+    {
+        var path = Path.Combine(_folder, "app-prod-20261121T020000Z.manifest.json");
+        var text = Valid().ToJsonString();
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var at = text.IndexOf("\"prod\"", StringComparison.Ordinal) + 1;
+        bytes[at] = 0xff; // inside the environment's value
+        File.WriteAllBytes(path, bytes);
+
+        Assert.Equal("ManifestInvalid", Assert.Throws<BackupPsException>(() => ManifestStore.Read(path)).ErrorId);
+    }
+
+    [Fact]
+    public void ASymbolicLinkInPlaceOfTheManifestIsNotRead()
+    {
+        var real = Path.Combine(_folder, "elsewhere.json");
+        File.WriteAllText(real, Valid().ToJsonString());
+        var path = Path.Combine(_folder, "app-prod-20261121T020000Z.manifest.json");
+        File.CreateSymbolicLink(path, real);
+
+        Assert.Equal("StoreFileNotRegular", Assert.Throws<BackupPsException>(() => ManifestStore.Read(path)).ErrorId);
     }
 
     private static JsonObject Valid() =>

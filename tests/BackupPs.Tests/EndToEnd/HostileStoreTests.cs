@@ -9,7 +9,9 @@ namespace BackupPs.Tests.EndToEnd;
 
 /// <summary>
 /// Stores that lie: edited manifests, links, FIFOs and devices where backups belong, huge manifests, folders
-/// others may write. get-backup skips what it cannot trust with a warning and lists the rest; test-backup and
+/// others may write. get-backup skips what it cannot trust and lists the rest: a manifest it cannot read and a link,
+/// FIFO or device where a backup or manifest belongs with an error line (exit 1), a pair renamed or moved by hand with
+/// a warning; test-backup and
 /// restore-database refuse with one clear line, before anything is written or any server is touched.
 /// </summary>
 [Collection(SharedPostgres.Name)]
@@ -34,7 +36,7 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
         var test = BackupPsCli.RunWithin(NoHang, "test-backup", path, "--restore", "--json");
         Assert.Equal(1, test.ExitCode);
         Assert.Contains("field Environment", test.Stderr);
-        ListsNothingWarning("field Environment", root);
+        ListsNothingError("ManifestInvalid", "field Environment", root);
 
         Assert.Empty(Directory.GetFileSystemEntries(Path.GetTempPath(), Path.GetFileName(escape) + "*"));
         Assert.Equal(before, Files(root));
@@ -72,14 +74,14 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
 
         Assert.Contains("symbolic link to " + outside, Fails("StoreFileNotRegular", RunRestore(path, "--database", "app_link")).Stderr);
         Fails("StoreFileNotRegular", BackupPsCli.RunWithin(NoHang, "test-backup", path));
-        ListsNothingWarning("symbolic link", root);
+        ListsNothingError("StoreFileNotRegular", "symbolic link", root);
 
         // A manifest that is a link to a device: never read (reading /dev/zero would never end).
         var (devices, device) = NewStore();
         var manifest = BackupNames.ManifestPathFor(device);
         File.Delete(manifest);
         File.CreateSymbolicLink(manifest, "/dev/zero");
-        ListsNothingWarning("symbolic link to /dev/zero", devices);
+        ListsNothingError("StoreFileNotRegular", "symbolic link to /dev/zero", devices);
         var test = BackupPsCli.RunWithin(NoHang, "test-backup", device, "--json");
         Assert.Equal(1, test.ExitCode);
         Assert.Contains("symbolic link to /dev/zero", test.Stderr);
@@ -105,13 +107,13 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
 
         Assert.Contains("FIFO", Fails("StoreFileNotRegular", BackupPsCli.RunWithin(NoHang, "test-backup", path)).Stderr);
         Assert.Contains("FIFO", Fails("StoreFileNotRegular", BackupPsCli.RunWithin(NoHang, "restore-database", path, "--database", "app_fifo", "--force")).Stderr);
-        ListsNothingWarning("FIFO", root);
+        ListsNothingError("StoreFileNotRegular", "FIFO", root);
 
         var (fifos, backup) = NewStore();
         var manifest = BackupNames.ManifestPathFor(backup);
         File.Delete(manifest);
         Assert.Equal(0, ProcessRunner.Run("mkfifo", [manifest]).ExitCode);
-        ListsNothingWarning("FIFO", fifos);
+        ListsNothingError("StoreFileNotRegular", "FIFO", fifos);
         var test = BackupPsCli.RunWithin(NoHang, "test-backup", backup, "--json");
         Assert.Equal(1, test.ExitCode);
         Assert.Contains("FIFO", test.Stderr);
@@ -129,9 +131,10 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
         File.WriteAllText(BackupNames.ManifestPathFor(copy), File.ReadAllText(BackupNames.ManifestPathFor(other)) + new string(' ', 17 << 20));
 
         var listing = BackupPsCli.RunWithin(NoHang, "get-backup", root, "--json");
-        Assert.True(listing.ExitCode == 0, listing.ToString());
+        Assert.True(listing.ExitCode == 1, listing.ToString());
         Assert.Equal(path, Assert.Single(BackupPsCli.JsonLines(listing)).GetProperty("Path").GetString());
         Assert.Contains("larger than 16 MiB", listing.Stderr);
+        Assert.Contains("[ManifestInvalid]", listing.Stderr);
         Assert.Contains("[ManifestInvalid]", Fails("ManifestInvalid", RunRestore(copy, "--database", "app_huge")).Stderr);
     }
 
@@ -183,6 +186,17 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
         Assert.True(test.ExitCode == 0, test.ToString());
         Assert.Contains("belongs to user 65534", test.Stderr);
         NoScratchDatabases(pg);
+    }
+
+    /// <summary>get-backup lists nothing and fails (exit 1) with one error line of <paramref name="errorId"/> that says <paramref name="text"/>.</summary>
+    private static void ListsNothingError(string errorId, string text, params string[] store)
+    {
+        var listing = BackupPsCli.RunWithin(NoHang, ["get-backup", .. store, "--json"]);
+        Assert.True(listing.ExitCode == 1, listing.ToString());
+        Assert.Empty(listing.Stdout.Trim());
+        var error = Assert.Single(listing.Stderr.Split('\n'), l => l.StartsWith("backupps: ", StringComparison.Ordinal));
+        Assert.EndsWith($"[{errorId}]", error.TrimEnd());
+        Assert.Contains(text, error);
     }
 
     /// <summary>get-backup succeeds, lists nothing, and warns with <paramref name="warning"/>.</summary>
