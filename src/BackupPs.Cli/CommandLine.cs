@@ -40,11 +40,11 @@ internal sealed class CommandLine
     {
         if (args.Count == 0)
         {
-            throw new UsageException("no command given; run 'backupps --help' for the list.");
+            throw new UsageException("No command given; run 'backupps --help' for the list.");
         }
 
         var command = Commands.FirstOrDefault(c => c.Attribute.CliName == args[0].ToLowerInvariant())
-            ?? throw new UsageException($"unknown command '{args[0]}'; run 'backupps --help' for the list.");
+            ?? throw new UsageException($"Unknown command '{args[0]}'; run 'backupps --help' for the list.");
 
         var options = Activator.CreateInstance(command.OptionsType)!;
         var flags = new GlobalFlags();
@@ -57,7 +57,7 @@ internal sealed class CommandLine
             {
                 // A list of paths at a position takes every later positional argument too (the shell expands wildcards).
                 var byPosition = command.Options.FirstOrDefault(o => o.Attribute.Position == positional && (!given.Contains(o) || o.IsPathList))
-                    ?? throw new UsageException($"unexpected argument '{arg}' for {command.Attribute.CliName}.");
+                    ?? throw new UsageException($"Unexpected argument '{arg}' for {command.Attribute.CliName}.");
                 positional += byPosition.IsPathList ? 0 : 1;
                 Set(byPosition, arg);
                 continue;
@@ -70,7 +70,7 @@ internal sealed class CommandLine
             }
 
             var option = command.Options.FirstOrDefault(o => o.CliName == name)
-                ?? throw new UsageException($"unknown option '--{name}' for {command.Attribute.CliName}; run 'backupps {command.Attribute.CliName} --help'.");
+                ?? throw new UsageException($"Unknown option '--{name}' for {command.Attribute.CliName}; run 'backupps {command.Attribute.CliName} --help'.");
             if (option.IsSwitch)
             {
                 Set(option, "true");
@@ -81,7 +81,7 @@ internal sealed class CommandLine
             }
             else
             {
-                throw new UsageException($"option '--{name}' needs a value.");
+                throw new UsageException($"Option '--{name}' needs a value.");
             }
         }
 
@@ -105,7 +105,7 @@ internal sealed class CommandLine
 
             if (!given.Add(option))
             {
-                throw new UsageException($"option '--{option.CliName}' is given twice.");
+                throw new UsageException($"Option '--{option.CliName}' is given twice.");
             }
 
             var value = Convert(option, text, getEnvironment);
@@ -169,7 +169,7 @@ internal sealed class CommandLine
         var chosen = given.Select(o => o.Attribute.ParameterSet).Where(s => s is not null).Distinct().ToArray();
         if (chosen.Length > 1)
         {
-            throw new UsageException($"{string.Join(" and ", chosen.Select(s => OptionsOf(command, s)))} cannot be used together.", "AmbiguousParameterSet");
+            throw new UsageException($"The options {string.Join(" and ", chosen.Select(s => OptionsOf(command, s)))} cannot be used together.", "AmbiguousParameterSet");
         }
 
         var set = chosen.FirstOrDefault() ?? command.Attribute.DefaultParameterSet ?? sets.FirstOrDefault();
@@ -182,7 +182,7 @@ internal sealed class CommandLine
             var alternatives = sets.Length > 1 && chosen.Length == 0
                 ? " (or " + string.Join(" or ", sets.Where(s => s != set).Select(s => OptionsOf(command, s))) + ")"
                 : "";
-            throw new UsageException($"{command.Attribute.CliName} needs {string.Join(", ", missing)}{alternatives}.");
+            throw new UsageException($"The command {command.Attribute.CliName} needs {string.Join(", ", missing)}{alternatives}.");
         }
     }
 

@@ -11,10 +11,16 @@ namespace BackupPs.Cli;
 /// The CLI's side of <see cref="IOperationHost"/>: objects to stdout (one JSON line each with --json,
 /// a property list otherwise), everything else to stderr, so `--json | jq` always sees clean JSON.
 /// </summary>
-internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextWriter output, TextWriter error) : IOperationHost
+/// <param name="terminal">Whether stderr is a terminal, where progress is drawn (null: ask the console).</param>
+internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextWriter output, TextWriter error, bool? terminal = null) : IOperationHost
 {
     private readonly object _gate = new();
-    private DateTime _lastProgress;
+
+    // Progress only makes sense on a terminal; cron logs must not fill with it.
+    private readonly bool _showProgress = terminal ?? !Console.IsErrorRedirected;
+
+    /// <summary>The activities under way, most recently updated last: the line shows the last one, and its parent's again when it ends.</summary>
+    private readonly List<OperationProgress> _activities = [];
 
     public int ErrorCount { get; private set; }
 
@@ -22,6 +28,14 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
     {
         lock (_gate)
         {
+            // On a terminal, stdout and stderr share the screen: the record must not run into the progress line.
+            var drawn = _showProgress && _activities.Count > 0;
+            if (drawn)
+            {
+                error.Write("\r\u001b[K");
+                error.Flush();
+            }
+
             if (flags.Json)
             {
                 output.WriteLine(JsonSerializer.Serialize(record, record.GetType(), JsonDefaults.CommandOutput));
@@ -32,6 +46,10 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
             }
 
             output.Flush();
+            if (drawn)
+            {
+                DrawProgress();
+            }
         }
     }
 
@@ -40,7 +58,8 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
         lock (_gate)
         {
             ErrorCount++;
-            error.WriteLine($"backupps: {failure.Message} [{failure.ErrorId}]");
+            // One line per error, whatever the server's text held (psql's DETAIL and HINT come on lines of their own).
+            WriteLine($"backupps: {OneLine(failure.Message)} [{failure.ErrorId}]");
         }
     }
 
@@ -50,7 +69,7 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
         {
             lock (_gate)
             {
-                error.WriteLine("VERBOSE: " + message);
+                WriteLine("VERBOSE: " + message);
             }
         }
     }
@@ -59,30 +78,62 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
     {
         lock (_gate)
         {
-            error.WriteLine("WARNING: " + message);
+            WriteLine("WARNING: " + message);
         }
     }
 
     public void WriteProgress(OperationProgress progress)
     {
-        // Progress only makes sense on a terminal; cron logs must not fill with it.
-        if (!Console.IsErrorRedirected)
+        if (!_showProgress)
         {
-            lock (_gate)
+            return;
+        }
+
+        // The core writes a few records a second at most (ProgressActivity throttles), so each one is drawn.
+        lock (_gate)
+        {
+            _activities.RemoveAll(a => a.ActivityId == progress.ActivityId);
+            if (!progress.Completed)
             {
-                if (progress.Completed)
-                {
-                    error.Write("\r\u001b[K");
-                }
-                else if (DateTime.UtcNow - _lastProgress > TimeSpan.FromMilliseconds(250))
-                {
-                    _lastProgress = DateTime.UtcNow;
-                    var percent = progress.PercentComplete >= 0 ? $" {progress.PercentComplete}%" : "";
-                    error.Write($"\r\u001b[K{progress.Activity}:{percent} {progress.Status}");
-                }
+                _activities.Add(progress);
             }
+
+            DrawProgress();
         }
     }
+
+    /// <summary>Redraws the progress line (or clears it when nothing is under way); call under the gate.</summary>
+    private void DrawProgress()
+    {
+        error.Write("\r\u001b[K");
+        if (_activities.Count > 0)
+        {
+            var shown = _activities[^1];
+            var percent = shown.PercentComplete >= 0 ? $" {shown.PercentComplete}%" : "";
+            error.Write($"{shown.Activity}:{percent} {shown.Status}");
+        }
+
+        error.Flush();
+    }
+
+    /// <summary>A line on stderr, above the progress line when one is drawn (a message must not run into it).</summary>
+    private void WriteLine(string line)
+    {
+        var drawn = _showProgress && _activities.Count > 0;
+        if (drawn)
+        {
+            error.Write("\r\u001b[K");
+        }
+
+        error.WriteLine(line);
+        if (drawn)
+        {
+            DrawProgress();
+        }
+    }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     public bool ShouldProcess(string target, string action)
     {

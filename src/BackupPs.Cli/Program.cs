@@ -59,8 +59,8 @@ catch (OperationCanceledException) when (stopping.IsCancellationRequested)
 {
     // Only what is true: a cleanup that failed (or ran out of its time after the stop) said so in a warning.
     Console.Error.WriteLine(run.LeftBehind.Count == 0
-        ? "backupps: cancelled; what the run had created was removed."
-        : $"backupps: cancelled; could not remove {string.Join("; ", run.LeftBehind)} (see the warnings above); the next run removes it.");
+        ? "backupps: Cancelled; what the run had created was removed."
+        : $"backupps: Cancelled; could not remove {string.Join("; ", run.LeftBehind)} (see the warnings above); the next run removes it.");
     return 1;
 }
 catch (Exception e) when (Environment.GetEnvironmentVariable("BACKUPPS_DEBUG") != "1")

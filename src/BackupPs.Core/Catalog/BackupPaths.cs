@@ -96,7 +96,7 @@ public static class BackupPaths
 
         return BackupNames.ArtifactPathFor(full)
             ?? throw new BackupPsException("BackupFileNotFound", FailureCategory.ObjectNotFound,
-                $"{full} is a manifest, but the backup file it describes is not beside it; Get-Backup lists the backups that exist.")
+                $"The manifest {full} describes a backup file that is not beside it. Pass the backup file itself; Get-Backup lists the backups that exist.")
             { Target = full };
     }
 

@@ -49,7 +49,7 @@ internal static class BackupPlacement
             }
 
             throw new BackupPsException(StorageErrorIds.AlreadyExists, FailureCategory.ResourceExists,
-                $"{MaxClaims} names for this backup were all taken in {artifact.Directory} ({fileNameFor(1)} and its successors); nothing was kept. Check what is writing there.")
+                $"All {MaxClaims} names for this backup were all taken in {artifact.Directory} ({fileNameFor(1)} and its successors); nothing was kept. Check what is writing there.")
             { Target = artifact.Directory };
         }
         catch when (artifact.IsCommitted)

@@ -10,7 +10,8 @@ public sealed class GetBackupHandler : ICommandHandler<GetBackupOptions>
     public Task ExecuteAsync(GetBackupOptions options, IOperationHost host, CancellationToken cancellationToken)
     {
         var listed = new List<BackupRecord>();
-        foreach (var path in options.Path ?? [BackupNames.DefaultRoot])
+        var paths = options.Path ?? [BackupNames.DefaultRoot];
+        foreach (var path in paths)
         {
             try
             {
@@ -38,12 +39,49 @@ public sealed class GetBackupHandler : ICommandHandler<GetBackupOptions>
                 .OrderBy(r => r.StartedUtc);
         }
 
+        var written = 0;
         foreach (var record in records)
         {
             cancellationToken.ThrowIfCancellationRequested();
             host.WriteOutput(record);
+            written++;
         }
 
+        var filters = Filters(options, environment);
+        host.WriteVerbose($"Listed {written} backup(s) from {string.Join(", ", paths)}{(filters.Length == 0 ? "" : " that match " + filters)}.");
+
         return Task.CompletedTask;
+    }
+
+    /// <summary>The filters in effect, for the verbose summary ("-Environment prod, -Latest"), or "" for none.</summary>
+    private static string Filters(GetBackupOptions options, string? environment)
+    {
+        var filters = new List<string>();
+        if (environment is not null)
+        {
+            filters.Add($"-Environment {environment}");
+        }
+
+        if (options.Database is not null)
+        {
+            filters.Add($"-Database {options.Database}");
+        }
+
+        if (options.Kind is not null)
+        {
+            filters.Add($"-Kind {options.Kind}");
+        }
+
+        if (options.Since is not null)
+        {
+            filters.Add($"-Since {options.Since:u}");
+        }
+
+        if (options.Latest)
+        {
+            filters.Add("-Latest");
+        }
+
+        return string.Join(", ", filters);
     }
 }

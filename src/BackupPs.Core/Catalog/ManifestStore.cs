@@ -46,19 +46,17 @@ public static class ManifestStore
             ManifestValidator.Validate(manifest, manifestPath);
             return manifest;
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new BackupPsException("ManifestNotFound", FailureCategory.ObjectNotFound,
-                $"No manifest at {manifestPath}: the file is not a BackupPs backup, or it was renamed or moved without its manifest.", e)
-            { Target = manifestPath };
+            throw NotFound(manifestPath, e);
         }
         catch (JsonException e)
         {
-            throw Invalid(manifestPath, e.Message, e);
+            throw Invalid(manifestPath, e.Message.TrimEnd('.'), e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Invalid(manifestPath, e.Message.TrimEnd('.'), e);
+            throw Invalid(manifestPath, StorageErrors.Cause(e), e);
         }
     }
 
@@ -130,10 +128,17 @@ public static class ManifestStore
     {
         var found = new List<ListedBackup>();
         var trust = new StoreTrust(host);
-        foreach (var entryPath in Manifests(root, host))
+        using var progress = ProgressActivity.Start(host, $"Reading the backups in {root}", "Looking for manifests");
+        host.WriteVerbose($"Looking for manifests (*{BackupNames.ManifestSuffix}) under {root}.");
+        var manifests = Manifests(root, host);
+        host.WriteVerbose($"Found {manifests.Count} manifest(s) under {root}.");
+        var read = 0;
+        foreach (var entryPath in manifests)
         {
+            progress.Items(read++, manifests.Count, "manifests read");
             try
             {
+                host.WriteVerbose($"Reading the manifest {entryPath}.");
                 var manifest = Read(entryPath);
                 var path = Path.Combine(Path.GetDirectoryName(entryPath)!, manifest.FileName);
                 if (BackupNames.ManifestPathFor(path) != entryPath)
@@ -232,7 +237,7 @@ public static class ManifestStore
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             throw new BackupPsException("BackupStoreUnreadable", FailureCategory.PermissionDenied,
-                $"The backup store {root} cannot be listed ({e.Message.TrimEnd('.')}); run as the user that owns it, or fix its permissions.", e)
+                $"The backup store {root} cannot be listed ({StorageErrors.Cause(e)}); run as the user that owns it, or fix its permissions.", e)
             { Target = root };
         }
 
@@ -302,6 +307,21 @@ public static class ManifestStore
         Path = path,
         ManifestPath = manifestPath,
     };
+
+    /// <summary>
+    /// ManifestNotFound, saying where the manifest was expected and why there: a manifest path given where the backup
+    /// file belongs (x.manifest.json.manifest.json) is told as such.
+    /// </summary>
+    private static BackupPsException NotFound(string manifestPath, Exception inner)
+    {
+        var given = manifestPath[..^BackupNames.ManifestSuffix.Length];
+        var what = given.EndsWith(BackupNames.ManifestSuffix, StringComparison.Ordinal)
+            ? $"{given} is itself a manifest; pass the backup file it describes (its FileName), which Get-Backup lists."
+            : "the file is not a BackupPs backup, or it was renamed or moved without its manifest; put the manifest back next to it, or pass a backup that Get-Backup lists.";
+        return new BackupPsException("ManifestNotFound", FailureCategory.ObjectNotFound,
+            $"No manifest at {manifestPath}, where the manifest of a backup file is kept (next to it, named after it with {BackupNames.ManifestSuffix}): {what}", inner)
+        { Target = manifestPath };
+    }
 
     internal static BackupPsException Invalid(string manifestPath, string why, Exception? inner) =>
         new("ManifestInvalid", FailureCategory.InvalidData,

@@ -64,7 +64,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             return;
         }
 
-        host.WriteOutput(await BackupAsync(docker, target, environment, root, options.Format, compression, databaseBytes, host, cancellationToken)
+        host.WriteOutput(await BackupAsync(docker, target, environment, root, options.Format, compression, host, parent: null, cancellationToken)
             .ConfigureAwait(false));
     }
 
@@ -72,10 +72,12 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
     /// The backup itself, once the target is resolved and confirmed: also the safety backup that
     /// Restore-Database takes of a database before replacing it.
     /// </summary>
+    /// <param name="parent">The progress activity this backup is a phase of (the restore of a safety backup), or null.</param>
     internal async Task<BackupRecord> BackupAsync(DockerClient docker, DatabaseTarget target, string environment, string root,
-        BackupFormat format, CompressionKind compression, long databaseBytes, IOperationHost host, CancellationToken cancellationToken)
+        BackupFormat format, CompressionKind compression, IOperationHost host, ProgressActivity? parent, CancellationToken cancellationToken)
     {
         var folder = BackupNames.FolderFor(root, environment, target.Database);
+        host.WriteVerbose($"Backing up {target.Description} into {folder} ({format}, {compression}).");
         if (SecureDirectory.Ensure(folder).IsGroupOrWorldWritable)
         {
             // Left as it is (it may be a deliberate shared mount), but others could replace or delete backups there.
@@ -98,10 +100,19 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         // The name is only settled when the proven file is stored (BackupPlacement): a backup that started in the
         // same second as another one gets the next free name instead of failing after its whole dump.
         var provisionalName = FileName(1);
-        using var progress = new ProgressReporter(host, 1, $"Backing up {target.Description}", databaseBytes);
+        // Three steps: the dump, the read-back of the written file and the publication of the file and its manifest. The dump gets no
+        // percent: pg_database_size counts indexes, free space and compressed TOAST, so it is no measure of the dump's size.
+        using var progress = ProgressActivity.Start(host, $"Backing up {target.Description}", "Starting", parent);
         await using var artifact = AtomicFile.CreateUnnamed(Path.Combine(folder, provisionalName));
-        var dump = await DumpAsync(docker, target, format, compression, properties.Encoding, artifact.Stream, progress, host, cancellationToken)
-            .ConfigureAwait(false);
+        progress.Step(1, 3, "dumping with pg_dump");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        DumpResult dump;
+        using (var dumping = progress.Child($"Dumping {target.Database}", "Starting pg_dump"))
+        {
+            dump = await DumpAsync(docker, target, format, compression, properties.Encoding, artifact.Stream, dumping, host, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         var completed = _clock.GetUtcNow();
         BackupManifest Describe(string fileName) => new()
         {
@@ -131,11 +142,19 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             TotalRows = dump.Inspection.TotalRows,
         };
 
-        host.WriteVerbose($"Dumped {dump.Inspection.TotalBytes} bytes into {dump.SizeBytes}; reading the written file back to prove it.");
+        host.WriteVerbose($"Dumped {dump.Inspection.TotalBytes} bytes in {watch.Elapsed.TotalSeconds:0.0} s, {dump.SizeBytes} bytes compressed; reading the written file back to prove it.");
         try
         {
-            var failed = (await ArtifactVerifier.VerifyAsync(artifact.TempPath, provisionalName, Describe(provisionalName), progress: null, cancellationToken)
-                .ConfigureAwait(false)).Where(c => !c.Passed).ToArray();
+            progress.Step(2, 3, "reading the written file back");
+            watch.Restart();
+            BackupCheck[] failed;
+            using (var reading = progress.Child($"Reading back {provisionalName}", "Starting"))
+            {
+                failed = (await ArtifactVerifier.VerifyAsync(artifact.TempPath, provisionalName, Describe(provisionalName),
+                    read => reading.Bytes(read, dump.SizeBytes, "read back"), cancellationToken).ConfigureAwait(false)).Where(c => !c.Passed).ToArray();
+            }
+
+            host.WriteVerbose($"Read back and checked in {watch.Elapsed.TotalSeconds:0.0} s: {(failed.Length == 0 ? "every check passed" : $"{failed.Length} check(s) failed")}.");
             if (failed.Length > 0)
             {
                 throw new BackupPsException("BackupNotProven", FailureCategory.WriteError,
@@ -143,7 +162,10 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
                 { Target = Path.Combine(folder, provisionalName) };
             }
 
-            return await BackupPlacement.StoreAsync(artifact, FileName, Describe, cancellationToken).ConfigureAwait(false);
+            progress.Step(3, 3, "storing the backup and its manifest");
+            var record = await BackupPlacement.StoreAsync(artifact, FileName, Describe, cancellationToken).ConfigureAwait(false);
+            host.WriteVerbose($"Stored {record.Path} and its manifest.");
+            return record;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -178,7 +200,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
 
     /// <param name="databaseEncoding">The database's encoding: the dump is written in UTF-8 unless it is SQL_ASCII.</param>
     private static async Task<DumpResult> DumpAsync(DockerClient docker, DatabaseTarget target, BackupFormat format, CompressionKind compression,
-        string databaseEncoding, Stream destination, ProgressReporter progress, IOperationHost host, CancellationToken cancellationToken)
+        string databaseEncoding, Stream destination, ProgressActivity progress, IOperationHost host, CancellationToken cancellationToken)
     {
         string[] command = format == BackupFormat.Custom ? ["pg_dump", "-w", "-Fc", "-Z0"] : ["pg_dump", "-w", "-Fp"];
         // pg_dump writes names and data in the client encoding, which the database (ALTER DATABASE ... SET
@@ -201,7 +223,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         Exception? parseFailure = null;
         try
         {
-            var tee = new TeeReadStream(dump.Output, compressor, progress.Report);
+            var tee = new TeeReadStream(dump.Output, compressor, read => progress.Bytes(read, 0, "dumped"));
             inspection = await Task.Run(() => format == BackupFormat.Custom
                 ? CustomArchiveReader.Read(tee, abort.Token)
                 : PlainDumpReader.Read(tee, abort.Token), abort.Token).ConfigureAwait(false);

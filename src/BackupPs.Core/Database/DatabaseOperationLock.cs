@@ -101,7 +101,7 @@ internal sealed class DatabaseOperationLock : IAsyncDisposable
             }
 
             throw new BackupPsException("DatabaseUnavailable", FailureCategory.ResourceUnavailable,
-                $"Could not take BackupPs's operation lock on database {database} in {server.Container.Name}: psql ended with exit code {result.ExitCode}: {DatabaseTarget.FirstLine(result.Stderr)}")
+                $"Could not take BackupPs's operation lock on database {database} in {server.Container.Name}: psql ended with exit code {result.ExitCode} ({DatabaseTarget.FirstLine(result.Stderr).TrimEnd('.')}). Check that the server is up, then retry.")
             { Target = database };
         }
         catch

@@ -252,7 +252,7 @@ internal sealed class DatabaseTarget
         }
 
         throw new BackupPsException("DatabaseUnavailable", FailureCategory.ResourceUnavailable,
-            $"psql in {Container.Name} failed with exit code {result.ExitCode}: {FirstLine(stderr)}")
+            $"psql in {Container.Name} failed with exit code {result.ExitCode} ({FirstLine(stderr).TrimEnd('.')}). Check that the server in {Container.Name} is up (docker logs {Container.Name}), then retry.")
         { Target = Container.Name };
     }
 
@@ -318,6 +318,7 @@ internal sealed class DatabaseTarget
             .ToArray();
         var matches = labelled.Where(c => !ComposeLabels.IsOneOff(c.Labels)).ToArray();
         var running = matches.Where(c => c.State == "running").ToArray();
+        var candidates = labelled.Length == 0 ? await DescribePostgresContainersAsync(docker, cancellationToken).ConfigureAwait(false) : "";
         var chosen = running.Length switch
         {
             1 => running[0],
@@ -329,7 +330,7 @@ internal sealed class DatabaseTarget
                 $"Compose service {project}/{service} has no container of its own, only one-off containers of docker compose run ({string.Join(", ", labelled.Select(c => c.Names.FirstOrDefault()))}), which are not its server; start the service (docker compose -p {project} up -d {service}) or pass -Container.")
             { Target = service },
             _ => throw new BackupPsException("ComposeServiceNotFound", FailureCategory.ObjectNotFound,
-                $"No container carries the compose labels project={project}, service={service}. {await DescribePostgresContainersAsync(docker, cancellationToken).ConfigureAwait(false)}")
+                $"No container carries the compose labels project={project}, service={service}. {candidates}")
             { Target = service },
         };
         return await docker.InspectContainerAsync(chosen.Id, cancellationToken).ConfigureAwait(false);

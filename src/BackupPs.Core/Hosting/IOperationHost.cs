@@ -27,4 +27,6 @@ public interface IOperationHost
 /// <param name="Status">Where it is ("412 MB read, table public.loans").</param>
 /// <param name="PercentComplete">0-100, or -1 when unknown.</param>
 /// <param name="Completed">True once, when the activity ends (on every exit path).</param>
-public sealed record OperationProgress(int ActivityId, string Activity, string Status, int PercentComplete = -1, bool Completed = false);
+/// <param name="ParentActivityId">The activity this one is a phase of, or -1 for a top-level activity.</param>
+public sealed record OperationProgress(int ActivityId, string Activity, string Status, int PercentComplete = -1, bool Completed = false,
+    int ParentActivityId = -1);

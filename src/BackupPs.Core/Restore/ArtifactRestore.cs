@@ -110,11 +110,12 @@ internal static class ArtifactRestore
     internal static string SessionOptions(int jobs) =>
         $"-c maintenance_work_mem={Math.Max(64, 512 / jobs)}MB -c synchronous_commit=off";
 
+    /// <param name="parent">The operation's progress activity: the restore is a phase of it, with its own activity.</param>
     public static async Task<RestoreOutcome> RunAsync(DockerClient docker, DatabaseTarget into, string path, BackupManifest manifest,
-        RestoreSettings settings, IOperationHost host, CancellationToken cancellationToken)
+        RestoreSettings settings, IOperationHost host, ProgressActivity parent, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        using var progress = new ProgressReporter(host, 3, $"Restoring {manifest.FileName} into {into.Description}", manifest.SizeBytes);
+        using var progress = parent.Child($"Restoring {manifest.FileName} into {into.Description}", "Starting");
         var findings = new Findings(docker, into, host, settings);
         var integrity = manifest.Format == BackupFormat.Custom
             ? await RestoreArchiveAsync(docker, into, path, manifest, settings, findings, progress, host, cancellationToken).ConfigureAwait(false)
@@ -124,8 +125,9 @@ internal static class ArtifactRestore
     }
 
     private static async Task<IReadOnlyList<BackupCheck>> RestorePlainAsync(DockerClient docker, DatabaseTarget into, string path, BackupManifest manifest,
-        RestoreSettings settings, Findings findings, ProgressReporter progress, IOperationHost host, CancellationToken cancellationToken)
+        RestoreSettings settings, Findings findings, ProgressActivity progress, IOperationHost host, CancellationToken cancellationToken)
     {
+        host.WriteVerbose($"Running the SQL script into {into.Description} with psql while the file is checked.");
         // -b: psql prints the whole statement that failed. No --single-transaction: a few thousand tables would
         // exhaust the lock table; all-or-nothing comes from the side database, dropped on any failure.
         string[] psql = ["psql", "-X", "-w", "-q", "-b", "-v", "ON_ERROR_STOP=1"];
@@ -137,7 +139,8 @@ internal static class ArtifactRestore
                 SessionOptions(1), cancellationToken).ConfigureAwait(false);
             await using (program.ConfigureAwait(false))
             {
-                var (integrity, inputFailure) = await FeedAsync(program, () => VerifyAsync(path, manifest, settings, program.Input, null, progress, cancellationToken))
+                var (integrity, inputFailure) = await FeedAsync(program, () => VerifyAsync(path, manifest, settings, program.Input, null,
+                    read => progress.Bytes(read, manifest.SizeBytes, "restored"), cancellationToken))
                     .ConfigureAwait(false);
                 await findings.AddAsync(program, [], inputFailure, cancellationToken).ConfigureAwait(false);
                 return integrity;
@@ -153,7 +156,7 @@ internal static class ArtifactRestore
     }
 
     private static async Task<IReadOnlyList<BackupCheck>> RestoreArchiveAsync(DockerClient docker, DatabaseTarget into, string path, BackupManifest manifest,
-        RestoreSettings settings, Findings findings, ProgressReporter progress, IOperationHost host, CancellationToken cancellationToken)
+        RestoreSettings settings, Findings findings, ProgressActivity progress, IOperationHost host, CancellationToken cancellationToken)
     {
         ArchiveTableOfContents toc;
         try
@@ -163,7 +166,10 @@ internal static class ArtifactRestore
         catch (BackupPsException)
         {
             // Not even the TOC is intact: the full check says exactly what is wrong, and nothing is restored.
-            return await ArtifactVerifier.VerifyAsync(path, Path.GetFileName(path), manifest, progress.Report, cancellationToken).ConfigureAwait(false);
+            host.WriteVerbose("The archive's table of contents cannot be read, so nothing is restored; checking the whole file to say what is wrong.");
+            progress.Status("Checking the file, whose table of contents cannot be read");
+            return await ArtifactVerifier.VerifyAsync(path, Path.GetFileName(path), manifest, read => progress.Bytes(read, manifest.SizeBytes, "checked"), cancellationToken)
+                .ConfigureAwait(false);
         }
 
         var jobs = settings.EffectiveJobs;
@@ -177,6 +183,8 @@ internal static class ArtifactRestore
             }
 
             host.WriteVerbose($"Restoring the schema (pre-data) into {into.Description}.");
+            progress.Step(1, 3, "the schema (pre-data)");
+            var watch = Stopwatch.StartNew();
             findings.Add(
                 await RunToEndAsync(docker, into, [.. PgRestore(into, settings), "--section=pre-data", workspace.TableOfContents], jobs, cancellationToken).ConfigureAwait(false),
                 "pg_restore", settings.AcceptedErrors, cancellationToken);
@@ -187,14 +195,17 @@ internal static class ArtifactRestore
 
             // Pausing autovacuum does not conflict with COPY (its lock only excludes vacuum and DDL), so it runs alongside.
             var pausing = AutovacuumPause.PauseAsync(docker, into, cancellationToken);
-            host.WriteVerbose($"Loading the data over {jobs} COPY session(s) while the file is checked.");
+            host.WriteVerbose($"Schema restored in {watch.Elapsed.TotalSeconds:0.0} s. Loading the data of {toc.Entries.Count(CopyLoader.Loads)} table(s) over {jobs} COPY session(s) while the file is checked.");
+            progress.Step(2, 3, "the data");
+            watch.Restart();
             IReadOnlyList<BackupCheck> integrity;
             CopyLoader loaded;
             IReadOnlyList<string> paused;
             try
             {
-                (integrity, loaded) = await LoadDataAsync(docker, into, path, manifest, settings, jobs, toc, workspace, findings, progress, cancellationToken)
-                    .ConfigureAwait(false);
+                using var loading = progress.Child($"Loading the data of {manifest.FileName}", "Starting");
+                (integrity, loaded) = await LoadDataAsync(docker, into, path, manifest, settings, jobs, toc, workspace, findings,
+                    read => loading.Bytes(read, manifest.SizeBytes, "loaded"), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -206,7 +217,9 @@ internal static class ArtifactRestore
                 return integrity;
             }
 
-            host.WriteVerbose($"Building indexes and constraints (post-data) with {jobs} job(s).");
+            host.WriteVerbose($"Data loaded in {watch.Elapsed.TotalSeconds:0.0} s. Building indexes and constraints (post-data) with {jobs} job(s).");
+            progress.Step(3, 3, "indexes and constraints (post-data)");
+            watch.Restart();
             // An archive without data blocks (a database without tables) has no positions to fill in.
             var postDataToc = jobs > 1 && loaded.BlockStarts.Count > 0
                 && await workspace.WriteSizedTableOfContentsAsync(toc.WithDataPositions(loaded.BlockStarts), loaded.ArchiveLength, cancellationToken).ConfigureAwait(false)
@@ -229,6 +242,7 @@ internal static class ArtifactRestore
                 return integrity;
             }
 
+            host.WriteVerbose($"Indexes and constraints built in {watch.Elapsed.TotalSeconds:0.0} s.");
             await AutovacuumPause.ResumeAsync(docker, into, paused, cancellationToken).ConfigureAwait(false);
             if (eventTriggers.Length > 0)
             {
@@ -247,7 +261,7 @@ internal static class ArtifactRestore
     /// <summary>The data section: pg_restore for what is not COPY text, and <paramref name="jobs"/> psql COPY sessions.</summary>
     private static async Task<(IReadOnlyList<BackupCheck> Integrity, CopyLoader Loaded)> LoadDataAsync(DockerClient docker, DatabaseTarget into, string path,
         BackupManifest manifest, RestoreSettings settings, int jobs, ArchiveTableOfContents toc, ContainerWorkspace workspace, Findings findings,
-        ProgressReporter progress, CancellationToken cancellationToken)
+        Action<long> progress, CancellationToken cancellationToken)
     {
         var programs = new List<FedProgram>();
         try
@@ -398,11 +412,11 @@ internal static class ArtifactRestore
     /// script, through the filter for -NoOwner / -NoAcl / -Role) or to <paramref name="observer"/>.
     /// </summary>
     private static async Task<IReadOnlyList<BackupCheck>> VerifyAsync(string path, BackupManifest manifest, RestoreSettings settings, Stream? input,
-        IArchiveObserver? observer, ProgressReporter progress, CancellationToken cancellationToken)
+        IArchiveObserver? observer, Action<long> progress, CancellationToken cancellationToken)
     {
         if (input is null)
         {
-            return await ArtifactVerifier.VerifyAsync(path, Path.GetFileName(path), manifest, progress.Report, cancellationToken, observer: observer)
+            return await ArtifactVerifier.VerifyAsync(path, Path.GetFileName(path), manifest, progress, cancellationToken, observer: observer)
                 .ConfigureAwait(false);
         }
 
@@ -410,7 +424,7 @@ internal static class ArtifactRestore
         var filter = new PlainScriptFilter(buffered, settings.NoOwner, settings.NoAcl, settings.Role);
         await using (filter)
         {
-            var checks = await ArtifactVerifier.VerifyAsync(path, Path.GetFileName(path), manifest, progress.Report, cancellationToken, filter)
+            var checks = await ArtifactVerifier.VerifyAsync(path, Path.GetFileName(path), manifest, progress, cancellationToken, filter)
                 .ConfigureAwait(false);
             filter.Complete();
             await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);

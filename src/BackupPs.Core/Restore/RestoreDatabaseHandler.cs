@@ -51,6 +51,8 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         var description = $"database {database} in container {target.Container.Name}";
         var environment = target.DetermineEnvironment(options.TargetEnvironment, manifest);
         RestoreTarget.GuardEnvironment(manifest.Environment, environment, options.AllowCrossEnvironment, description, host);
+        host.WriteVerbose($"Restoring {backup.Path} (a {manifest.Environment} backup of {manifest.Database}, taken {manifest.StartedUtc:u}) into the {description}, "
+            + $"which is {environment}{(options.Replace ? ", replacing it" : "")}.");
         await target.CheckVersionAsync(docker, backup, cancellationToken).ConfigureAwait(false);
 
         // Checked for the plan (-WhatIf shows it even while another operation runs), and again under the lock.
@@ -73,6 +75,10 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
 
         await ContainerLeftovers.RemoveAllAsync(docker, target.Server, now, host, cancellationToken).ConfigureAwait(false);
         var watch = Stopwatch.StartNew();
+        // Steps: the side database, the safety backup (with -Replace), the restore, the row counts, the rename or swap.
+        using var progress = ProgressActivity.Start(host, $"Restoring {Path.GetFileName(backup.Path)} into {description}", "Starting");
+        var steps = safetyRoot is null ? 4 : 5;
+        var step = 0;
         var like = options.Replace ? database : null;
         // Set once the side database is renamed into place or already dropped: the finally drops it otherwise (Ctrl+C, exceptions),
         // also when its CREATE is what was interrupted (it may go on in the server: DropAsync waits for it).
@@ -82,17 +88,20 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         {
             // Before the safety backup: CREATE DATABASE is where the server refuses what it lacks (the backup's collation,
             // ctype or ICU locale, the owner role, the encoding), cheaply and before any long work.
+            progress.Step(++step, steps, $"creating the side database {side}");
+            host.WriteVerbose($"Creating the side database {side} in {target.Container.Name}, into which the backup is restored and checked.");
             await ScratchDatabase.CreateAsync(docker, target.Server, side, manifest.DatabaseProperties, like, options.Role, cancellationToken).ConfigureAwait(false);
 
             if (safetyRoot is not null)
             {
+                progress.Step(++step, steps, $"the safety backup of {database}");
                 host.WriteVerbose($"Safety backup of {description} to {safetyRoot} before anything changes.");
                 var existing = target.Server.WithDatabase(database);
-                var (_, bytes) = await existing.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
+                await existing.PreflightAsync(docker, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     var safety = await new BackupDatabaseHandler(_connect, _clock).BackupAsync(docker, existing, environment, safetyRoot, BackupFormat.Custom,
-                        BackupDatabaseHandler.ChooseCompression(null, Compression.CompressionStreams.IsZstdAvailable, host), bytes, host, cancellationToken)
+                        BackupDatabaseHandler.ChooseCompression(null, Compression.CompressionStreams.IsZstdAvailable, host), host, progress, cancellationToken)
                         .ConfigureAwait(false);
                     safetyBackupPath = safety.Path;
                 }
@@ -110,8 +119,12 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             await operationLock.EnsureHeldAsync(docker, target.Server, database, cancellationToken).ConfigureAwait(false);
 
             var settings = new RestoreSettings(options.NoOwner, options.NoAcl, options.Role, options.Jobs, options.AcceptError ?? []);
-            var outcome = await ArtifactRestore.RunAsync(docker, target.Server.WithDatabase(side), backup.Path, manifest, settings, host, cancellationToken)
+            progress.Step(++step, steps, $"restoring into {side}");
+            var outcome = await ArtifactRestore.RunAsync(docker, target.Server.WithDatabase(side), backup.Path, manifest, settings, host, progress, cancellationToken)
                 .ConfigureAwait(false);
+            host.WriteVerbose(outcome.Succeeded
+                ? $"Restored into {side} in {outcome.Duration.TotalSeconds:0.0} s."
+                : $"The restore into {side} failed after {outcome.Duration.TotalSeconds:0.0} s: {outcome.Explain()}.");
             IReadOnlyList<TableRowComparison> tables = [];
             string? failure = outcome.Succeeded ? null : outcome.Explain();
             var lockLost = false;
@@ -119,12 +132,15 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             if (failure is null)
             {
                 await ScratchDatabase.ConfigureAsync(docker, target.Server, side, database, like, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
+                progress.Step(++step, steps, $"counting the rows of {manifest.Tables.Count} table(s)");
+                host.WriteVerbose($"Counting the rows of the {manifest.Tables.Count} table(s) in {side} to compare them with the manifest.");
                 tables = await RestoredRows.CompareAsync(docker, target.Server.WithDatabase(side), manifest.Tables, cancellationToken).ConfigureAwait(false);
                 failure = RestoredRows.Describe(tables);
             }
 
             if (failure is null)
             {
+                progress.Step(++step, steps, $"putting {side} in place as {database}");
                 host.WriteVerbose($"Restored and verified in {side}; putting it in place as {database}.");
                 // Past this point Ctrl+C no longer interrupts: the swap and the rename are bounded and not cancellable,
                 // so a cancellation waits for them instead of dropping the side database under them.

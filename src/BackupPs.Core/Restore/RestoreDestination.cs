@@ -23,7 +23,7 @@ internal static class RestoreDestination
             || database.StartsWith($"backupps_{ScratchDatabase.Drill}_", StringComparison.Ordinal))
         {
             throw new BackupPsException("ReservedDatabaseName", FailureCategory.InvalidArgument,
-                $"{database} is a name BackupPs uses for its own scratch databases (backupps_side_*, backupps_drill_*), which later runs drop; restore into another -Database.")
+                $"The name {database} is one BackupPs uses for its own scratch databases (backupps_side_*, backupps_drill_*), which later runs drop; restore into another -Database.")
             { Target = database };
         }
 
@@ -42,7 +42,7 @@ internal static class RestoreDestination
         if (!replace && exists)
         {
             throw new BackupPsException("DatabaseExists", FailureCategory.ResourceExists,
-                $"{description} already exists; add -Replace to replace it (it is backed up first and only dropped after the restore is proven), or pass another -Database.")
+                $"The {description} already exists; add -Replace to replace it (it is backed up first and only dropped after the restore is proven), or pass another -Database.")
             { Target = database };
         }
 
@@ -55,14 +55,14 @@ internal static class RestoreDestination
         if (database == target.Server.Database)
         {
             throw new BackupPsException("MaintenanceDatabaseReplace", FailureCategory.InvalidOperation,
-                $"{description} cannot be replaced: it is the maintenance database BackupPs connects through to create, rename and drop databases, and a database cannot be renamed while connected to; {instead}. Nothing was done.")
+                $"The {description} cannot be replaced: it is the maintenance database BackupPs connects through to create, rename and drop databases, and a database cannot be renamed while connected to; {instead}. Nothing was done.")
             { Target = database };
         }
 
         if (row[0] == "true" || SystemTemplates.Contains(database))
         {
             throw new BackupPsException("TemplateDatabaseReplace", FailureCategory.InvalidOperation,
-                $"{description} cannot be replaced: it is a template database (CREATE DATABASE copies it), and a swap would neither carry that role over nor let the replaced copy be dropped; {instead}"
+                $"The {description} cannot be replaced: it is a template database (CREATE DATABASE copies it), and a swap would neither carry that role over nor let the replaced copy be dropped; {instead}"
                 + (SystemTemplates.Contains(database) ? "" : $", or, if it should no longer be a template, run ALTER DATABASE {SqlText.Identifier(database)} IS_TEMPLATE false first")
                 + ". Nothing was done.")
             { Target = database };
@@ -71,7 +71,7 @@ internal static class RestoreDestination
         if (row[1] != "true")
         {
             throw new BackupPsException("DatabaseNotAcceptingConnections", FailureCategory.InvalidOperation,
-                $"{description} does not accept connections (ALLOW_CONNECTIONS false), so it can be neither backed up before the replace nor checked; if it should accept them, run ALTER DATABASE {SqlText.Identifier(database)} ALLOW_CONNECTIONS true, then replace it. Nothing was done.")
+                $"The {description} does not accept connections (ALLOW_CONNECTIONS false), so it can be neither backed up before the replace nor checked; if it should accept them, run ALTER DATABASE {SqlText.Identifier(database)} ALLOW_CONNECTIONS true, then replace it. Nothing was done.")
             { Target = database };
         }
 
@@ -101,7 +101,7 @@ internal static class RestoreDestination
         if (Names("slots") is { Length: > 0 } slots)
         {
             throw new BackupPsException("ReplicationSlotReplace", FailureCategory.InvalidOperation,
-                $"{description} cannot be replaced: it has logical replication slots ({string.Join(", ", slots.Select(SqlText.Literal))}), which belong to the database itself "
+                $"The {description} cannot be replaced: it has logical replication slots ({string.Join(", ", slots.Select(SqlText.Literal))}), which belong to the database itself "
                 + "and would be dropped with the replaced copy, losing their consumers' positions. Stop their consumers and drop the slots "
                 + $"({string.Join(" ", slots.Select(n => $"SELECT pg_drop_replication_slot({SqlText.Literal(n)});"))}), replace, then create them again; or {instead}. Nothing was done.")
             { Target = database };
@@ -110,7 +110,7 @@ internal static class RestoreDestination
         if (Names("subscriptions") is { Length: > 0 } subscriptions)
         {
             throw new BackupPsException("SubscriptionReplace", FailureCategory.InvalidOperation,
-                $"{description} cannot be replaced: it has subscriptions ({string.Join(", ", subscriptions.Select(SqlText.Literal))}), which belong to the database itself: "
+                $"The {description} cannot be replaced: it has subscriptions ({string.Join(", ", subscriptions.Select(SqlText.Literal))}), which belong to the database itself: "
                 + "they would go on replicating into the replaced copy and keep it from being dropped. Drop them in the database first "
                 + $"({string.Join(" ", subscriptions.Select(n => $"DROP SUBSCRIPTION {SqlText.Identifier(n)};"))} after ALTER SUBSCRIPTION ... DISABLE and SET (slot_name = NONE) "
                 + $"if the publisher's slot is to be kept), replace, then create them again; or {instead}. Nothing was done.")
@@ -120,7 +120,7 @@ internal static class RestoreDestination
         if (Names("prepared") is { Length: > 0 } prepared)
         {
             throw new BackupPsException("PreparedTransactionReplace", FailureCategory.InvalidOperation,
-                $"{description} cannot be replaced now: prepared transactions hold it ({string.Join(", ", prepared.Select(SqlText.Literal))}), and it cannot be renamed while they exist. "
+                $"The {description} cannot be replaced now: prepared transactions hold it ({string.Join(", ", prepared.Select(SqlText.Literal))}), and it cannot be renamed while they exist. "
                 + "Finish each with COMMIT PREPARED '<gid>' or ROLLBACK PREPARED '<gid>' in that database, then replace it. Nothing was done.")
             { Target = database };
         }

@@ -149,7 +149,7 @@ internal sealed partial class RestoreTarget
         if (dumpMajor > Major(version))
         {
             throw new BackupPsException("BackupFromNewerPostgres", FailureCategory.InvalidOperation,
-                $"{System.IO.Path.GetFileName(backup.Path)} was made by pg_dump {FirstWord(manifest.PgDumpVersion)} (archive {manifest.ArchiveVersion ?? "plain SQL"}), "
+                $"The backup {System.IO.Path.GetFileName(backup.Path)} was made by pg_dump {FirstWord(manifest.PgDumpVersion)} (archive {manifest.ArchiveVersion ?? "plain SQL"}), "
                 + $"but {Container.Name} has {program} {version}, which cannot restore a dump of a newer major version. Restore into a PostgreSQL {dumpMajor.ToString(CultureInfo.InvariantCulture)} (or newer) container.")
             { Target = backup.Path };
         }

@@ -93,10 +93,18 @@ public static class SecureDirectory
                 }
 
                 string parent = Path.GetDirectoryName(level) ?? level;
+                if (e is FileNotFoundException or DirectoryNotFoundException && Directory.Exists(parent))
+                {
+                    // mkdir said "no such file or directory" although the folder above exists: its file system takes no
+                    // new folders (/proc, /sys), or the folder above was removed and made again meanwhile.
+                    throw StorageErrors.NotWritable(parent,
+                        $"the folder '{Path.GetFileName(level)}' cannot be created in it: its file system takes no new folders, as /proc and /sys do", e);
+                }
+
                 throw StorageErrors.MapWriteFailure(e, parent, level, 0) switch
                 {
-                    BackupPsException mapped => mapped,
-                    _ => StorageErrors.NotWritable(parent, e.Message.TrimEnd('.'), e),
+                    BackupPsException mapped when mapped.ErrorId != StorageErrorIds.WriteFailed => mapped,
+                    _ => StorageErrors.NotWritable(parent, $"the folder '{Path.GetFileName(level)}' cannot be created in it: {StorageErrors.Cause(e)}", e),
                 };
             }
         }
@@ -129,7 +137,7 @@ public static class SecureDirectory
             throw StorageErrors.MapWriteFailure(e, directory, probe, 0) switch
             {
                 BackupPsException mapped when mapped.ErrorId != StorageErrorIds.WriteFailed => mapped,
-                _ => StorageErrors.NotWritable(directory, e.Message.TrimEnd('.'), e),
+                _ => StorageErrors.NotWritable(directory, StorageErrors.Cause(e), e),
             };
         }
     }

@@ -48,6 +48,34 @@ internal static class StorageErrors
     public static int Errno(Exception e) =>
         !OperatingSystem.IsWindows() && e is IOException && e.HResult is > 0 and < 4096 ? e.HResult : 0;
 
+    /// <summary>
+    /// What went wrong with a file or folder, in plain words ("read-only file system", "no space left on the device"),
+    /// for the parentheses of a message: .NET's own text repeats the path and names no cause ("Could not find file '/proc/x'.").
+    /// </summary>
+    public static string Cause(Exception e) => (e, Errno(e)) switch
+    {
+        (UnauthorizedAccessException, _) or (_, LibC.EACCES or LibC.EPERM) => "permission denied",
+        (_, LibC.EROFS) => "read-only file system",
+        (_, LibC.ENOSPC) => "no space left on the device",
+        (_, LibC.EDQUOT) => "disk quota exceeded",
+        (_, LibC.EFBIG) => "the file is larger than the file system allows",
+        (_, LibC.EEXIST) => "something of that name already exists",
+        (_, LibC.EIO) => "input/output error: the disk or network share failed",
+        (_, ENOTDIR) => "a part of the path is a file, not a folder",
+        (_, ELOOP) => "too many levels of symbolic links",
+        (_, EMFILE or ENFILE) => "too many open files",
+        (FileNotFoundException or DirectoryNotFoundException, _) or (_, LibC.ENOENT) => "no such file or folder",
+        (PathTooLongException, _) or (_, ENAMETOOLONG) => "the name is too long for the file system",
+        _ => e.Message.TrimEnd('.'),
+    };
+
+    // Linux errno values that only Cause needs (the others are in LibC).
+    private const int ENOTDIR = 20;
+    private const int ENFILE = 23;
+    private const int EMFILE = 24;
+    private const int ENAMETOOLONG = 36;
+    private const int ELOOP = 40;
+
     public static bool IsAlreadyExists(Exception e) =>
         Errno(e) == LibC.EEXIST || e.HResult is WinFileExists or WinAlreadyExists;
 
@@ -144,7 +172,7 @@ internal static class StorageErrors
         if (e is IOException)
         {
             return new BackupPsException(StorageErrorIds.WriteFailed, FailureCategory.WriteError,
-                $"Writing '{path}' failed after {bytesWritten} bytes ({e.Message.TrimEnd('.')}); check the destination device and retry.",
+                $"Writing '{path}' failed after {bytesWritten} bytes ({Cause(e)}); check the destination device and retry.",
                 e)
             { Target = path };
         }

@@ -125,7 +125,7 @@ internal static class ArtifactVerifier
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new BackupPsException("BackupFileUnreadable", e is UnauthorizedAccessException ? FailureCategory.PermissionDenied : FailureCategory.ReadError,
-                $"The backup file {path} cannot be read ({e.Message.TrimEnd('.')}); check its permissions and the disk it is on.", e)
+                $"The backup file {path} cannot be read ({StorageErrors.Cause(e)}); check its permissions and the disk it is on.", e)
             { Target = path };
         }
     }

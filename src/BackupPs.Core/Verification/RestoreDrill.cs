@@ -19,11 +19,15 @@ internal sealed record DrillResult(IReadOnlyList<BackupCheck> Checks, TimeSpan? 
 /// </summary>
 internal static class RestoreDrill
 {
+    /// <summary>Test-Backup -Restore's steps: the manifest, the drill database, the restore, the row counts and checks, the cleanup.</summary>
+    public const int Steps = 5;
+
     /// <summary>What -Query must return when no -Expected is given.</summary>
     public const string DefaultExpected = "t";
 
+    /// <param name="progress">Test-Backup's activity, at its step 2 of <see cref="Steps"/>: the drill goes on with steps 2 to 5.</param>
     public static async Task<DrillResult> RunAsync(DockerClient docker, StoredBackup backup, TestBackupOptions options, TimeProvider clock,
-        IOperationHost host, CancellationToken cancellationToken)
+        IOperationHost host, ProgressActivity progress, CancellationToken cancellationToken)
     {
         var manifest = backup.Manifest;
         var checks = new List<BackupCheck>();
@@ -35,6 +39,7 @@ internal static class RestoreDrill
         {
             try
             {
+                progress.Step(2, Steps, options.Isolated ? "starting a throwaway container" : "creating the drill database");
                 if (options.Isolated)
                 {
                     throwaway = await ThrowawayServer.StartAsync(docker, manifest, host, cancellationToken).ConfigureAwait(false);
@@ -50,12 +55,20 @@ internal static class RestoreDrill
                 await ContainerLeftovers.RemoveAllAsync(docker, target.Server, clock.GetUtcNow(), host, cancellationToken).ConfigureAwait(false);
                 // Named before it is created: the finally drops it even when the CREATE is interrupted.
                 drill = ScratchDatabase.NewName(ScratchDatabase.Drill, clock.GetUtcNow());
+                host.WriteVerbose($"Drilling in container {target.Container.Name}: creating the drill database {drill}.");
                 await ScratchDatabase.CreateAsync(docker, target.Server, drill, manifest.DatabaseProperties, like: null, owner: null, cancellationToken).ConfigureAwait(false);
             }
             catch (BackupPsException e) when (e.Category != FailureCategory.InvalidArgument)
             {
                 // No server to restore into: the file itself can still be proven.
-                checks.AddRange(await ArtifactVerifier.VerifyAsync(backup.Path, Path.GetFileName(backup.Path), manifest, null, cancellationToken).ConfigureAwait(false));
+                host.WriteVerbose($"No server to restore into ({e.Message.TrimEnd('.')}); checking the file only.");
+                progress.Step(3, Steps, "checking the file only, as no server can be drilled");
+                using (var reading = progress.Child($"Reading {Path.GetFileName(backup.Path)}", "Starting"))
+                {
+                    checks.AddRange(await ArtifactVerifier.VerifyAsync(backup.Path, Path.GetFileName(backup.Path), manifest,
+                        read => reading.Bytes(read, manifest.SizeBytes, "checked"), cancellationToken).ConfigureAwait(false));
+                }
+
                 checks.Add(new BackupCheck("Restore", false, "not attempted: " + e.Message));
                 return new DrillResult(checks, null, null);
             }
@@ -63,7 +76,8 @@ internal static class RestoreDrill
             // A throwaway server has none of the source's roles: ownership and privileges are not what a drill proves.
             var settings = new RestoreSettings(NoOwner: options.Isolated, NoAcl: options.Isolated, Role: null, Jobs: 0, AcceptedErrors: []);
             var into = target.Server.WithDatabase(drill);
-            var outcome = await ArtifactRestore.RunAsync(docker, into, backup.Path, manifest, settings, host, cancellationToken).ConfigureAwait(false);
+            progress.Step(3, Steps, $"restoring into {drill}");
+            var outcome = await ArtifactRestore.RunAsync(docker, into, backup.Path, manifest, settings, host, progress, cancellationToken).ConfigureAwait(false);
             checks.AddRange(outcome.Integrity);
             var restored = outcome.Restored;
             restoreDuration = outcome.Duration;
@@ -74,6 +88,8 @@ internal static class RestoreDrill
             {
                 // As Restore-Database does: the database's own settings come last, and the checks run with them in place.
                 await ScratchDatabase.ConfigureAsync(docker, target.Server, drill, $"the drill's copy of {manifest.Database}", like: null, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
+                progress.Step(4, Steps, $"counting the rows of {manifest.Tables.Count} table(s)");
+                host.WriteVerbose($"Restored in {outcome.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s; counting the rows of the {manifest.Tables.Count} table(s) in {drill}.");
                 var tables = await RestoredRows.CompareAsync(docker, into, manifest.Tables, cancellationToken).ConfigureAwait(false);
                 var difference = RestoredRows.Describe(tables);
                 checks.Add(new BackupCheck("RestoredRows", difference is null, difference
@@ -85,6 +101,7 @@ internal static class RestoreDrill
 
                 if (options.Query is not null)
                 {
+                    host.WriteVerbose($"Running the -Query check in {drill}.");
                     checks.Add(await CheckQueryAsync(docker, into, options.Query, options.Expected ?? DefaultExpected, cancellationToken).ConfigureAwait(false));
                 }
             }
@@ -94,6 +111,12 @@ internal static class RestoreDrill
         finally
         {
             string? cleanup = null;
+            if (throwaway is not null || drill is not null)
+            {
+                progress.Step(5, Steps, throwaway is not null ? "removing the throwaway container" : $"dropping {drill}");
+                host.WriteVerbose(throwaway is not null ? $"Removing the throwaway container {throwaway.Id[..12]}." : $"Dropping the drill database {drill}.");
+            }
+
             if (throwaway is not null)
             {
                 cleanup = await throwaway.RemoveAsync().ConfigureAwait(false);

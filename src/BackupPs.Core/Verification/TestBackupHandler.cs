@@ -65,8 +65,12 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         BackupManifest? manifest = null;
         List<BackupCheck> checks;
         DrillResult? drill = null;
+        // Steps: the manifest, then the file (hash, decompression, structure, rows in it), or with -Restore those of the drill.
+        using var progress = ProgressActivity.Start(host, $"Testing {System.IO.Path.GetFileName(path)}", "Starting");
         try
         {
+            progress.Step(1, options.Restore ? RestoreDrill.Steps : 2, "reading the manifest");
+            host.WriteVerbose($"Reading the manifest {manifestPath}.");
             manifest = ManifestStore.Read(manifestPath);
             // A drill runs the backup's SQL in a server: refused like a restore when anyone could have planted it.
             new StoreTrust(host).Check(path, manifestPath, BackupNames.StoreRootOf(path, manifest), refuseUnsafe: options.Restore);
@@ -81,13 +85,20 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
                 }
 
                 using var docker = _connect();
-                drill = await RestoreDrill.RunAsync(docker, new StoredBackup(path, manifest), options, _clock, host, cancellationToken).ConfigureAwait(false);
+                drill = await RestoreDrill.RunAsync(docker, new StoredBackup(path, manifest), options, _clock, host, progress, cancellationToken).ConfigureAwait(false);
                 checks.AddRange(drill.Checks);
             }
             else
             {
-                using var progress = new ProgressReporter(host, 2, $"Testing {path}", new FileInfo(path).Length);
-                checks.AddRange(await ArtifactVerifier.VerifyAsync(path, System.IO.Path.GetFileName(path), manifest, progress.Report, cancellationToken).ConfigureAwait(false));
+                progress.Step(2, 2, "checking the file: hash, decompression, structure and rows");
+                host.WriteVerbose($"Checking {path}: its SHA-256, its {manifest.Compression} stream, its {manifest.Format} dump structure and its rows against the manifest.");
+                var size = new FileInfo(path).Length;
+                using (var reading = progress.Child($"Reading {System.IO.Path.GetFileName(path)}", "Starting"))
+                {
+                    checks.AddRange(await ArtifactVerifier.VerifyAsync(path, System.IO.Path.GetFileName(path), manifest, read => reading.Bytes(read, size, "checked"), cancellationToken)
+                        .ConfigureAwait(false));
+                }
+
                 if (options.Restore)
                 {
                     checks.Add(new BackupCheck("Restore", false, "not attempted: the file is not the size its manifest records"));
@@ -96,8 +107,16 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         }
         catch (BackupPsException e) when (e.ErrorId is "ManifestNotFound" or "ManifestInvalid" or StoreFile.NotRegularErrorId)
         {
+            host.WriteVerbose($"The manifest cannot be used, so the file is not checked: {e.Message}");
             checks = [new BackupCheck("Manifest", false, e.Message)];
         }
+
+        foreach (var check in checks)
+        {
+            host.WriteVerbose($"Check {check.Name}: {(check.Passed ? "passed" : "FAILED")} ({check.Detail.TrimEnd('.')}).");
+        }
+
+        host.WriteVerbose($"Tested {path} in {watch.Elapsed.TotalSeconds:0.0} s: {(checks.All(c => c.Passed) ? "every check passed" : $"{checks.Count(c => !c.Passed)} check(s) failed")}.");
 
         var result = new TestBackupResult
         {
@@ -115,7 +134,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         {
             var failed = checks.Where(c => !c.Passed).ToArray();
             host.WriteError(new BackupPsException("BackupTestFailed", FailureCategory.InvalidData,
-                $"Backup {path} failed {failed.Length} check(s): {string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}"))}")
+                $"Backup {path} failed {failed.Length} check(s): {string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail.TrimEnd('.')}"))}.")
             { Target = path });
         }
     }

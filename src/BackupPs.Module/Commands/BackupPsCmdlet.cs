@@ -233,6 +233,7 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
             new ProgressRecord(progress.ActivityId, progress.Activity, progress.Status)
             {
                 PercentComplete = progress.PercentComplete,
+                ParentActivityId = progress.ParentActivityId,
                 RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
             }));
 

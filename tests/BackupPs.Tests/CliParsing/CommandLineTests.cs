@@ -49,13 +49,13 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("no command given", new string[0])]
-    [InlineData("unknown command 'frobnicate'", new[] { "frobnicate" })]
-    [InlineData("unknown option '--nope'", new[] { "get-backup", "--nope" })]
-    [InlineData("backup-database needs --container, --environment (or --compose-project/--compose-service)", new[] { "backup-database" })]
-    [InlineData("--container and --compose-project/--compose-service cannot be used together", new[] { "backup-database", "--container", "a", "--compose-project", "p", "--environment", "x" })]
+    [InlineData("No command given", new string[0])]
+    [InlineData("Unknown command 'frobnicate'", new[] { "frobnicate" })]
+    [InlineData("Unknown option '--nope'", new[] { "get-backup", "--nope" })]
+    [InlineData("The command backup-database needs --container, --environment (or --compose-project/--compose-service)", new[] { "backup-database" })]
+    [InlineData("The options --container and --compose-project/--compose-service cannot be used together", new[] { "backup-database", "--container", "a", "--compose-project", "p", "--environment", "x" })]
     [InlineData("'zip' is not a valid value for --compression; use one of Zstd, Gzip", new[] { "backup-database", "a", "--environment", "x", "--compression", "zip" })]
-    [InlineData("option '--environment' needs a value", new[] { "backup-database", "a", "--environment" })]
+    [InlineData("Option '--environment' needs a value", new[] { "backup-database", "a", "--environment" })]
     [InlineData("needs the password in the BACKUPPS_PASSWORD environment variable", new[] { "backup-database", "a", "--environment", "x", "--credential", "bob" })]
     [InlineData("is not a valid value for --since", new[] { "get-backup", "--since", "yesterday-ish" })]
     public void BadUsageIsOneClearLine(string expected, string[] args)
@@ -78,7 +78,7 @@ public sealed class CommandLineTests
     {
         var bad = Infrastructure.BackupPsCli.Run("backup-database", "--environment", "prod");
         Assert.Equal(2, bad.ExitCode);
-        Assert.StartsWith("backupps: backup-database needs --container", bad.Stderr);
+        Assert.StartsWith("backupps: The command backup-database needs --container", bad.Stderr);
 
         var help = Infrastructure.BackupPsCli.Run("--help");
         Assert.Equal(0, help.ExitCode);

@@ -218,7 +218,7 @@ public sealed class BackupInterruptionTests : IAsyncLifetime
         ProcessRunner.Run("kill", ["-INT", cli!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         var result = await run;
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("cancelled", result.Stderr);
+        Assert.Contains("Cancelled", result.Stderr);
         Assert.Empty(Files(root));
         // pg_dump inside the container must not linger after its reader went away, nor its FIFO.
         await Task.Delay(1000);

@@ -89,7 +89,7 @@ public sealed class InterruptionSweepTests(InterruptionSweepServer fixture) : IC
         await WhenAsync(operation, milestone, pid, store, run);
         Signal(signal, pid);
         var result = await run;
-        Assert.True(result.ExitCode == 1 && result.Stderr.Contains("backupps: cancelled", StringComparison.Ordinal), result.ToString());
+        Assert.True(result.ExitCode == 1 && result.Stderr.Contains("backupps: Cancelled", StringComparison.Ordinal), result.ToString());
         Assert.DoesNotContain("this is a bug", result.Stderr);
         NothingLeft(pid, store, result);
     }

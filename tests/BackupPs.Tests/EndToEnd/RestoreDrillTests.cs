@@ -141,7 +141,7 @@ public sealed class RestoreInterruptionTests : IAsyncLifetime
         ProcessRunner.Run("kill", ["-INT", cli!.Id.ToString(CultureInfo.InvariantCulture)]);
         var result = await run;
         Assert.Equal(1, result.ExitCode);
-        Assert.True(result.Stderr.Contains("cancelled", StringComparison.Ordinal), result.ToString());
+        Assert.True(result.Stderr.Contains("Cancelled", StringComparison.Ordinal), result.ToString());
         DatabaseFingerprint.Take(_pg, "app").AssertSameAs(_original);
         Assert.True(!Databases(_pg).Any(d => d.StartsWith("backupps_", StringComparison.Ordinal)), result.ToString());
         await Task.Delay(1000);

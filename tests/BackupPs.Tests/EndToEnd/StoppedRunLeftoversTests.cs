@@ -43,7 +43,7 @@ public sealed class StoppedRunLeftoversTests : IAsyncLifetime
 
         Assert.Contains($"Could not drop the database {drill}", result.Stderr);
         Assert.DoesNotContain("what the run had created was removed", result.Stderr);
-        Assert.Contains($"backupps: cancelled; could not remove the database {drill} in {_pg.Name} (see the warnings above)", result.Stderr);
+        Assert.Contains($"backupps: Cancelled; could not remove the database {drill} in {_pg.Name} (see the warnings above)", result.Stderr);
         Assert.Equal(1, result.ExitCode);
 
         var next = BackupPsCli.Run("test-backup", path, "--restore", "--container", _pg.Name, "--json");
