@@ -47,7 +47,9 @@ internal sealed class DurationConverter(bool writeIso) : JsonConverter<TimeSpan>
 {
     public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        var text = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException("A duration must be a string.");
+        // Without a message of its own, the JsonException gets System.Text.Json's, which names the field and the
+        // position ("could not be converted to System.TimeSpan. Path: $.Duration ..."), never the (hostile) text.
+        var text = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException();
         try
         {
             return text.TrimStart('-').StartsWith('P')
@@ -56,8 +58,7 @@ internal sealed class DurationConverter(bool writeIso) : JsonConverter<TimeSpan>
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
-            // The text is not repeated: it comes from a file anyone with access to the store may have edited.
-            throw new JsonException("A duration must be ISO 8601 (PT1.5S) or .NET's constant form (00:00:01.5).", e);
+            throw new JsonException(null, e);
         }
     }
 
