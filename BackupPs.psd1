@@ -10,6 +10,8 @@
     Description          = 'Proven backups of PostgreSQL in Docker (pg_dump inside the container, streamed, compressed, verified, catalogued) for small self-hosted deployments such as a Raspberry Pi 5.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
+    # Durations as [TimeSpan] in PowerShell, ISO 8601 text in ConvertTo-Json (see the file).
+    TypesToProcess       = @('module/BackupPs.Types.ps1xml')
     FormatsToProcess     = @('module/BackupPs.Format.ps1xml')
     CmdletsToExport      = @(
         'Backup-Database'

@@ -55,7 +55,20 @@ public class BackupManifest
 
     public DateTimeOffset CompletedUtc { get; init; }
 
-    public TimeSpan Duration { get; init; }
+    /// <summary>
+    /// How long the backup took, in ISO 8601 ("PT1M23.4S"): what ConvertTo-Json and the CLI's --json write. PowerShell
+    /// users get a [TimeSpan] under this name (module/BackupPs.Types.ps1xml); C# reads <see cref="Elapsed"/>.
+    /// </summary>
+    [JsonIgnore]
+    public string Duration => System.Xml.XmlConvert.ToString(Elapsed);
+
+    /// <summary>
+    /// How long the backup took. Stored in manifests as "Duration" in the form every BackupPs wrote and reads
+    /// ("00:01:23.4000000"); internal, so that PowerShell's ConvertTo-Json, which reflects public properties, sees
+    /// <see cref="Duration"/> only.
+    /// </summary>
+    [JsonInclude, JsonPropertyName(nameof(Duration))]
+    internal TimeSpan Elapsed { get; init; }
 
     /// <summary>The source container's name at dump time; binds to -Container, so
     /// `Get-Backup -Latest | Backup-Database` backs the same targets up again.</summary>

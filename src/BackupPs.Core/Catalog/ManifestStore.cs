@@ -290,7 +290,7 @@ public static class ManifestStore
         DumpBytes = m.DumpBytes,
         StartedUtc = m.StartedUtc,
         CompletedUtc = m.CompletedUtc,
-        Duration = m.Duration,
+        Elapsed = m.Elapsed,
         Container = m.Container,
         ContainerId = m.ContainerId,
         Image = m.Image,

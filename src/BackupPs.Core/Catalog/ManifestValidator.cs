@@ -47,7 +47,7 @@ internal static partial class ManifestValidator
             () => $"{m.StartedUtc:o} is not a UTC time after 2000");
         Require(m.CompletedUtc >= m.StartedUtc && m.CompletedUtc.Offset == TimeSpan.Zero, nameof(m.CompletedUtc),
             () => $"{m.CompletedUtc:o} is not a UTC time at or after StartedUtc");
-        Require(m.Duration == m.CompletedUtc - m.StartedUtc, nameof(m.Duration), () => $"{m.Duration} is not CompletedUtc - StartedUtc");
+        Require(m.Elapsed == m.CompletedUtc - m.StartedUtc, nameof(m.Duration), () => $"{m.Duration} is not CompletedUtc - StartedUtc");
         Require(IsArtifactName(m), nameof(m.FileName),
             () => $"'{Shown(m.FileName)}' is not the name Backup-Database gives a {m.Format} {m.Compression} backup of {m.Database} ({m.Environment}) started at {m.StartedUtc:o}");
         Require(m.SizeBytes > 0, nameof(m.SizeBytes), () => $"{m.SizeBytes} is not a backup's size");

@@ -127,7 +127,7 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
             DumpBytes = dump.Inspection.TotalBytes,
             StartedUtc = started,
             CompletedUtc = completed,
-            Duration = completed - started,
+            Elapsed = completed - started,
             Container = target.Container.Name,
             ContainerId = target.Container.Id,
             Image = target.Container.Config.Image,

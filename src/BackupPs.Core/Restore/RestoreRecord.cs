@@ -1,3 +1,7 @@
+using System.Text.Json.Serialization;
+using System.Xml;
+using BackupPs.Core.Catalog;
+
 namespace BackupPs.Core.Restore;
 
 /// <remarks>Based on long on purpose: PowerShell's ConvertTo-Json writes long-based enums by name, as the CLI's --json does.</remarks>
@@ -36,10 +40,21 @@ public sealed class RestoreRecord
 
     public DateTimeOffset StartedUtc { get; init; }
 
-    public TimeSpan Duration { get; init; }
+    /// <summary>How long the whole restore took, in ISO 8601 ("PT12.3S"); a [TimeSpan] in PowerShell (see <see cref="BackupManifest.Duration"/>).</summary>
+    [JsonIgnore]
+    public string Duration => XmlConvert.ToString(Elapsed);
 
-    /// <summary>The time pg_restore/psql took: the recovery time an operator plans with.</summary>
-    public TimeSpan RestoreDuration { get; init; }
+    /// <summary>The time pg_restore/psql took, in ISO 8601: the recovery time an operator plans with; a [TimeSpan] in PowerShell.</summary>
+    [JsonIgnore]
+    public string RestoreDuration => XmlConvert.ToString(RestoreElapsed);
+
+    /// <summary>How long the whole restore took; "Duration" in --json, internal for the reason <see cref="BackupManifest.Elapsed"/> is.</summary>
+    [JsonInclude, JsonPropertyName(nameof(Duration))]
+    internal TimeSpan Elapsed { get; init; }
+
+    /// <summary>The time pg_restore/psql took; "RestoreDuration" in --json.</summary>
+    [JsonInclude, JsonPropertyName(nameof(RestoreDuration))]
+    internal TimeSpan RestoreElapsed { get; init; }
 
     /// <summary>The backup taken of the replaced database first; null when skipped or not a replace.</summary>
     public string? SafetyBackupPath { get; init; }

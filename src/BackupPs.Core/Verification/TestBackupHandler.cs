@@ -125,8 +125,8 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             Database = manifest?.Database,
             Passed = checks.All(c => c.Passed),
             Checks = checks,
-            Duration = watch.Elapsed,
-            RestoreDuration = drill?.RestoreDuration,
+            Elapsed = watch.Elapsed,
+            RestoreElapsed = drill?.RestoreDuration,
             RestoredInto = drill?.RestoredInto,
         };
         host.WriteOutput(result);

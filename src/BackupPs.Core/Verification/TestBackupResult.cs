@@ -1,3 +1,7 @@
+using System.Text.Json.Serialization;
+using System.Xml;
+using BackupPs.Core.Catalog;
+
 namespace BackupPs.Core.Verification;
 
 /// <summary>One check of a backup: a Pester test can assert on <see cref="Passed"/> and show <see cref="Detail"/>.</summary>
@@ -20,10 +24,21 @@ public sealed class TestBackupResult
 
     public required IReadOnlyList<BackupCheck> Checks { get; init; }
 
-    public TimeSpan Duration { get; init; }
+    /// <summary>How long the test took, in ISO 8601 ("PT2.1S"); a [TimeSpan] in PowerShell (see <see cref="BackupManifest.Duration"/>).</summary>
+    [JsonIgnore]
+    public string Duration => XmlConvert.ToString(Elapsed);
 
-    /// <summary>With -Restore: how long the restore itself took (the recovery time to plan with).</summary>
-    public TimeSpan? RestoreDuration { get; init; }
+    /// <summary>With -Restore: how long the restore itself took (the recovery time to plan with), in ISO 8601; a [TimeSpan] in PowerShell.</summary>
+    [JsonIgnore]
+    public string? RestoreDuration => RestoreElapsed is { } elapsed ? XmlConvert.ToString(elapsed) : null;
+
+    /// <summary>How long the test took; "Duration" in --json, internal for the reason <see cref="BackupManifest.Elapsed"/> is.</summary>
+    [JsonInclude, JsonPropertyName(nameof(Duration))]
+    internal TimeSpan Elapsed { get; init; }
+
+    /// <summary>With -Restore: how long the restore itself took; "RestoreDuration" in --json.</summary>
+    [JsonInclude, JsonPropertyName(nameof(RestoreDuration))]
+    internal TimeSpan? RestoreElapsed { get; init; }
 
     /// <summary>With -Restore: the throwaway database and container the drill restored into (both gone now).</summary>
     public string? RestoredInto { get; init; }

@@ -29,7 +29,7 @@ internal static class ManifestSamples
             DumpBytes = 100,
             StartedUtc = started,
             CompletedUtc = end,
-            Duration = end - started,
+            Elapsed = end - started,
             Container = container,
             ContainerId = ContainerId,
             Image = "postgres:15",

@@ -34,7 +34,7 @@ public sealed class BackupDatabaseHandlerTests(SharedPostgresServer pg)
         Assert.True(host.Progress.Last().Completed);
         var record = Assert.IsType<BackupRecord>(Assert.Single(host.Output));
         Assert.Equal(Path.Combine(root, "prod", "app", "app-prod-20261121T120000Z.dump.zst"), record.Path);
-        Assert.Equal((Noon, Noon, TimeSpan.Zero), (record.StartedUtc, record.CompletedUtc, record.Duration));
+        Assert.Equal((Noon, Noon, TimeSpan.Zero), (record.StartedUtc, record.CompletedUtc, record.Elapsed));
         Assert.Empty(host.Errors);
     }
 
