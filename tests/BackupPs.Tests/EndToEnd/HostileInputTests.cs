@@ -12,8 +12,17 @@ namespace BackupPs.Tests.EndToEnd;
 [Collection(SharedPostgres.Name)]
 public sealed class HostileInputTests(SharedPostgresServer pg)
 {
+    /// <summary>An empty value never reaches the core: binding refuses it, as pwsh's ValidateNotNullOrEmpty does.</summary>
+    [Fact]
+    public void AnEmptyContainerNameIsRefusedAtBinding()
+    {
+        var result = BackupPsCli.Run("backup-database", "--container", "", "--environment", "dev", "--path", NewRoot());
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("[ParameterArgumentValidationError]", result.Stderr);
+        Assert.DoesNotContain("this is a bug", result.Stderr);
+    }
+
     [Theory]
-    [InlineData("")]
     [InlineData(" ")]
     [InlineData("\t")]
     public void ABlankContainerNameIsNotFoundAndTheRealOnesAreListed(string container)
