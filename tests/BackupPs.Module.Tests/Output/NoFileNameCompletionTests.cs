@@ -26,7 +26,7 @@ public sealed class NoFileNameCompletionTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_location, "bps-not-a-value.txt"), "");
         var offered = _session.Invoke(
-            "Set-Location -LiteralPath $args[0]; $line = $args[1]; (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText",
+            "Set-Location -LiteralPath $args[0]; $line = $args[1]; (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object CompletionText",
             _location, line).AssertSucceeded().Output.Select(o => o.ToString()).ToArray();
 
         Assert.DoesNotContain(offered, text => text.Contains("bps-not-a-value", StringComparison.Ordinal));
