@@ -72,7 +72,7 @@ internal static partial class CliHelp
             var element = type.IsArray ? type.GetElementType()! : type;
             if (element.IsEnum)
             {
-                tags.Add("one of " + string.Join(", ", Enum.GetNames(element)));
+                tags.Add("one of " + string.Join(", ", o.AcceptedNames(element)));
             }
 
             var header = $"--{o.CliName}{value}{(tags.Count == 0 ? "" : $" ({string.Join("; ", tags)})")}";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using BackupPs.Core.Catalog;
 using BackupPs.Core.Commands;
 using BackupPs.Core.Errors;
 
@@ -130,9 +131,15 @@ internal sealed class CommandLine
         {
             case string text when text.Length == 0 && !attribute.AllowEmpty:
                 throw new UsageException($"--{option.CliName} must not be empty.", validation);
-            case string text when attribute.Rule != OptionRule.None:
+            case string text when attribute.IsPath || attribute.Rule != OptionRule.None:
                 try
                 {
+                    // A blank path is no name (the core's rule), before "   " could become a folder of that name.
+                    if (attribute.IsPath)
+                    {
+                        _ = BackupPaths.NotBlank(text, "--" + option.CliName);
+                    }
+
                     OptionRules.Check(attribute.Rule, text, "--" + option.CliName);
                 }
                 catch (BackupPsException e)
@@ -225,7 +232,7 @@ internal sealed class CommandLine
 
             if (type.IsEnum)
             {
-                var allowed = Enum.GetNames(type).Except(option.Attribute.ExcludedValues).ToArray();
+                var allowed = option.AcceptedNames(type);
                 if (Enum.TryParse(type, text, ignoreCase: true, out var value) && Enum.IsDefined(type, value!) && allowed.Contains(value!.ToString()))
                 {
                     return value;
@@ -277,6 +284,9 @@ internal sealed record OptionSpec(PropertyInfo Property, OptionAttribute Attribu
 
     /// <summary>A -Path that takes several paths (string[]): given once per path, positionally or with --path.</summary>
     public bool IsPathList => Attribute.IsPath && Property.PropertyType == typeof(string[]);
+
+    /// <summary>The values an enum option accepts: its members less ExcludedValues (the cmdlet's ValidateSet), for parsing and help alike.</summary>
+    public string[] AcceptedNames(Type enumType) => Enum.GetNames(enumType).Except(Attribute.ExcludedValues).ToArray();
 
     /// <summary>ComposeProject → compose-project.</summary>
     public static string Kebab(string name)

@@ -184,7 +184,7 @@ public sealed class CmdletGenerator : IIncrementalGenerator
 
             if (Named(option.Attribute, "IsPath") is true)
             {
-                resolve.Add($"_options.{name} = ResolvePath(_options.{name});");
+                resolve.Add($"_options.{name} = ResolvePath(_options.{name}, {Literal("-" + name)});");
             }
         }
 
@@ -232,12 +232,7 @@ public sealed class CmdletGenerator : IIncrementalGenerator
     /// </summary>
     private static IEnumerable<string> ValidationAttributes(Option option)
     {
-        var type = option.Property.Type is IArrayTypeSymbol array ? array.ElementType : option.Property.Type;
-        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-        {
-            type = nullable.TypeArguments[0];
-        }
-
+        var type = option.ValueType;
         if (type.SpecialType == SpecialType.System_String)
         {
             yield return Named(option.Attribute, "AllowEmpty") is true ? $"{Sma}.AllowEmptyString" : $"{Sma}.ValidateNotNullOrEmpty";
@@ -268,14 +263,20 @@ public sealed class CmdletGenerator : IIncrementalGenerator
 
     /// <summary>
     /// The [ArgumentCompleter] an option's Completion asks for, or null. CompletionSource member names are the
-    /// completer class names: Container -> BackupPs.Completion.ContainerCompleter.
+    /// completer class names: Container -> BackupPs.Completion.ContainerCompleter. An option without one that is not a
+    /// path, a switch or an enum gets the NothingCompleter.
     /// </summary>
     private static string? Completer(Option option)
     {
         var completion = option.Attribute.NamedArguments.FirstOrDefault(a => a.Key == "Completion").Value;
         if (completion.Value is not int value || value == 0)
         {
-            return null;
+            // Without a source, PowerShell would offer file names, which are never a role, a query or a number: only a
+            // path may get them, and switches and enums complete on their own (nothing, their names).
+            var type = option.ValueType;
+            return Named(option.Attribute, "IsPath") is true || type.SpecialType == SpecialType.System_Boolean || type.TypeKind == TypeKind.Enum
+                ? null
+                : $"{Sma}.ArgumentCompleter(typeof(global::BackupPs.Completion.NothingCompleter))";
         }
 
         var source = completion.Type!.GetMembers().OfType<IFieldSymbol>().First(f => Equals(f.ConstantValue, value)).Name;
@@ -303,6 +304,16 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         public AttributeData Attribute { get; }
 
         public string Name => Property.Name;
+
+        /// <summary>The type of one value: an array's element, a Nullable's underlying type.</summary>
+        public ITypeSymbol ValueType
+        {
+            get
+            {
+                var type = Property.Type is IArrayTypeSymbol array ? array.ElementType : Property.Type;
+                return type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
+            }
+        }
 
         /// <summary>-Path: always backups, with wildcards and a -LiteralPath twin.</summary>
         public bool IsBackupPath => Name == "Path" && Named(Attribute, "IsPath") is true;

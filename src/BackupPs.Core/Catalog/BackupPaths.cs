@@ -19,10 +19,18 @@ public static class BackupPaths
     /// </summary>
     public static string Full(string? path) => UserPaths.FullBackupPath(NotEmpty(path));
 
-    private static string NotEmpty(string? path) => string.IsNullOrWhiteSpace(path)
+    /// <summary>
+    /// <paramref name="path"/>, refused (EmptyPath) when it is empty or only blanks: for every path option, where it is
+    /// bound (the cmdlet's resolve step, the CLI's parser), before a front end could make "   " a folder of that name.
+    /// </summary>
+    /// <param name="option">The option as the user typed it (-SafetyBackupPath, --safety-backup-path), for the message.</param>
+    public static string NotBlank(string? path, string option) => string.IsNullOrWhiteSpace(path)
         ? throw new BackupPsException("EmptyPath", FailureCategory.InvalidArgument,
-            "-Path is empty. Pass the backup store folder or a backup file: an empty path (or an unset variable in a script) never means the current folder.")
+            $"{option} is empty. Pass a real folder or file: an empty or blank path (or an unset variable in a script) never means the current folder.")
+        { Target = path }
         : path;
+
+    private static string NotEmpty(string? path) => NotBlank(path, "-Path");
 
     /// <summary>
     /// The backup files <paramref name="path"/> means, for commands that read backups (Test-Backup, Restore-Database):

@@ -246,7 +246,9 @@ public static class ManifestStore
             static bool IsLink(ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) != 0;
             var entries = new FileSystemEnumerable<(string Path, bool IsFolder, bool IsLink)>(folder,
                 (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory, IsLink(ref e)),
-                new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0 }).ToList();
+                new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0 })
+                .OrderBy(e => e.Path, StringComparer.Ordinal) // the warnings and errors about entries come in the same order on every run and file system
+                .ToList();
             manifests.AddRange(entries.Where(e => e.Path.EndsWith(BackupNames.ManifestSuffix, StringComparison.Ordinal)).Select(e => e.Path));
             foreach (var (path, _, isLink) in entries.Where(e => e.IsFolder))
             {

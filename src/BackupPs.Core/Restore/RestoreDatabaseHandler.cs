@@ -241,7 +241,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
     /// manifest decide it, so the safety backup never lands outside that store.
     /// </summary>
     private static string SafetyRoot(RestoreDatabaseOptions options, StoredBackup backup) =>
-        options.SafetyBackupPath is not null ? SecureDirectory.FullPath(options.SafetyBackupPath) : BackupNames.StoreRootOf(backup.Path, backup.Manifest);
+        options.SafetyBackupPath is not null ? SecureDirectory.FullPath(options.SafetyBackupPath, "-SafetyBackupPath") : BackupNames.StoreRootOf(backup.Path, backup.Manifest);
 
     /// <summary>The exact steps, for -WhatIf and the confirmation prompt.</summary>
     private static string Plan(RestoreDatabaseOptions options, StoredBackup backup, string database, string environment, string side,

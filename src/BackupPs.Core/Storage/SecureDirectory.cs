@@ -52,10 +52,11 @@ public static class SecureDirectory
         return new SecureDirectoryResult(full, created, mode);
     }
 
-    internal static string FullPath(string? path) =>
+    /// <summary>The absolute form of a destination folder; an unusable one is InvalidDestinationPath naming <paramref name="option"/>.</summary>
+    internal static string FullPath(string? path, string option = "-Path") =>
         string.IsNullOrWhiteSpace(path)
-            ? throw StorageErrors.InvalidPath(path, "it is empty")
-            : Path.TrimEndingDirectorySeparator(UserPaths.Full(path, StorageErrors.InvalidPath));
+            ? throw StorageErrors.InvalidPath(path, "it is empty", option: option)
+            : Path.TrimEndingDirectorySeparator(UserPaths.Full(path, (given, why, cause) => StorageErrors.InvalidPath(given, why, cause, option)));
 
     /// <summary>Creates the missing levels top-down, each 0700. Returns true (the leaf was missing).</summary>
     private static bool CreateLevels(string full)

@@ -102,9 +102,10 @@ internal static class StorageErrors
             inner)
         { Target = directory };
 
-    public static BackupPsException InvalidPath(string? path, string reason, Exception? inner = null) =>
+    /// <param name="option">The option the path was given to (-SafetyBackupPath), named in what to do.</param>
+    public static BackupPsException InvalidPath(string? path, string reason, Exception? inner = null, string option = "-Path") =>
         new(StorageErrorIds.InvalidPath, FailureCategory.InvalidArgument,
-            $"The destination path '{path}' is not usable ({reason}); pass a valid directory to -Path.",
+            $"The destination path '{path}' is not usable ({reason}); pass a valid directory to {option}.",
             inner)
         { Target = path };
 

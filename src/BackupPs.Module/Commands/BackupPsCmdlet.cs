@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using BackupPs.Core.Catalog;
 using BackupPs.Core.Commands;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
@@ -25,9 +26,28 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Resolves a path parameter against the current PowerShell location (not the process directory).</summary>
-    protected string? ResolvePath(string? path) =>
-        path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    /// <summary>
+    /// Resolves a path parameter against the current PowerShell location (not the process directory); a blank one is
+    /// refused (EmptyPath), never made a folder named "   " there.
+    /// </summary>
+    /// <param name="parameter">The parameter as typed (-SafetyBackupPath), for the error.</param>
+    protected string? ResolvePath(string? path, string parameter)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(NotBlank(path, parameter));
+        }
+        catch (PathErrorException e)
+        {
+            ThrowTerminatingError(e.ErrorRecord);
+            throw;
+        }
+    }
 
     /// <summary>
     /// The file-system paths -Path (wildcards) or -LiteralPath (as typed) name, for the core to take as backups.
@@ -42,7 +62,8 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
         {
             try
             {
-                resolved.AddRange(Resolve(path, literal: literalPaths is not null));
+                var literal = literalPaths is not null;
+                resolved.AddRange(Resolve(NotBlank(path, literal ? "-LiteralPath" : "-Path"), literal));
             }
             catch (SessionStateException e)
             {
@@ -68,7 +89,7 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
             List<string> resolved;
             try
             {
-                resolved = Resolve(path, literal);
+                resolved = Resolve(NotBlank(path, literal ? "-LiteralPath" : "-Path"), literal);
             }
             catch (PathErrorException e) when (e.ErrorRecord.FullyQualifiedErrorId == "PathNotFound")
             {
@@ -122,6 +143,19 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
         return matches.Count > 0 ? matches : throw new PathErrorException(new ErrorRecord(
             new ItemNotFoundException($"Cannot find a backup path matching '{path}': no file or folder matches it. Check the pattern, or use -LiteralPath for a name with wildcard characters."),
             "PathNotFound", ErrorCategory.ObjectNotFound, path));
+    }
+
+    /// <summary>The core's blank-path rule (<see cref="BackupPaths.NotBlank"/>), as a path error of the parameter.</summary>
+    private static string NotBlank(string path, string parameter)
+    {
+        try
+        {
+            return BackupPaths.NotBlank(path, parameter);
+        }
+        catch (BackupPsException e)
+        {
+            throw new PathErrorException(ToErrorRecord(e));
+        }
     }
 
     private (string Path, bool Exists) ProviderPath(string path)

@@ -70,7 +70,18 @@ public sealed class DatabaseCompleter : IArgumentCompleter
     }
 }
 
-/// <summary>The store a completion reads: the bound -Path or -LiteralPath, else ./backups, against the PowerShell location.</summary>
+/// <summary>
+/// A parameter that is neither a path nor has a source of values (-Role, -Query, -Jobs, -Credential): nothing, rather than
+/// PowerShell's fallback of file names, which are never its values.
+/// </summary>
+public sealed class NothingCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) => [];
+}
+
+/// <summary>The store a completion reads: the bound -Path or -LiteralPath (or the store of the backup file it names), else ./backups, against the PowerShell location.</summary>
 internal static class StoreRoot
 {
     public static string Of(IDictionary fakeBoundParameters)
@@ -88,7 +99,13 @@ internal static class StoreRoot
         }
     }
 
-    /// <summary>The catalog as Get-Backup reads it (manifests only, the same trust rules); a path that is not a store gives nothing.</summary>
-    public static IEnumerable<BackupRecord> Records(string root) =>
-        Directory.Exists(root) ? ManifestStore.Enumerate(root, new CompletionValues.SilentHost()) : [];
+    /// <summary>
+    /// The catalog as Get-Backup reads it (manifests only, the same trust rules). A backup file (Restore-Database's and
+    /// Test-Backup's -Path) means the store it lives in; a path that is neither gives nothing.
+    /// </summary>
+    public static IEnumerable<BackupRecord> Records(string root)
+    {
+        var store = File.Exists(root) ? BackupPaths.StoreRoot(root) : root;
+        return Directory.Exists(store) ? ManifestStore.Enumerate(store, new CompletionValues.SilentHost()) : [];
+    }
 }

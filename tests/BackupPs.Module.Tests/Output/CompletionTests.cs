@@ -90,6 +90,15 @@ public sealed class CompletionTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Restore-Database's -Path is a backup file: its store (not a folder of that name) is where names come from.</summary>
+    [Fact]
+    public void StoreCompletionOfABackupFileUsesTheStoreItLivesIn()
+    {
+        var file = Directory.GetFiles(Path.Combine(_store, "dev"), "*", SearchOption.AllDirectories).First(f => !f.EndsWith(".manifest.json", StringComparison.Ordinal));
+        Assert.Equal(["app", "'my db'"], Complete($"Restore-Database -Path {file} -Database "));
+        Assert.Equal(["dev", "staging"], Complete($"Restore-Database {file} -TargetEnvironment "));
+    }
+
     [Fact]
     public void BrokenSourcesCompleteNothingAndNeverThrow()
     {

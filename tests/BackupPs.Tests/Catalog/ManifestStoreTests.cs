@@ -13,6 +13,24 @@ public sealed class ManifestStoreTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
+    /// <summary>What is skipped is told in the order of the names, the same on every run and file system (not the directory's order).</summary>
+    [Fact]
+    public void SkippedManifestsAreReportedInNameOrder()
+    {
+        var folder = Path.Combine(_root, "prod", "app");
+        Directory.CreateDirectory(folder);
+        var names = new[] { "m", "c", "x", "a", "q", "e", "z", "b", "k", "g" }.Select(n => n + "-broken.manifest.json").ToArray();
+        foreach (var name in names)
+        {
+            File.WriteAllText(Path.Combine(folder, name), "{ not json");
+        }
+
+        var host = new RecordingHost();
+        Assert.Empty(ManifestStore.Enumerate(_root, host));
+
+        Assert.Equal(names.Order(StringComparer.Ordinal).Select(n => Path.Combine(folder, n)), host.Errors.Select(e => (string?)e.Target));
+    }
+
     [Fact]
     public async Task RoundTripsAManifestAndListsOnlyBackupsWhoseFileExists()
     {

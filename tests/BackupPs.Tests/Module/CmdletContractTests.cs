@@ -75,6 +75,23 @@ public sealed class CmdletContractTests
         }
     }
 
+    /// <summary>
+    /// PowerShell offers file names to a parameter without a completer: only paths may get them. Every other parameter
+    /// completes from its source, or nothing (-Role, -Query, -Since, -Jobs, -Credential); switches and enums complete on their own.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CmdletTypes))]
+    public void OnlyPathsFallBackToFileNames(Type cmdlet)
+    {
+        var paths = OptionsOf(cmdlet).Where(o => o.GetCustomAttribute<OptionAttribute>()!.IsPath).Select(o => o.Name).Append("LiteralPath").ToHashSet();
+        foreach (var (property, _) in Parameters(cmdlet).Where(p => !paths.Contains(p.Property.Name)))
+        {
+            var type = Element(property.PropertyType);
+            Assert.True(type == typeof(SwitchParameter) || type.IsEnum || Has<ArgumentCompleterAttribute>(property),
+                $"{CmdletName(cmdlet)} -{property.Name} has no completer, so PowerShell completes file names for it.");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(CmdletTypes))]
     public void ShouldProcessWhereStateChanges(Type cmdlet)

@@ -4,11 +4,10 @@ using Xunit;
 namespace BackupPs.Tests.CliParsing;
 
 /// <summary>
-/// Fresh-eyes tryouts (issue 10): `backupps restore-database --help` must not offer what the parser refuses.
-/// --accept-error Other is refused (ParameterArgumentValidationError), and Get-Help and completion leave it out,
-/// but the option's header still lists it among "one of ...".
+/// `backupps <command> --help` offers only what the parser accepts: --accept-error Other is refused
+/// (ParameterArgumentValidationError), as Get-Help and completion leave it out, so its "one of ..." leaves it out too.
 /// </summary>
-public sealed class T1CliHelpTryoutTests
+public sealed class CliHelpEnumValuesTests
 {
     [Fact]
     public void AcceptErrorHelpOffersOnlyTheAcceptedClasses()

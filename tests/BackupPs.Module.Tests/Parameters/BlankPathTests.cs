@@ -1,18 +1,17 @@
 using BackupPs.Module.Tests.Infrastructure;
-using BackupPs.Module.Tests.Parameters;
 using BackupPs.Tests.Infrastructure;
 
-namespace BackupPs.Module.Tests.Tryouts;
+namespace BackupPs.Module.Tests.Parameters;
 
 /// <summary>
-/// Fresh-eyes tryouts (issue 10): a blank path (spaces only, as a cron script's <c>-Path " $dir"</c> with an unset
+/// A blank path (spaces only, as a cron script's <c>-Path " $dir"</c> with an unset
 /// variable gives) is an empty path, refused as the CLI refuses it (EmptyPath), never a folder named "   " in the
 /// current location. Nothing here needs a server: the path is refused before any container is looked up.
 /// </summary>
-public sealed class T1BlankPathTests : IDisposable
+public sealed class BlankPathTests : IDisposable
 {
     private readonly ModuleSession _session = ModuleSession.Start();
-    private readonly string _location = Directory.CreateTempSubdirectory("bps-t1-blank-").FullName;
+    private readonly string _location = Directory.CreateTempSubdirectory("bps-blank-path-").FullName;
 
     [Theory]
     [InlineData("Get-Backup -Path '   '")]
@@ -22,8 +21,11 @@ public sealed class T1BlankPathTests : IDisposable
     [InlineData("Test-Backup -LiteralPath '   '")]
     [InlineData("'   ' | Test-Backup")]
     [InlineData("Restore-Database -Path '   ' -WhatIf")]
-    [InlineData("Backup-Database -Container t1-no-such-container -Environment dev -Path '   ' -WhatIf")]
-    [InlineData("Backup-Database -Container t1-no-such-container -Environment dev -LiteralPath '   ' -WhatIf")]
+    [InlineData("Backup-Database -Container bps-no-such-container -Environment dev -Path '   ' -WhatIf")]
+    [InlineData("Backup-Database -Container bps-no-such-container -Environment dev -LiteralPath '   ' -WhatIf")]
+    [InlineData("Get-Backup -Path \"`t \"")]
+    [InlineData("Restore-Database -LiteralPath ' ' -WhatIf")]
+    [InlineData("[pscustomobject]@{ Path = '  ' } | Test-Backup")]
     public void ABlankPathIsRefusedAsEmpty(string command)
     {
         var result = _session.Invoke("Set-Location -LiteralPath $args[0]; " + command, _location);
@@ -46,11 +48,11 @@ public sealed class T1BlankPathTests : IDisposable
 }
 
 /// <summary>
-/// Fresh-eyes tryouts (issue 10): Restore-Database -Replace -SafetyBackupPath '   ' must be refused (the CLI refuses
+/// Restore-Database -Replace -SafetyBackupPath '   ' must be refused (the CLI refuses
 /// --safety-backup-path ' '), not plan a safety backup into a folder named "   " under the current location.
 /// </summary>
 [Collection(SharedPostgres.Name)]
-public sealed class T1BlankSafetyBackupPathTests(SharedPostgresServer server, BackupStore store) : IClassFixture<BackupStore>, IDisposable
+public sealed class BlankSafetyBackupPathTests(SharedPostgresServer server, BackupStore store) : IClassFixture<BackupStore>, IDisposable
 {
     private readonly ModuleSession _session = ModuleSession.Start();
 
@@ -58,7 +60,7 @@ public sealed class T1BlankSafetyBackupPathTests(SharedPostgresServer server, Ba
     public void ABlankSafetyBackupPathIsRefused()
     {
         var file = store.Files(_session, server)[0];
-        var location = Path.Combine(store.Folder, "t1-location");
+        var location = Path.Combine(store.Folder, "blank-safety-location");
         Directory.CreateDirectory(location);
 
         var result = _session.Invoke(
@@ -66,7 +68,8 @@ public sealed class T1BlankSafetyBackupPathTests(SharedPostgresServer server, Ba
             location, file);
 
         var error = result.TerminatingRecord ?? Assert.Single(result.Errors);
-        Assert.Contains(error.FullyQualifiedErrorId.Split(',')[0], new[] { "EmptyPath", "ParameterArgumentValidationError", "InvalidDestinationPath" });
+        Assert.StartsWith("EmptyPath,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Contains("-SafetyBackupPath", error.Exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(result.HostLines, line => line.Contains("What if:", StringComparison.Ordinal));
         Assert.Empty(Directory.EnumerateFileSystemEntries(location));
     }
