@@ -271,7 +271,7 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
             for (var i = _open.Count - 1; i >= 0; i--)
             {
                 var open = _open[i];
-                cmdlet.Host.UI.WriteProgress(_progressSource, new ProgressRecord(open.ActivityId, open.Activity, open.StatusDescription)
+                cmdlet.Host?.UI?.WriteProgress(_progressSource, new ProgressRecord(open.ActivityId, open.Activity, open.StatusDescription)
                 {
                     ParentActivityId = open.ParentActivityId,
                     RecordType = ProgressRecordType.Completed,
