@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using BackupPs.Core.Commands;
 
 namespace BackupPs.Cli;
@@ -9,17 +8,10 @@ namespace BackupPs.Cli;
 /// description, each option's help, examples), read from the same options classes, with parameter
 /// names spelled the CLI's way (-ComposeProject → --compose-project) and the examples' CLI forms.
 /// </summary>
-internal static partial class CliHelp
+internal static class CliHelp
 {
     /// <summary>Terminal width the text is wrapped to.</summary>
     private const int Width = 80;
-
-    /// <summary>pwsh common parameters that have a CLI flag of their own (see <see cref="GlobalFlags"/>).</summary>
-    private static readonly Dictionary<string, string> CommonFlags = new(StringComparer.Ordinal)
-    {
-        ["WhatIf"] = "--what-if",
-        ["Verbose"] = "--verbose",
-    };
 
     public static string Write(CommandSpec? command) => command is null ? Overview() : ForCommand(command);
 
@@ -110,7 +102,7 @@ internal static partial class CliHelp
     /// <summary>Each paragraph of <paramref name="source"/>, in the CLI's spelling, wrapped and followed by a blank line.</summary>
     private static void Paragraphs(StringBuilder text, string source, string indent)
     {
-        foreach (var paragraph in HelpText.Paragraphs(ForCli(source)))
+        foreach (var paragraph in HelpText.Paragraphs(CliTerms.Options(source)))
         {
             var lines = HelpText.IsVerbatim(paragraph) ? [paragraph] : HelpText.Wrap(paragraph, Width - indent.Length);
             foreach (var line in lines)
@@ -121,26 +113,4 @@ internal static partial class CliHelp
             text.AppendLine();
         }
     }
-
-    /// <summary>
-    /// Spells the parameters a text names the CLI's way: "-Replace" becomes "--replace" when some
-    /// command has that option. Cmdlet names (Test-Backup) are left alone: the hyphen inside a word
-    /// is not a parameter.
-    /// </summary>
-    internal static string ForCli(string text) =>
-        ParameterName().Replace(text, m =>
-        {
-            var name = m.Groups[1].Value;
-            if (CommonFlags.TryGetValue(name, out var flag))
-            {
-                return flag;
-            }
-
-            return CommandLine.Commands.SelectMany(c => c.Options).FirstOrDefault(o => o.Property.Name == name) is { } option
-                ? "--" + option.CliName
-                : m.Value;
-        });
-
-    [GeneratedRegex(@"(?<![\w-])-([A-Z][A-Za-z]*)\b")]
-    private static partial Regex ParameterName();
 }

@@ -10,6 +10,8 @@ namespace BackupPs.Cli;
 /// <summary>
 /// The CLI's side of <see cref="IOperationHost"/>: objects to stdout (one JSON line each with --json,
 /// a property list otherwise), everything else to stderr, so `--json | jq` always sees clean JSON.
+/// Errors, warnings and verbose lines come from the core, which names the cmdlets' parameters; they
+/// are shown in the CLI's terms (<see cref="CliTerms.Message"/>).
 /// </summary>
 /// <param name="terminal">Whether stderr is a terminal, where progress is drawn (null: ask the console).</param>
 internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextWriter output, TextWriter error, bool? terminal = null) : IOperationHost
@@ -59,7 +61,7 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
         {
             ErrorCount++;
             // One line per error, whatever the server's text held (psql's DETAIL and HINT come on lines of their own).
-            WriteLine($"backupps: {OneLine(failure.Message)} [{failure.ErrorId}]");
+            WriteLine($"backupps: {OneLine(CliTerms.Message(failure.Message))} [{failure.ErrorId}]");
         }
     }
 
@@ -69,7 +71,7 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
         {
             lock (_gate)
             {
-                WriteLine("VERBOSE: " + message);
+                WriteLine("VERBOSE: " + CliTerms.Message(message));
             }
         }
     }
@@ -78,7 +80,7 @@ internal sealed class ConsoleHost(GlobalFlags flags, CommandImpact impact, TextW
     {
         lock (_gate)
         {
-            WriteLine("WARNING: " + message);
+            WriteLine("WARNING: " + CliTerms.Message(message));
         }
     }
 

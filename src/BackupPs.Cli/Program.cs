@@ -31,7 +31,7 @@ try
 }
 catch (UsageException e)
 {
-    Console.Error.WriteLine("backupps: " + e.Message + (e.ErrorId is null ? "" : $" [{e.ErrorId}]"));
+    Console.Error.WriteLine("backupps: " + CliTerms.Message(e.Message) + (e.ErrorId is null ? "" : $" [{e.ErrorId}]"));
     return 2;
 }
 

@@ -70,12 +70,14 @@ internal sealed record CommandHelp(
             .OrderBy(s => s == defaultSet ? 0 : 1)
             .ToArray();
 
-        // As the [OutputType]s declare them: types or PSTypeName strings, every attribute in order.
+        // The PSTypeName strings the [OutputType]s declare, in order; the typed [OutputType] next to each is there
+        // for pipeline property completion and would show an internal namespace (BackupPs.Core.Catalog.BackupRecord).
         var outputTypeNames = cmdlet.GetCustomAttributesData()
             .Where(a => a.AttributeType == typeof(OutputTypeAttribute))
             .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!)
-            .Select(a => a.Value is Type t ? t.FullName! : a.Value!.ToString()!)
-            .DefaultIfEmpty(definition.Command.OutputType.FullName!)
+            .Select(a => a.Value as string)
+            .OfType<string>()
+            .DefaultIfEmpty(StableTypeName.ForHelp(definition.Command.OutputType))
             .ToArray();
 
         return new CommandHelp(

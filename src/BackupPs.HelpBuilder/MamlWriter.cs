@@ -104,7 +104,7 @@ internal static class MamlWriter
         var inputs = new List<XElement>();
         foreach (var p in help.Parameters.Where(p => p.Bindings.Any(b => b.ByValue)))
         {
-            inputs.Add(Input(p.Type.FullName!, $"A {p.TypeName} piped in binds to -{p.Name}."));
+            inputs.Add(Input(StableTypeName.ForHelp(p.Type), $"A {p.TypeName} piped in binds to -{p.Name}."));
         }
 
         var byName = help.Parameters.Where(p => p.Bindings.Any(b => b.ByPropertyName)).ToArray();

@@ -211,6 +211,9 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
             // stop the core and let it remove what it had started before we unwind.
             _stopping.Cancel();
             work.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
+            // The core completed its activities on the way out, but into a queue no one replays now:
+            // close every bar the host was shown, or it keeps drawing "Dumping app" after the stop.
+            host.CompleteOpenProgress(this);
             throw;
         }
 
@@ -246,6 +249,9 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
     /// <summary>Queues the core's callbacks as actions to replay on the pipeline thread.</summary>
     private sealed class PipelineHost(CancellationToken stopping) : IOperationHost, IDisposable
     {
+        /// <summary>Progress source ids are counted from far above pwsh's own (which count up from 1 per command), so they never meet.</summary>
+        private static long s_lastProgressSource = long.MaxValue / 2;
+
         private readonly BlockingCollection<Action<BackupPsCmdlet>> _queue = new();
 
         public IEnumerable<Action<BackupPsCmdlet>> Messages => _queue.GetConsumingEnumerable();
@@ -263,13 +269,51 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
 
         public void WriteWarning(string message) => _queue.Add(c => c.WriteWarning(message));
 
-        public void WriteProgress(OperationProgress progress) => _queue.Add(c => c.WriteProgress(
-            new ProgressRecord(progress.ActivityId, progress.Activity, progress.Status)
+        /// <summary>
+        /// The source id of every progress record of this invocation (the host tells bars apart by source and
+        /// activity): the Completed records written after a stop must reach the same bars.
+        /// </summary>
+        private readonly long _progressSource = Interlocked.Increment(ref s_lastProgressSource);
+
+        /// <summary>The activities shown and not completed yet, oldest first; touched on the pipeline thread only.</summary>
+        private readonly List<ProgressRecord> _open = [];
+
+        public void WriteProgress(OperationProgress progress) => _queue.Add(c =>
+        {
+            var record = new ProgressRecord(progress.ActivityId, progress.Activity, progress.Status)
             {
                 PercentComplete = progress.PercentComplete,
                 ParentActivityId = progress.ParentActivityId,
                 RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-            }));
+            };
+            c.CommandRuntime.WriteProgress(_progressSource, record);
+            // Only what the host was shown (a stopped pipeline refuses the write): a Completed record refused counts as still open.
+            _open.RemoveAll(r => r.ActivityId == record.ActivityId);
+            if (!progress.Completed)
+            {
+                _open.Add(record);
+            }
+        });
+
+        /// <summary>
+        /// Writes a Completed record for every activity shown and not completed, children before their parents,
+        /// when the queue is abandoned (the pipeline was stopped). A stopped pipeline refuses the cmdlet's
+        /// WriteProgress, so these go to the host directly, as pwsh itself lets a script's finally block complete its bars.
+        /// </summary>
+        public void CompleteOpenProgress(BackupPsCmdlet cmdlet)
+        {
+            for (var i = _open.Count - 1; i >= 0; i--)
+            {
+                var open = _open[i];
+                cmdlet.Host?.UI?.WriteProgress(_progressSource, new ProgressRecord(open.ActivityId, open.Activity, open.StatusDescription)
+                {
+                    ParentActivityId = open.ParentActivityId,
+                    RecordType = ProgressRecordType.Completed,
+                });
+            }
+
+            _open.Clear();
+        }
 
         public bool ShouldProcess(string target, string action)
         {

@@ -13,8 +13,6 @@ namespace BackupPs.Output;
 /// </summary>
 internal static class OutputTypeNames
 {
-    private const string Prefix = "BackupPs.";
-
     public static PSObject Decorate(object record)
     {
         var decorated = PSObject.AsPSObject(record);
@@ -23,7 +21,7 @@ internal static class OutputTypeNames
     }
 
     /// <summary>The stable name of a core type: what the generated [OutputType("BackupPs.X")] names too.</summary>
-    public static string For(Type type) => Prefix + type.Name;
+    public static string For(Type type) => StableTypeName.For(type);
 
     private static void Walk(object? value, int depth)
     {

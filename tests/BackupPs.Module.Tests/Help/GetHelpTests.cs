@@ -54,7 +54,8 @@ public sealed class GetHelpTests(GetHelpTests.Session fixture) : IClassFixture<G
                 Description = ($help.description.Text -join ' ')
                 Outputs = @($help.returnValues.returnValue.type.name)
                 OutputDescription = ($help.returnValues.returnValue.description.Text -join ' ')
-                DeclaredOutputs = @($command.OutputType.Name)
+                # The PSTypeName strings; each has a typed [OutputType] next to it (for property completion) that help leaves out.
+                DeclaredOutputs = @($command.OutputType | Where-Object { -not $_.Type } | ForEach-Object Name)
                 Inputs = @($help.inputTypes.inputType | Where-Object { $_.description.Text }).Count
                 SyntaxLines = @($help.syntax.syntaxItem).Count
                 ParameterSets = $command.ParameterSets.Count
@@ -67,6 +68,23 @@ public sealed class GetHelpTests(GetHelpTests.Session fixture) : IClassFixture<G
         Assert.False(string.IsNullOrWhiteSpace((string)help.Properties["OutputDescription"].Value));
         Assert.True((int)help.Properties["Inputs"].Value > 0);
         Assert.Equal(help.Properties["ParameterSets"].Value, help.Properties["SyntaxLines"].Value);
+    }
+
+    /// <summary>
+    /// INPUTS and OUTPUTS name the stable PSTypeNames (BackupPs.BackupRecord), once each: not the internal .NET names
+    /// (BackupPs.Core.Catalog.BackupRecord, BackupPs.Core.Verification.TestBackupResult), which may move.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void HelpNamesTheStableTypeNamesOnly(string cmdlet)
+    {
+        var help = Text(_session.Invoke("Get-Help $args[0] -Full | Out-String -Width 80", cmdlet));
+        Assert.DoesNotContain("BackupPs.Core", help, StringComparison.Ordinal);
+        var outputs = help[help.IndexOf("OUTPUTS", StringComparison.Ordinal)..];
+        outputs = outputs[..outputs.IndexOf("NOTES", StringComparison.Ordinal)];
+        var names = outputs.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("BackupPs.", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(names);
+        Assert.Equal(names.Distinct().Count(), names.Length);
     }
 
     /// <summary>

@@ -38,7 +38,7 @@ public sealed class StopTestServer : IAsyncLifetime
 /// PowerShell.Stop() (what Ctrl+C does) at several points of Backup-Database, Restore-Database -Replace and
 /// Test-Backup -Restore (-Isolated): the cmdlet ends with PipelineStoppedException, and nothing of the run is left:
 /// no file of a stopped backup and no partial safety backup in the store, no scratch database, no scratch file or BackupPs process in the container,
-/// no throwaway container; the database being replaced is still there.
+/// no throwaway container, no progress bar left open; the database being replaced is still there.
 /// </summary>
 public sealed class StopTests(StopTestServer fixture) : IClassFixture<StopTestServer>, IDisposable
 {
@@ -94,6 +94,17 @@ public sealed class StopTests(StopTestServer fixture) : IClassFixture<StopTestSe
         }
 
         Assert.Equal("1", Pg.Psql("select 1"));
+
+        // Nor an open progress bar: a host that draws them (VS Code, a runbook host) would keep showing "Dumping app".
+        if (point != "start")
+        {
+            Assert.NotEmpty(result.Progress);
+        }
+
+        foreach (var bar in result.Progress.GroupBy(p => p.ActivityId))
+        {
+            Assert.True(bar.Last().RecordType == ProgressRecordType.Completed, $"'{bar.First().Activity}' was left open after Stop()");
+        }
     }
 
     public void Dispose()

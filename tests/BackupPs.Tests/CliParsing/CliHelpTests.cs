@@ -17,16 +17,16 @@ public sealed class CliHelpTests
         var command = CommandLine.Commands.Single(c => c.Attribute.CliName == verb);
         var help = Flat(CliHelp.Write(command));
 
-        Assert.Contains(Flat(CliHelp.ForCli(command.Attribute.Synopsis)), help);
+        Assert.Contains(Flat(CliTerms.Options(command.Attribute.Synopsis)), help);
         foreach (var paragraph in HelpText.Paragraphs(command.Attribute.Description))
         {
-            Assert.Contains(Flat(CliHelp.ForCli(paragraph)), help);
+            Assert.Contains(Flat(CliTerms.Options(paragraph)), help);
         }
 
         foreach (var option in command.Options)
         {
             Assert.Contains("--" + option.CliName, help);
-            Assert.Contains(Flat(CliHelp.ForCli(option.Attribute.Help)), help);
+            Assert.Contains(Flat(CliTerms.Options(option.Attribute.Help)), help);
         }
 
         var examples = Examples(command).Where(e => e.CliLines.Count > 0).ToArray();
@@ -52,14 +52,6 @@ public sealed class CliHelpTests
             var parsed = CommandLine.Parse(words[1..], name => name == CommandLine.PasswordVariable ? "secret" : null);
             Assert.Same(command, parsed.Command);
         }
-    }
-
-    [Fact]
-    public void ParameterNamesAreSpelledTheCliWay()
-    {
-        Assert.Equal(
-            "With --restore: --replace keeps --keep-previous; --what-if shows it; Test-Backup and -Unknown stay.",
-            CliHelp.ForCli("With -Restore: -Replace keeps -KeepPrevious; -WhatIf shows it; Test-Backup and -Unknown stay."));
     }
 
     /// <summary>The old help printed the synopsis and one line per option only.</summary>

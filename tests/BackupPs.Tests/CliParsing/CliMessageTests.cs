@@ -1,17 +1,16 @@
 using System.Text.RegularExpressions;
 using BackupPs.Tests.Infrastructure;
 
-namespace BackupPs.Tests.Tryouts;
+namespace BackupPs.Tests.CliParsing;
 
 /// <summary>
-/// Fresh-eyes tryouts (issue 10, messages): the CLI prints the core's messages as they are, so "what to do" names
-/// PowerShell parameters and cmdlets ("pass -Path with the folder Backup-Database wrote to", "pass one of them to
-/// -Container", "a backup that Get-Backup lists") to an operator who types `backupps get-backup --path`. --help is
-/// already translated (--restore, --isolated); the error messages are not.
+/// The core's messages name PowerShell parameters and cmdlets ("pass -Path with the folder Backup-Database wrote to",
+/// "a backup that Get-Backup lists"); the CLI's operator types `backupps get-backup --path`, so the program prints
+/// them in its own terms, as its --help does (issue 10).
 /// </summary>
-public sealed partial class T2CliMessageTests : IDisposable
+public sealed partial class CliMessageTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("bps-t2-cli-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("bps-cli-message-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 

@@ -1,7 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
-# Fresh-eyes tryout (issue 10, CI path): New-TestContainer runs the container first and then waits for it and seeds it;
-# when either fails it throws, and the caller never gets the name, so AfterAll's Remove-TestContainer $container has
-# nothing to remove: every failed start leaves a labelled container (and its volume) on the CI machine.
+# The Pester tests' own helper: New-TestContainer runs the container first and then waits for it and seeds it; when
+# either fails it throws, and the caller never gets the name, so the helper itself must remove what it started, or
+# every failed start leaves a labelled container (and its volume) on the CI machine (issue 10).
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestContainer.ps1')
