@@ -54,7 +54,7 @@ public sealed class TestBackupOptions
     [Option(Requires = nameof(Restore), Help = "With -Restore: SQL run in the restored database; its single value must equal -Expected.")]
     public string? Query { get; set; }
 
-    [Option(Requires = nameof(Restore), AllowEmpty = true, Help = "With -Restore: what -Query must return (psql's unaligned text, e.g. 42 or t). Default: t (true).")]
+    [Option(Requires = nameof(Restore), AllowEmpty = true, Help = "With -Restore and -Query: what -Query must return (psql's unaligned text, e.g. 42 or t). Default: t (true).")]
     public string? Expected { get; set; }
 
     [Option(Requires = nameof(Restore), Excludes = nameof(Isolated), Help = "With -Restore, not with -Isolated: PostgreSQL login for the drill. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container, or the secrets their *_FILE variants name.")]
