@@ -24,7 +24,8 @@ namespace BackupPs.Core.Verification;
 [Example(Title = "Prove the newest backup of every prod database",
     Code = "Get-Backup -Path /opt/backups -Environment prod -Latest | Test-Backup",
     Remarks = "Reads each file completely and compares it with its manifest; nothing is restored. A failed check is a non-terminating error and Passed is false.",
-    Cli = "backupps test-backup /opt/backups/prod/app/app-prod-20261121T020000Z.dump.zst --json")]
+    Cli = "backupps test-backup /opt/backups/prod/app/app-prod-20261121T020000Z.dump.zst --json",
+    CliTitle = "Prove one backup, or all in a folder (the CLI cannot pick the newest)")]
 [Example(Title = "Weekly restore drill with a query that must hold",
     Code = "Get-Backup -Path /opt/backups -Environment prod -Database app -Latest | Test-Backup -Restore -Query 'select count(*) > 0 from users'",
     Remarks = "Restores the latest app backup into a throwaway database in its own container, compares every table's exact row count, checks that users is not empty, and drops the throwaway database.",
