@@ -85,7 +85,7 @@ internal static class CliHelp
             text.AppendLine("Examples:");
             foreach (var example in examples)
             {
-                text.AppendLine($"  {example.Title}:");
+                text.AppendLine($"  {example.CliTitle ?? example.Title}:");
                 foreach (var line in example.CliLines)
                 {
                     text.AppendLine($"    {line}");

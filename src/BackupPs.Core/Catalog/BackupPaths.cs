@@ -49,13 +49,23 @@ public static class BackupPaths
         return [ArtifactOf(full)];
     }
 
-    /// <summary>The records <paramref name="path"/> means, for Get-Backup: those of a folder's manifests, or the one of a backup file.</summary>
+    /// <summary>
+    /// The records <paramref name="path"/> means, for Get-Backup: those of a folder's manifests, or the one of a backup file.
+    /// A folder without any is a warning, not an error (an empty store is a valid answer), so a script can still tell
+    /// "no backups" from a wrong folder.
+    /// </summary>
     public static IEnumerable<BackupRecord> Records(string path, IOperationHost host)
     {
         var full = Full(path);
         if (Directory.Exists(full))
         {
-            return ManifestStore.Enumerate(full, host);
+            var records = ManifestStore.Enumerate(full, host).ToList();
+            if (records.Count == 0)
+            {
+                host.WriteWarning(NoBackupsMessage(full));
+            }
+
+            return records;
         }
 
         if (!File.Exists(full))
@@ -109,7 +119,8 @@ public static class BackupPaths
     }
 
     private static BackupPsException NoBackupsIn(string folder) =>
-        new("NoBackupsFound", FailureCategory.ObjectNotFound,
-            $"No backups are recorded in {folder} (warnings name any entries that were skipped); pass the folder Backup-Database wrote to, or a backup file.")
-        { Target = folder };
+        new("NoBackupsFound", FailureCategory.ObjectNotFound, NoBackupsMessage(folder)) { Target = folder };
+
+    private static string NoBackupsMessage(string folder) =>
+        $"No backups are recorded in {folder} (warnings name any entries that were skipped); pass the folder Backup-Database wrote to, or a backup file.";
 }

@@ -24,6 +24,12 @@ public sealed class ExampleAttribute : Attribute
     /// </summary>
     public string? Cli { get; init; }
 
+    /// <summary>
+    /// The title of the <see cref="Cli"/> form when it does less than <see cref="Title"/> says (the CLI cannot pick
+    /// the newest backups out of a listing, for one); null when the title fits both.
+    /// </summary>
+    public string? CliTitle { get; init; }
+
     /// <summary>The command lines of <see cref="Cli"/>, each whole; none when the CLI cannot express the example.</summary>
     public IReadOnlyList<string> CliLines =>
         Cli?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];

@@ -78,12 +78,30 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
     {
         var folder = BackupNames.FolderFor(root, environment, target.Database);
         host.WriteVerbose($"Backing up {target.Description} into {folder} ({format}, {compression}).");
-        if (SecureDirectory.Ensure(folder).IsGroupOrWorldWritable)
+        var directory = SecureDirectory.Ensure(folder);
+        if (directory.IsGroupOrWorldWritable)
         {
             // Left as it is (it may be a deliberate shared mount), but others could replace or delete backups there.
             host.WriteWarning($"{folder} is writable by other users, who could replace or delete backups in it; consider chmod 700.");
         }
 
+        try
+        {
+            return await BackupIntoAsync(docker, target, environment, folder, format, compression, host, parent, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A failed or cancelled run leaves no empty <store>/<env>/<db> folders of its own: the store is as it was.
+            // Its temporary file is gone by now (BackupIntoAsync disposed it), so a folder only it held is empty.
+            directory.RemoveCreatedIfEmpty();
+            throw;
+        }
+    }
+
+    /// <summary>The dump, its read-back and its publication into <paramref name="folder"/>, which exists.</summary>
+    private async Task<BackupRecord> BackupIntoAsync(DockerClient docker, DatabaseTarget target, string environment, string folder,
+        BackupFormat format, CompressionKind compression, IOperationHost host, ProgressActivity? parent, CancellationToken cancellationToken)
+    {
         foreach (var stale in AtomicFile.RemoveStalePartials(folder, StalePartialAge))
         {
             host.WriteWarning($"Removed {stale}, left behind by a backup process that was killed.");

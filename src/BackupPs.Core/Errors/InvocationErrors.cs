@@ -23,6 +23,7 @@ public static class InvocationErrors
         // Switches that need another switch: the same for every item.
         "ReplaceOptionWithoutReplace",
         "DrillOptionWithoutRestore",
+        Verification.TestBackupHandler.ExpectedWithoutQueryErrorId,
         "InvalidJobs",
         CompressionErrorIds.InvalidLevel,
 

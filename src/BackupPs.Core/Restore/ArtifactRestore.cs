@@ -59,7 +59,7 @@ internal sealed record RestoreOutcome(IReadOnlyList<BackupCheck> Integrity, IRea
         var rejected = Errors.Where(e => !e.Accepted).ToArray();
         if (rejected.Length > 0)
         {
-            return $"{rejected.Length} error(s), the first: {rejected[0].Describe()}";
+            return $"{rejected.Length} error(s), the first: {rejected[0].Description}";
         }
 
         if (InputStopped is not null)

@@ -53,11 +53,14 @@ public sealed record RestoreError(RestoreErrorClass Class, string Message, strin
     /// <summary>What BackupPs suggests doing about it, when it knows; null otherwise.</summary>
     public string? Advice { get; init; }
 
-    /// <summary>The error in one line of text: message, object, server fields, statement (cut short), and the advice.</summary>
-    public string Describe() => ClientErrorOutput.Describe(Message, Object, Detail, Hint, Context, Command, Advice);
+    /// <summary>
+    /// The error in one line of text: message, object, server fields, statement (cut short), and the advice. A property,
+    /// not a method, so it travels with the object through Export-Clixml and Receive-Job and views can show it there.
+    /// </summary>
+    public string Description => ClientErrorOutput.Describe(Message, Object, Detail, Hint, Context, Command, Advice);
 
     /// <summary>"AlreadyExists (accepted): ...": the class and the error in one line, not the record syntax.</summary>
-    public override string ToString() => $"{Class}{(Accepted ? " (accepted)" : "")}: {Describe()}";
+    public override string ToString() => $"{Class}{(Accepted ? " (accepted)" : "")}: {Description}";
 }
 
 /// <summary>Reads the errors out of pg_restore's or psql's stderr, classifies them and says what to do.</summary>

@@ -5,10 +5,19 @@ namespace BackupPs.Core.Storage;
 
 /// <summary>What <see cref="SecureDirectory.Ensure"/> found or did.</summary>
 /// <param name="FullPath">The absolute directory path.</param>
-/// <param name="Created">True when at least the directory itself was created by this call.</param>
+/// <param name="CreatedLevels">The directory levels this call created, outermost first (empty when it existed).</param>
 /// <param name="Mode">Its permission bits afterwards (on Windows: 0, not applicable).</param>
-public sealed record SecureDirectoryResult(string FullPath, bool Created, UnixFileMode Mode)
+public sealed record SecureDirectoryResult(string FullPath, IReadOnlyList<string> CreatedLevels, UnixFileMode Mode)
 {
+    /// <summary>True when at least the directory itself was created by this call.</summary>
+    public bool Created => CreatedLevels.Count > 0;
+
+    /// <summary>
+    /// Removes the levels this call created, innermost first, as long as they are still empty: a run that failed
+    /// leaves the store as it found it. A level something else has put a file into since stays, as do those above it.
+    /// </summary>
+    public void RemoveCreatedIfEmpty() => SecureDirectory.RemoveIfEmpty(CreatedLevels);
+
     private const UnixFileMode GroupOrOtherWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
     /// <summary>
@@ -41,13 +50,23 @@ public static class SecureDirectory
             throw StorageErrors.IsFile(full);
         }
 
-        bool created = false;
-        if (!Directory.Exists(full))
+        var created = new List<string>();
+        try
         {
-            created = CreateLevels(full);
+            if (!Directory.Exists(full))
+            {
+                CreateLevels(full, created);
+            }
+
+            ProbeWritable(full);
+        }
+        catch
+        {
+            // A level that could not be made, or a folder that takes no file (full, read-only): none of it is left behind.
+            RemoveIfEmpty(created);
+            throw;
         }
 
-        ProbeWritable(full);
         UnixFileMode mode = OperatingSystem.IsWindows() ? 0 : File.GetUnixFileMode(full);
         return new SecureDirectoryResult(full, created, mode);
     }
@@ -58,8 +77,29 @@ public static class SecureDirectory
             ? throw StorageErrors.InvalidPath(path, "it is empty", option: option)
             : Path.TrimEndingDirectorySeparator(UserPaths.Full(path, (given, why, cause) => StorageErrors.InvalidPath(given, why, cause, option)));
 
-    /// <summary>Creates the missing levels top-down, each 0700. Returns true (the leaf was missing).</summary>
-    private static bool CreateLevels(string full)
+    /// <summary>Removes <paramref name="levels"/> (outermost first) innermost first, stopping at the first that is not empty or cannot be removed.</summary>
+    internal static void RemoveIfEmpty(IReadOnlyList<string> levels)
+    {
+        foreach (var level in levels.Reverse())
+        {
+            try
+            {
+                if (Directory.EnumerateFileSystemEntries(level).Any())
+                {
+                    return;
+                }
+
+                Directory.Delete(level);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return; // already gone, or not ours to remove any more: nothing above it can be emptier
+            }
+        }
+    }
+
+    /// <summary>Creates the missing levels top-down, each 0700, adding each to <paramref name="created"/> (outermost first) as it is made.</summary>
+    private static void CreateLevels(string full, List<string> created)
     {
         var missing = new Stack<string>();
         for (string? level = full; level is not null && !Directory.Exists(level); level = Path.GetDirectoryName(level))
@@ -85,6 +125,8 @@ public static class SecureDirectory
                     // Directory.CreateDirectory(path, mode) applies the mode to the leaf only, hence one call per level.
                     Directory.CreateDirectory(level, DirectoryMode);
                 }
+
+                created.Add(level);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -110,7 +152,6 @@ public static class SecureDirectory
             }
         }
 
-        return true;
     }
 
     private static void ProbeWritable(string directory)

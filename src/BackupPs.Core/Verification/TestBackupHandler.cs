@@ -17,6 +17,9 @@ namespace BackupPs.Core.Verification;
 /// </summary>
 public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
 {
+    /// <summary>The ErrorId for -Expected without -Query.</summary>
+    public const string ExpectedWithoutQueryErrorId = "ExpectedWithoutQuery";
+
     private readonly Func<DockerClient> _connect;
     private readonly TimeProvider _clock;
 
@@ -34,6 +37,14 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
     /// <summary>Tests every backup -Path names (files, manifests, folders: <see cref="BackupPaths.Files"/>); one that cannot be tested is an error, and the next is tested.</summary>
     public async Task ExecuteAsync(TestBackupOptions options, IOperationHost host, CancellationToken cancellationToken)
     {
+        // -Expected is what -Query must return; alone it would be silently ignored. A parameter set cannot say this
+        // (Requires names switches), so it is refused here, before any backup, as ending the whole invocation.
+        if (options.Expected is not null && options.Query is null)
+        {
+            throw new BackupPsException(ExpectedWithoutQueryErrorId, FailureCategory.InvalidArgument,
+                "-Expected is what -Query must return, and no -Query was given; add -Query with the SQL to check, or leave -Expected out.");
+        }
+
         foreach (var given in options.Path ?? [])
         {
             try

@@ -24,7 +24,8 @@ namespace BackupPs.Core.Verification;
 [Example(Title = "Prove the newest backup of every prod database",
     Code = "Get-Backup -Path /opt/backups -Environment prod -Latest | Test-Backup",
     Remarks = "Reads each file completely and compares it with its manifest; nothing is restored. A failed check is a non-terminating error and Passed is false.",
-    Cli = "backupps test-backup /opt/backups/prod/app/app-prod-20261121T020000Z.dump.zst --json")]
+    Cli = "backupps test-backup /opt/backups/prod/app/app-prod-20261121T020000Z.dump.zst --json",
+    CliTitle = "Prove one backup, or all in a folder (the CLI cannot pick the newest)")]
 [Example(Title = "Weekly restore drill with a query that must hold",
     Code = "Get-Backup -Path /opt/backups -Environment prod -Database app -Latest | Test-Backup -Restore -Query 'select count(*) > 0 from users'",
     Remarks = "Restores the latest app backup into a throwaway database in its own container, compares every table's exact row count, checks that users is not empty, and drops the throwaway database.",
@@ -54,7 +55,7 @@ public sealed class TestBackupOptions
     [Option(Requires = nameof(Restore), Help = "With -Restore: SQL run in the restored database; its single value must equal -Expected.")]
     public string? Query { get; set; }
 
-    [Option(Requires = nameof(Restore), AllowEmpty = true, Help = "With -Restore: what -Query must return (psql's unaligned text, e.g. 42 or t). Default: t (true).")]
+    [Option(Requires = nameof(Restore), AllowEmpty = true, Help = "With -Restore and -Query: what -Query must return (psql's unaligned text, e.g. 42 or t). Default: t (true).")]
     public string? Expected { get; set; }
 
     [Option(Requires = nameof(Restore), Excludes = nameof(Isolated), Help = "With -Restore, not with -Isolated: PostgreSQL login for the drill. Default: POSTGRES_USER / POSTGRES_PASSWORD of the container, or the secrets their *_FILE variants name.")]

@@ -33,7 +33,7 @@ public sealed class CliHelpTests
         Assert.NotEmpty(examples);
         foreach (var example in examples)
         {
-            Assert.Contains(example.Title, help);
+            Assert.Contains(example.CliTitle ?? example.Title, help);
             Assert.All(example.CliLines, line => Assert.Contains(line, help));
         }
     }

@@ -7,7 +7,8 @@ namespace BackupPs.Tests.EndToEnd;
 
 /// <summary>
 /// Every bad input and every failure mid-way: a one-line actionable message, the documented exit
-/// code, no stack trace, no secret, and nothing left in the backup folder.
+/// code, no stack trace, no secret, and nothing left in the backup folder: no file, and none of the
+/// &lt;env&gt;/&lt;db&gt; folders the failed run made (a first run that failed must not look like a store).
 /// </summary>
 [Collection(SharedPostgres.Name)]
 public sealed class BackupFailureTests(SharedPostgresServer pg)
@@ -31,13 +32,14 @@ public sealed class BackupFailureTests(SharedPostgresServer pg)
         try
         {
             pg.Psql("create table private_t (x int)", "dump_denied");
+            // A fresh store: the run creates it and its dev/dump_denied folders, and must remove them all again.
             var root = NewRoot();
             var result = Fails(1, "PgDumpFailed", BackupPsCli.Run(new Dictionary<string, string?> { ["BACKUPPS_PASSWORD"] = "unused" },
-                "backup-database", "--container", pg.Name, "--database", "dump_denied", "--credential", "bps_lowly", "--environment", "dev", "--path", root));
+                "backup-database", "--container", pg.Name, "--database", "dump_denied", "--credential", "bps_lowly", "--environment", "dev", "--path", Path.Combine(root, "store")));
             Assert.Contains("permission denied for table private_t", result.Stderr);
             Assert.Contains("statement: LOCK TABLE public.private_t IN ACCESS SHARE MODE", result.Stderr);
             Assert.Contains("lacks a privilege", result.Stderr);
-            Assert.Empty(Files(root));
+            Assert.Empty(Directory.GetFileSystemEntries(root));
         }
         finally
         {
@@ -150,7 +152,7 @@ public sealed class BackupFailureTests(SharedPostgresServer pg)
         try
         {
             Fails(1, "DestinationFull", BackupPsCli.Run("backup-database", "--container", pg.Name, "--environment", "prod", "--path", mount, "--compression", "Gzip", "--format", "Plain"));
-            Assert.Empty(Files(mount));
+            Assert.Empty(Directory.GetFileSystemEntries(mount));
         }
         finally
         {
@@ -203,7 +205,7 @@ public sealed class BackupInterruptionTests : IAsyncLifetime
         var result = await run;
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("[PgDumpFailed]", result.Stderr);
-        Assert.Empty(Files(root));
+        Assert.Empty(Directory.GetFileSystemEntries(root));
     }
 
     [Theory]
@@ -219,7 +221,7 @@ public sealed class BackupInterruptionTests : IAsyncLifetime
         var result = await run;
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Cancelled", result.Stderr);
-        Assert.Empty(Files(root));
+        Assert.Empty(Directory.GetFileSystemEntries(root));
         // pg_dump inside the container must not linger after its reader went away, nor its FIFO.
         await Task.Delay(1000);
         Assert.Empty(PgDumpPids());

@@ -29,6 +29,7 @@ public sealed class ErrorScopeTests
     [Theory]
     [InlineData("ReplaceOptionWithoutReplace")]
     [InlineData("DrillOptionWithoutRestore")]
+    [InlineData("ExpectedWithoutQuery")]
     [InlineData("InvalidJobs")]
     [InlineData("InvalidCompressionLevel")]
     [InlineData("DockerSocketNotFound")]

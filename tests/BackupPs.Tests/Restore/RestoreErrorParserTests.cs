@@ -91,7 +91,7 @@ public sealed class RestoreErrorParserTests
         var error = Assert.Single(RestoreErrorParser.Parse(PgRestore17VerboseRoleMembership, [RestoreErrorClass.RoleMembership]));
         Assert.Equal((RestoreErrorClass.RoleMembership, "must be able to SET ROLE \"app\"", "FUNCTION f() app", true),
             (error.Class, error.Message, error.Object, error.Accepted));
-        Assert.Contains("-NoOwner", error.Describe());
+        Assert.Contains("-NoOwner", error.Description);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class RestoreErrorParserTests
             STATEMENT:  create table t6501(a int)
             """, []));
         Assert.Equal("You might need to increase \"max_locks_per_transaction\".", error.Hint);
-        Assert.Contains("HINT: You might need to increase", error.Describe());
+        Assert.Contains("HINT: You might need to increase", error.Description);
         Assert.Contains("restart", error.Advice);
     }
 
@@ -273,7 +273,7 @@ public sealed class RestoreErrorParserTests
         Assert.Contains("-NoOwner", errors[0].Advice);
         Assert.Equal((RestoreErrorClass.RoleMembership, "must be member of role \"o;wn\ner'x\""), (errors[1].Class, errors[1].Message));
         Assert.Contains("role o;wn\ner'x;", errors[1].Advice);
-        Assert.DoesNotContain('\n', errors[0].Describe());
+        Assert.DoesNotContain('\n', errors[0].Description);
 
         const string psql = """
             psql:/tmp/.backupps-1.fifo:20: ERROR:  role "o;wn
