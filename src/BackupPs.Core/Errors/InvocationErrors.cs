@@ -20,11 +20,8 @@ public static class InvocationErrors
 {
     private static readonly HashSet<string> Ids = new(StringComparer.Ordinal)
     {
-        // Switches that need another switch: the same for every item.
-        "ReplaceOptionWithoutReplace",
-        "DrillOptionWithoutRestore",
+        // Parameters that are wrong together, whatever the item: the same for every item.
         Verification.TestBackupHandler.ExpectedWithoutQueryErrorId,
-        "InvalidJobs",
         CompressionErrorIds.InvalidLevel,
 
         // Nothing any item needs can be reached.

@@ -111,8 +111,8 @@ public sealed class BackupFailureTests(SharedPostgresServer pg)
     {
         var env = new Dictionary<string, string?> { ["BACKUPPS_PASSWORD"] = "whatever-secret" };
         var result = Fails(1, "DatabaseLoginFailed", BackupPsCli.Run(env, "backup-database", "--container", pg.Name, "--credential", "ghost", "--environment", "prod", "--path", NewRoot()));
-        Assert.Contains("'ghost' (from -Credential)", result.Stderr);
-        Assert.Contains("-Credential", result.Stderr);
+        Assert.Contains("'ghost' (from --credential)", result.Stderr);
+        Assert.Contains("--credential", result.Stderr);
         Assert.Contains("POSTGRES_USER_FILE and POSTGRES_PASSWORD_FILE", result.Stderr);
     }
 

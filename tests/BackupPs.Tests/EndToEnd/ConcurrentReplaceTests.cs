@@ -225,7 +225,7 @@ public sealed class ConcurrentReplaceTests : IAsyncLifetime
         var failed = Fails("DestinationIsFile", BackupPsCli.Run("restore-database", path, "--database", database, "--replace", "--force", "--safety-backup-path", file), exitCode: 2);
         Assert.Contains("safety backup", failed.Stderr);
         Assert.Contains("nothing was changed", failed.Stderr);
-        Assert.Contains("-SafetyBackupPath", failed.Stderr);
+        Assert.Contains("--safety-backup-path", failed.Stderr);
         Assert.DoesNotContain("to -Path", failed.Stderr);
         Assert.DoesNotContain("another -Path", failed.Stderr);
         Assert.Equal(before, Databases(_pg));

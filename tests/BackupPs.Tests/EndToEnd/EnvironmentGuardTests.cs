@@ -44,7 +44,7 @@ public sealed class EnvironmentGuardTests(EnvironmentGuardServers servers) : ICl
         {
             var refused = Fails("EnvironmentMismatch",
                 RunRestore(devBackup, ["--container", prod.Name, "--replace", "--target-environment", "dev", .. extra]), exitCode: 2);
-            Assert.Contains($"Container {prod.Name} is labelled backupps.environment=prod, but -TargetEnvironment says dev", refused.Stderr);
+            Assert.Contains($"Container {prod.Name} is labelled backupps.environment=prod, but --target-environment says dev", refused.Stderr);
         }
 
         // Nothing happened: no safety backup, no side database, the prod data as it was.
@@ -88,7 +88,7 @@ public sealed class EnvironmentGuardTests(EnvironmentGuardServers servers) : ICl
         var root = NewRoot();
         var refused = BackupPsCli.Run("backup-database", "--container", prod.Name, "--environment", "dev", "--path", root);
         Fails("EnvironmentMismatch", refused, exitCode: 2);
-        Assert.Contains("-Environment says dev", refused.Stderr);
+        Assert.Contains("--environment says dev", refused.Stderr);
         Assert.Empty(Files(root));
 
         // The label's environment in any case is filed under the label's spelling of it.
@@ -119,7 +119,7 @@ public sealed class EnvironmentGuardTests(EnvironmentGuardServers servers) : ICl
     {
         var devBackup = BackupOf(servers.Dev, PostgresContainer.DatabaseName, "dev");
         var refused = Fails("CrossEnvironmentDrill", Drill(devBackup, "--container", servers.Prod.Name), exitCode: 2);
-        Assert.Contains("-Isolated", refused.Stderr);
+        Assert.Contains("--isolated", refused.Stderr);
         NoScratchDatabases(servers.Prod);
 
         var prodBackup = BackupOf(servers.Prod, PostgresContainer.DatabaseName, "prod");
@@ -158,7 +158,7 @@ public sealed class EnvironmentGuardTests(EnvironmentGuardServers servers) : ICl
             Assert.DoesNotContain("app_copy", Databases(twin));
 
             var drill = Fails("TargetEnvironmentUnknown", Drill(prodBackup), exitCode: 2);
-            Assert.Contains($"-Container {name}", drill.Stderr);
+            Assert.Contains($"--container {name}", drill.Stderr);
 
             // Named explicitly, the drill runs there, with a warning that its environment is unknown.
             var named = Drill(prodBackup, "--container", name);

@@ -154,7 +154,7 @@ public sealed class RestoreDatabaseTests(RestoreServers servers) : IClassFixture
     public void ExistingDatabasesNeedReplaceAndMissingOnesCannotBeReplaced()
     {
         var path = BackupOf(Source, "app");
-        Assert.Contains("add -Replace", Fails("DatabaseExists", RunRestore(path)).Stderr);
+        Assert.Contains("add --replace", Fails("DatabaseExists", RunRestore(path)).Stderr);
         Fails("DatabaseNotFound", RunRestore(path, "--database", "nothing_here", "--replace"));
         Fails("MissingMandatoryParameter", RunRestore(path, "--keep-previous"), exitCode: 2);
         NoScratchDatabases(Source);
@@ -166,7 +166,7 @@ public sealed class RestoreDatabaseTests(RestoreServers servers) : IClassFixture
         var path = BackupOf(Source, "app", "dev");
         var bare = servers.Bare;
         var refused = Fails("CrossEnvironmentRestore", RunRestore(path, "--container", bare.Name, "--database", "app_prod", "--target-environment", "prod"));
-        Assert.Contains("-AllowCrossEnvironment", refused.Stderr);
+        Assert.Contains("--allow-cross-environment", refused.Stderr);
         Assert.DoesNotContain("app_prod", Databases(bare));
         try
         {

@@ -179,7 +179,7 @@ public sealed class RestoreErrorReportingTests(RestoreServers servers) : IClassF
             Assert.Equal("must be member of role \"bps_stranger\"", membership.GetProperty("Message").GetString());
             Assert.Equal("TABLE items bps_stranger", membership.GetProperty("Object").GetString());
             Assert.Equal("ALTER TABLE public.items OWNER TO bps_stranger;", membership.GetProperty("Command").GetString());
-            Assert.Contains("class RoleMembership: the login may not give objects to role bps_stranger; restore with -NoOwner", failed.Stderr);
+            Assert.Contains("class RoleMembership: the login may not give objects to role bps_stranger; restore with --no-owner", failed.Stderr);
             Assert.DoesNotContain(password, failed.Stdout + failed.Stderr);
 
             var restored = BackupPsCli.Run(env, [.. restore, "--no-owner"]);

@@ -27,10 +27,7 @@ public sealed class ErrorScopeTests
 
     /// <summary>Errors no pipeline item can change: parameter combinations, and a Docker daemon that cannot be reached.</summary>
     [Theory]
-    [InlineData("ReplaceOptionWithoutReplace")]
-    [InlineData("DrillOptionWithoutRestore")]
     [InlineData("ExpectedWithoutQuery")]
-    [InlineData("InvalidJobs")]
     [InlineData("InvalidCompressionLevel")]
     [InlineData("DockerSocketNotFound")]
     [InlineData("DockerPermissionDenied")]
