@@ -125,6 +125,12 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
     {
         var (root, path) = NewStore();
         var (_, other) = NewStore();
+        while (Path.GetFileName(other) == Path.GetFileName(path))
+        {
+            // Made in the same second: the copy needs a name of its own beside the first.
+            (_, other) = NewStore();
+        }
+
         var copy = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileName(other));
         File.Copy(other, copy);
         // Valid JSON (trailing whitespace is allowed), so only the size gives it away.
