@@ -8,6 +8,8 @@ namespace BackupPs.Core.Catalog;
 
 /// <summary>
 /// The store's layout: &lt;root&gt;/&lt;environment&gt;/&lt;database&gt;/&lt;database&gt;-&lt;environment&gt;-&lt;UTC stamp&gt;[-&lt;n&gt;].&lt;dump|sql&gt;.&lt;zst|gz&gt;
+/// for database backups, &lt;root&gt;/&lt;environment&gt;/&lt;kind&gt;/&lt;name&gt;/&lt;name&gt;-&lt;environment&gt;-&lt;UTC stamp&gt;[-&lt;n&gt;].tar.&lt;zst|gz&gt;
+/// for file sets (kind: envfile, directory, volume; see <see cref="KindFolder"/>),
 /// with &lt;same stem&gt;.manifest.json beside it. Environment and date are in every name, as the runbooks insist.
 /// The -&lt;n&gt; (2, 3, ...) appears only when backups of the same folder started in the same second: which
 /// backup gets which name is settled by the no-clobber rename when it is stored (<see cref="BackupPlacement"/>).
@@ -19,7 +21,15 @@ public static partial class BackupNames
 
     public const string ManifestSuffix = ".manifest.json";
 
-    private static readonly string[] ArtifactSuffixes = [".dump.zst", ".dump.gz", ".sql.zst", ".sql.gz"];
+    private static readonly string[] ArtifactSuffixes = [".dump.zst", ".dump.gz", ".sql.zst", ".sql.gz", ".tar.zst", ".tar.gz"];
+
+    /// <summary>
+    /// The folder under &lt;root&gt;/&lt;environment&gt;/ that holds a file-set kind's backups ("envfile", "directory",
+    /// "volume"); null for <see cref="BackupKind.Database"/>, whose backups sit in &lt;environment&gt;/&lt;database&gt;/ as before
+    /// file sets existed (so stores written then still list). A database named like a kind folder keeps its dumps there
+    /// beside the kind's &lt;name&gt; folders; the manifest's Kind says which is which.
+    /// </summary>
+    public static string? KindFolder(BackupKind kind) => kind == BackupKind.Database ? null : kind.ToString().ToLowerInvariant();
 
     /// <summary>Validates an environment name and returns it in lower case, so prod and Prod cannot be two folders.</summary>
     public static string NormalizeEnvironment(string? environment)
@@ -76,6 +86,19 @@ public static partial class BackupNames
     }
 
     /// <summary>
+    /// The file name of a file set's artifact: &lt;name&gt;-&lt;environment&gt;-&lt;UTC stamp&gt;[-&lt;claim&gt;].tar.&lt;zst|gz&gt;
+    /// (certs-prod-20261121T020000Z.tar.zst); <paramref name="claim"/> as for <see cref="ArtifactFileName(string, string, DateTimeOffset, BackupFormat, CompressionKind, int)"/>.
+    /// </summary>
+    public static string ArtifactFileName(string name, string environment, DateTimeOffset startedUtc, CompressionKind compression, int claim = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(claim, 1);
+        return $"{FileSafe(name)}-{environment}-{startedUtc.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}"
+            + (claim == 1 ? "" : $"-{claim}")
+            + ".tar"
+            + compression.FileExtension();
+    }
+
+    /// <summary>
     /// The folder of a database's backups in a store, &lt;root&gt;/&lt;environment&gt;/&lt;database&gt;. The environment is
     /// checked again here (a manifest's or a label's value must never climb out of the root: "../../../esc").
     /// </summary>
@@ -83,23 +106,55 @@ public static partial class BackupNames
         Path.Combine(root, NormalizeEnvironment(environment), FileSafe(database));
 
     /// <summary>
+    /// The folder of one kind's backups of <paramref name="name"/>: &lt;root&gt;/&lt;environment&gt;/&lt;database&gt; for
+    /// <see cref="BackupKind.Database"/>, &lt;root&gt;/&lt;environment&gt;/&lt;kind&gt;/&lt;name&gt; for the others.
+    /// </summary>
+    public static string FolderFor(string root, string environment, BackupKind kind, string name) =>
+        KindFolder(kind) is { } kindFolder
+            ? Path.Combine(root, NormalizeEnvironment(environment), kindFolder, FileSafe(name))
+            : FolderFor(root, environment, name);
+
+    /// <summary>
     /// The root of the store a backup lives in: &lt;root&gt; when the backup lies in &lt;root&gt;/&lt;environment&gt;/&lt;database&gt;/
     /// as its (validated) manifest says, else the backup's own folder (a copy kept somewhere by hand).
     /// </summary>
     public static string StoreRootOf(string artifactPath, BackupManifest manifest)
     {
-        var databaseFolder = Path.GetDirectoryName(Path.GetFullPath(artifactPath))!;
-        return IsFiledWhereItBelongs(artifactPath, manifest) && Path.GetDirectoryName(Path.GetDirectoryName(databaseFolder)) is { } root
-            ? root
-            : databaseFolder;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(artifactPath))!;
+        var levels = KindFolder(manifest.Kind) is null ? 2 : 3;
+        var root = folder;
+        for (var level = 0; level < levels && root is not null; level++)
+        {
+            root = Path.GetDirectoryName(root);
+        }
+
+        return IsFiledWhereItBelongs(artifactPath, manifest) && root is not null ? root : folder;
     }
 
-    /// <summary>True when the backup lies in the &lt;environment&gt;/&lt;database&gt; folders its manifest names.</summary>
+    /// <summary>
+    /// True when the backup lies in the folders its manifest names: &lt;environment&gt;/&lt;database&gt; (Database),
+    /// &lt;environment&gt;/&lt;kind&gt;/&lt;name&gt; (the other kinds).
+    /// </summary>
     public static bool IsFiledWhereItBelongs(string artifactPath, BackupManifest manifest)
     {
-        var databaseFolder = Path.GetDirectoryName(Path.GetFullPath(artifactPath));
-        return Path.GetFileName(databaseFolder) == FileSafe(manifest.Database)
-            && Path.GetFileName(Path.GetDirectoryName(databaseFolder)) == manifest.Environment;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(artifactPath));
+        if (Path.GetFileName(folder) != FileSafe(manifest.CatalogName))
+        {
+            return false;
+        }
+
+        var parent = Path.GetDirectoryName(folder);
+        if (KindFolder(manifest.Kind) is { } kindFolder)
+        {
+            if (Path.GetFileName(parent) != kindFolder)
+            {
+                return false;
+            }
+
+            parent = Path.GetDirectoryName(parent);
+        }
+
+        return Path.GetFileName(parent) == manifest.Environment;
     }
 
     public static string ManifestPathFor(string artifactPath)

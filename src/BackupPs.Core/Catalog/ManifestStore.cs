@@ -36,9 +36,9 @@ public static class ManifestStore
             // The version first: a manifest of another schema would otherwise fail on field details.
             var version = document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty(nameof(BackupManifest.SchemaVersion), out var v) && v.TryGetInt32(out var n) ? n : (int?)null;
-            if (version != BackupManifest.CurrentSchemaVersion)
+            if (version is not { } known || known < BackupManifest.OldestSchemaVersion || known > BackupManifest.CurrentSchemaVersion)
             {
-                throw Invalid(manifestPath, $"schema version {version?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, this BackupPs reads {BackupManifest.CurrentSchemaVersion}", null);
+                throw Invalid(manifestPath, $"schema version {version?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, this BackupPs reads {BackupManifest.OldestSchemaVersion} to {BackupManifest.CurrentSchemaVersion}", null);
             }
 
             var manifest = document.RootElement.Deserialize<BackupManifest>(JsonDefaults.Indented)
@@ -149,8 +149,9 @@ public static class ManifestStore
 
                 if (!BackupNames.IsFiledWhereItBelongs(path, manifest))
                 {
-                    host.WriteWarning($"Skipping {entryPath}: it describes a backup of {manifest.Database} ({manifest.Environment}), which belongs in "
-                        + $"{Path.Combine(manifest.Environment, BackupNames.FileSafe(manifest.Database))}, not here; it was moved or edited by hand.");
+                    var belongs = Path.GetRelativePath(".", BackupNames.FolderFor(".", manifest.Environment, manifest.Kind, manifest.CatalogName));
+                    host.WriteWarning($"Skipping {entryPath}: it describes a {(manifest.Kind == BackupKind.Database ? "" : manifest.Kind + " ")}backup of {manifest.CatalogName} ({manifest.Environment}), "
+                        + $"which belongs in {belongs}, not here; it was moved or edited by hand.");
                     continue;
                 }
 
@@ -284,6 +285,7 @@ public static class ManifestStore
         Kind = m.Kind,
         Environment = m.Environment,
         Database = m.Database,
+        Name = m.Name,
         FileName = m.FileName,
         Format = m.Format,
         Compression = m.Compression,
@@ -305,6 +307,16 @@ public static class ManifestStore
         DatabaseProperties = m.DatabaseProperties,
         Tables = m.Tables,
         TotalRows = m.TotalRows,
+        SourceHost = m.SourceHost,
+        SourcePaths = m.SourcePaths,
+        Volume = m.Volume,
+        Consistency = m.Consistency,
+        Exclude = m.Exclude,
+        BaseFileName = m.BaseFileName,
+        Files = m.Files,
+        Skipped = m.Skipped,
+        FileCount = m.FileCount,
+        TotalBytes = m.TotalBytes,
         Tool = m.Tool,
         Path = path,
         ManifestPath = manifestPath,

@@ -40,19 +40,34 @@ internal static partial class ManifestValidator
         Require(Enum.IsDefined(m.Kind), nameof(m.Kind), () => $"'{m.Kind}' is not a kind of backup");
         Require(IsEnvironment(m.Environment), nameof(m.Environment),
             () => $"'{Shown(m.Environment)}' is not an environment name (1-32 lower-case letters, digits, '-' or '_', as Backup-Database writes it)");
-        Require(IsName(m.Database), nameof(m.Database), () => $"'{Shown(m.Database)}' is not a PostgreSQL database name (1-{MaxNameBytes} bytes, no NUL)");
-        Require(Enum.IsDefined(m.Format), nameof(m.Format), () => $"'{m.Format}' is not a backup format");
         Require(Enum.IsDefined(m.Compression), nameof(m.Compression), () => $"'{m.Compression}' is not a compression");
         Require(m.StartedUtc >= Earliest && m.StartedUtc.Offset == TimeSpan.Zero, nameof(m.StartedUtc),
             () => $"{m.StartedUtc:o} is not a UTC time after 2000");
         Require(m.CompletedUtc >= m.StartedUtc && m.CompletedUtc.Offset == TimeSpan.Zero, nameof(m.CompletedUtc),
             () => $"{m.CompletedUtc:o} is not a UTC time at or after StartedUtc");
         Require(m.Elapsed == m.CompletedUtc - m.StartedUtc, nameof(m.Duration), () => $"{m.Duration} is not CompletedUtc - StartedUtc");
-        Require(IsArtifactName(m), nameof(m.FileName),
-            () => $"'{Shown(m.FileName)}' is not the name Backup-Database gives a {m.Format} {m.Compression} backup of {m.Database} ({m.Environment}) started at {m.StartedUtc:o}");
         Require(m.SizeBytes > 0, nameof(m.SizeBytes), () => $"{m.SizeBytes} is not a backup's size");
         Require(m.DumpBytes >= 0, nameof(m.DumpBytes), () => $"{m.DumpBytes} is negative");
         Require(m.Sha256 is not null && Sha256Pattern().IsMatch(m.Sha256), nameof(m.Sha256), () => $"'{Shown(m.Sha256)}' is not a SHA-256 (64 lower-case hex digits)");
+        Require(m.Tool is null || IsText(m.Tool), nameof(m.Tool), () => $"'{Shown(m.Tool)}' is not a tool name");
+        if (m.Kind == BackupKind.Database)
+        {
+            ValidateDatabase(m, Require);
+        }
+        else
+        {
+            FileSetValidator.Validate(m, Require);
+        }
+    }
+
+    /// <summary>The fields of a <see cref="BackupKind.Database"/> backup.</summary>
+    private static void ValidateDatabase(BackupManifest m, Action<bool, string, Func<string>> Require)
+    {
+        Require(IsName(m.Database), nameof(m.Database), () => $"'{Shown(m.Database)}' is not a PostgreSQL database name (1-{MaxNameBytes} bytes, no NUL)");
+        Require(m.Name is null || m.Name == m.Database, nameof(m.Name), () => $"'{Shown(m.Name)}' is not the database's name");
+        Require(Enum.IsDefined(m.Format), nameof(m.Format), () => $"'{m.Format}' is not a backup format");
+        Require(IsArtifactName(m), nameof(m.FileName),
+            () => $"'{Shown(m.FileName)}' is not the name Backup-Database gives a {m.Format} {m.Compression} backup of {m.Database} ({m.Environment}) started at {m.StartedUtc:o}");
         Require(m.Container is not null && ContainerNamePattern().IsMatch(m.Container) && m.Container.Length <= 255, nameof(m.Container),
             () => $"'{Shown(m.Container)}' is not a Docker container name");
         Require(m.ContainerId is not null && ContainerIdPattern().IsMatch(m.ContainerId), nameof(m.ContainerId),
@@ -67,7 +82,8 @@ internal static partial class ManifestValidator
         Require(m.PgDumpVersion is null || IsVersion(m.PgDumpVersion), nameof(m.PgDumpVersion), () => $"'{Shown(m.PgDumpVersion)}' is not a pg_dump version");
         Require(m.Format == BackupFormat.Custom ? m.ArchiveVersion is not null && ArchiveVersionPattern().IsMatch(m.ArchiveVersion) : m.ArchiveVersion is null,
             nameof(m.ArchiveVersion), () => $"'{Shown(m.ArchiveVersion)}' is not the archive version of a {m.Format} dump");
-        Require(m.Tool is null || IsText(m.Tool), nameof(m.Tool), () => $"'{Shown(m.Tool)}' is not a tool name");
+        Require(m.Files is null && m.Skipped is null && m.SourcePaths is null && m.Volume is null && m.BaseFileName is null && m.Consistency is null, nameof(m.Files),
+            () => "a database backup has no file list, source paths, volume, base or consistency");
         if (m.DatabaseProperties is { } properties)
         {
             ValidateProperties(properties, Require);
@@ -129,43 +145,45 @@ internal static partial class ManifestValidator
     /// <summary>A PostgreSQL identifier as a user may type it.</summary>
     private static bool IsName(string? name) => PostgresNames.IsName(name);
 
-    private static bool IsText(string text, bool allowEmpty = false) =>
+    internal static bool IsText(string text, bool allowEmpty = false) =>
         (allowEmpty || text.Length > 0) && text.Length <= MaxTextLength && !text.Any(char.IsControl);
 
     private static bool IsVersion(string version) => IsText(version) && char.IsAsciiDigit(version[0]);
 
     /// <summary>
-    /// True when <see cref="BackupManifest.FileName"/> is what <see cref="BackupNames.ArtifactFileName"/> gives
-    /// this manifest's database, environment, start, format and compression for some claim (1, 2, ...).
+    /// True when <see cref="BackupManifest.FileName"/> is what <see cref="BackupNames.ArtifactFileName(string, string, DateTimeOffset, BackupFormat, CompressionKind, int)"/>
+    /// gives this manifest's database, environment, start, format and compression for some claim (1, 2, ...).
     /// </summary>
-    private static bool IsArtifactName(BackupManifest m)
-    {
-        if (m.FileName is null || !Enum.IsDefined(m.Format) || !Enum.IsDefined(m.Compression) || !IsName(m.Database))
-        {
-            return false;
-        }
+    private static bool IsArtifactName(BackupManifest m) =>
+        m.FileName is not null && Enum.IsDefined(m.Format) && Enum.IsDefined(m.Compression) && IsName(m.Database)
+        && IsClaimedName(m.FileName, BackupNames.ArtifactFileName(m.Database!, m.Environment, m.StartedUtc, m.Format, m.Compression),
+            (m.Format == BackupFormat.Custom ? ".dump" : ".sql") + m.Compression.FileExtension());
 
-        var first = BackupNames.ArtifactFileName(m.Database, m.Environment, m.StartedUtc, m.Format, m.Compression);
-        if (m.FileName == first)
+    /// <summary>
+    /// True when <paramref name="fileName"/> is <paramref name="first"/> (claim 1) or the same stem with "-&lt;n&gt;" before
+    /// <paramref name="extension"/> for a later claim (see <see cref="BackupPlacement"/>).
+    /// </summary>
+    internal static bool IsClaimedName(string fileName, string first, string extension)
+    {
+        if (fileName == first)
         {
             return true;
         }
 
-        var extension = (m.Format == BackupFormat.Custom ? ".dump" : ".sql") + m.Compression.FileExtension();
         var stem = first[..^extension.Length] + "-";
-        if (!m.FileName.StartsWith(stem, StringComparison.Ordinal) || !m.FileName.EndsWith(extension, StringComparison.Ordinal)
-            || m.FileName.Length <= stem.Length + extension.Length)
+        if (!fileName.StartsWith(stem, StringComparison.Ordinal) || !fileName.EndsWith(extension, StringComparison.Ordinal)
+            || fileName.Length <= stem.Length + extension.Length)
         {
             return false;
         }
 
-        var claim = m.FileName[stem.Length..^extension.Length];
+        var claim = fileName[stem.Length..^extension.Length];
         return claim[0] != '0' && int.TryParse(claim, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             && n is >= 2 and <= BackupPlacement.MaxClaims;
     }
 
     /// <summary>A value for an error message: at most 80 characters, control characters escaped, so a hostile field cannot forge output lines.</summary>
-    private static string Shown(string? value)
+    internal static string Shown(string? value)
     {
         if (value is null)
         {
@@ -177,7 +195,7 @@ internal static partial class ManifestValidator
     }
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
-    private static partial Regex Sha256Pattern();
+    internal static partial Regex Sha256Pattern();
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex ContainerIdPattern();

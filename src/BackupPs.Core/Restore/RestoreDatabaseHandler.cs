@@ -37,12 +37,12 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
     public async Task ExecuteAsync(RestoreDatabaseOptions options, IOperationHost host, CancellationToken cancellationToken)
     {
         // -KeepPrevious, -SkipSafetyBackup and -SafetyBackupPath without -Replace, and -Jobs outside 0-64, are refused at binding (OptionAttribute).
-        var backup = StoredBackup.Load(OneBackup(options.Path ?? [], host), host);
+        var backup = StoredBackup.Load(OneBackup(options.Path ?? [], host), host).RequireKind(BackupKind.Database, "Restore-Database");
         var manifest = backup.Manifest;
         using var docker = _connect();
         var target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, host, cancellationToken).ConfigureAwait(false);
         // As typed: a longer name would be one the server cuts, which the operation lock and the output would not know.
-        var database = options.Database is null ? manifest.Database : PostgresNames.Require(options.Database, "-Database");
+        var database = options.Database is null ? manifest.Database! : PostgresNames.Require(options.Database, "-Database");
         if (options.Role is not null)
         {
             PostgresNames.Require(options.Role, "-Role");
@@ -132,8 +132,8 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
             if (failure is null)
             {
                 await ScratchDatabase.ConfigureAsync(docker, target.Server, side, database, like, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
-                progress.Step(++step, steps, $"counting the rows of {manifest.Tables.Count} table(s)");
-                host.WriteVerbose($"Counting the rows of the {manifest.Tables.Count} table(s) in {side} to compare them with the manifest.");
+                progress.Step(++step, steps, $"counting the rows of {manifest.Tables!.Count} table(s)");
+                host.WriteVerbose($"Counting the rows of the {manifest.Tables!.Count} table(s) in {side} to compare them with the manifest.");
                 tables = await RestoredRows.CompareAsync(docker, target.Server.WithDatabase(side), manifest.Tables, cancellationToken).ConfigureAwait(false);
                 failure = RestoredRows.Describe(tables);
             }
@@ -173,7 +173,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 Succeeded = failure is null,
                 BackupPath = backup.Path,
                 BackupEnvironment = manifest.Environment,
-                BackupDatabase = manifest.Database,
+                BackupDatabase = manifest.Database!,
                 StartedUtc = now,
                 Elapsed = watch.Elapsed,
                 RestoreElapsed = outcome.Duration,
@@ -181,7 +181,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
                 SafetyBackupSkipped = options.Replace && options.SkipSafetyBackup,
                 PreviousDatabase = keptPrevious ? previous : null,
                 Tables = tables,
-                RowCountsMatch = tables.Count == manifest.Tables.Count && tables.All(t => t.Matches),
+                RowCountsMatch = tables.Count == manifest.Tables!.Count && tables.All(t => t.Matches),
                 Errors = outcome.Errors,
             });
 
@@ -263,7 +263,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
         steps.Add(options.Replace
             ? $"give it the connection limit, settings, privileges and comment {database} has now"
             : "apply the database settings recorded in the backup");
-        steps.Add($"compare the exact row counts of its {m.Tables.Count} tables with the manifest");
+        steps.Add($"compare the exact row counts of its {m.Tables!.Count} tables with the manifest");
         if (options.Replace)
         {
             steps.Add($"in one transaction: end the sessions of {database}, rename it to {previous} (or {previous}_2, ... if a replace in the same second kept that name) and {side} to {database}; waits for other sessions' locks are bounded ({DatabaseSwap.Attempts} attempts of up to {DatabaseSwap.LockTimeout}), and a swap that cannot finish changes nothing");

@@ -32,6 +32,18 @@ internal sealed record StoredBackup(string Path, BackupManifest Manifest)
     }
 
     /// <summary>
+    /// This backup, when it is of <paramref name="kind"/>; else WrongBackupKind, naming the command that restores it
+    /// (a volume's backup piped into Restore-Database, say).
+    /// </summary>
+    /// <param name="command">The command that was given it ("Restore-Database"), for the message.</param>
+    public StoredBackup RequireKind(BackupKind kind, string command) =>
+        Manifest.Kind == kind
+            ? this
+            : throw new BackupPsException("WrongBackupKind", FailureCategory.InvalidArgument,
+                $"{Path} is a {Manifest.Kind} backup of {Manifest.CatalogName}, and {command} restores {kind} backups only; restore it with {Manifest.Kind.RestoreCommand()}.")
+            { Target = Path };
+
+    /// <summary>
     /// The backup at <paramref name="path"/> with its validated manifest, refused before anything else
     /// happens when the manifest describes another file, the file is not the size it records, or anyone on
     /// the host could have planted it (<see cref="StoreTrust"/>, which warns about lesser doubts).

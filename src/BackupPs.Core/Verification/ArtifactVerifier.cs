@@ -89,7 +89,7 @@ internal static class ArtifactVerifier
             return Check("RowCounts", false, "not checked: the dump could not be read");
         }
 
-        var recorded = manifest.Tables.ToDictionary(t => (t.Schema, t.Table), t => t.Rows);
+        var recorded = manifest.Tables!.ToDictionary(t => (t.Schema, t.Table), t => t.Rows);
         var found = inspection.Tables.ToDictionary(t => (t.Schema, t.Table), t => t.Rows);
         var differences = recorded.Keys.Union(found.Keys)
             .Where(k => !recorded.TryGetValue(k, out var r) || !found.TryGetValue(k, out var f) || r != f)

@@ -88,8 +88,8 @@ internal static class RestoreDrill
             {
                 // As Restore-Database does: the database's own settings come last, and the checks run with them in place.
                 await ScratchDatabase.ConfigureAsync(docker, target.Server, drill, $"the drill's copy of {manifest.Database}", like: null, manifest.DatabaseProperties, host, cancellationToken).ConfigureAwait(false);
-                progress.Step(4, Steps, $"counting the rows of {manifest.Tables.Count} table(s)");
-                host.WriteVerbose($"Restored in {outcome.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s; counting the rows of the {manifest.Tables.Count} table(s) in {drill}.");
+                progress.Step(4, Steps, $"counting the rows of {manifest.Tables!.Count} table(s)");
+                host.WriteVerbose($"Restored in {outcome.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s; counting the rows of the {manifest.Tables!.Count} table(s) in {drill}.");
                 var tables = await RestoredRows.CompareAsync(docker, into, manifest.Tables, cancellationToken).ConfigureAwait(false);
                 var difference = RestoredRows.Describe(tables);
                 checks.Add(new BackupCheck("RestoredRows", difference is null, difference

@@ -66,7 +66,7 @@ public sealed class DatabaseCompleter : IArgumentCompleter
         var environment = CompletionValues.Bound(fakeBoundParameters, "Environment");
         return CompletionValues.Complete(wordToComplete, _ => StoreRoot.Records(root)
             .Where(r => environment is null || string.Equals(r.Environment, environment, StringComparison.OrdinalIgnoreCase))
-            .Select(r => r.Database));
+            .Select(r => r.Database).OfType<string>());
     }
 }
 

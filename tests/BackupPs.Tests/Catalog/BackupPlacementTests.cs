@@ -81,7 +81,7 @@ public sealed class BackupPlacementTests : IDisposable
             Assert.Equal(BackupNames.ManifestPathFor(record.Path), record.ManifestPath);
             var manifest = ManifestStore.Read(record.ManifestPath);
             Assert.Equal(Path.GetFileName(record.Path), manifest.FileName);
-            Assert.Equal($"backup {manifest.Container["writer-".Length..]}", File.ReadAllText(record.Path));
+            Assert.Equal($"backup {manifest.Container!["writer-".Length..]}", File.ReadAllText(record.Path));
         }
 
         Assert.Equal(24, Names().Length); // nothing else: no partial file, no stray artifact

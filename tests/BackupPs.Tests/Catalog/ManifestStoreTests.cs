@@ -43,7 +43,7 @@ public sealed class ManifestStoreTests : IDisposable
         var record = Assert.Single(ManifestStore.Enumerate(_root, host));
 
         Assert.Equal(good, record.Path);
-        Assert.Equal(new TableRowCount("public", "loans", 42).Rows, record.Tables.Single().Rows);
+        Assert.Equal(new TableRowCount("public", "loans", 42).Rows, record.Tables!.Single().Rows);
         // A manifest without its backup file is a warning; one that cannot be read is an error (one per file).
         Assert.Contains("is missing", Assert.Single(host.Warnings), StringComparison.Ordinal);
         Assert.Equal(2, host.Errors.Count);
