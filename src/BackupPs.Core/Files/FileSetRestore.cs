@@ -30,6 +30,7 @@ internal static class FileSetRestore
     /// <summary>The ErrorId of a write that failed (disk full, permissions): what was written is removed.</summary>
     public const string WriteFailedErrorId = "RestoreWriteFailed";
 
+
     private static readonly EnumerationOptions Everything = new() { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false };
 
     /// <summary>
@@ -44,13 +45,8 @@ internal static class FileSetRestore
     public static async Task<IReadOnlyList<BackupCheck>> ExtractAsync(string artifactPath, BackupManifest manifest, string destination, ExtractOptions options,
         IOperationHost host, ProgressActivity? parent, CancellationToken cancellationToken)
     {
-        destination = Path.TrimEndingDirectorySeparator(Path.GetFullPath(destination));
-        // Every entry path becomes a path written: the manifest's own rules (no "..", no absolute names) are checked here
-        // too, whoever read it.
-        ManifestValidator.Validate(manifest, BackupNames.ManifestPathFor(artifactPath));
-        var emptyFolderMode = CheckDestination(destination);
-        var plan = ExtractionPlan.Build(artifactPath, manifest, options);
-        using var progress = ProgressActivity.Start(host, $"Restoring {Path.GetFileName(artifactPath)} into {destination}", "verifying the backup", parent);
+        var target = Prepare(artifactPath, manifest, destination, options);
+        using var progress = ProgressActivity.Start(host, $"Restoring {Path.GetFileName(artifactPath)} into {target.Destination}", "verifying the backup", parent);
         host.WriteVerbose($"Verifying {artifactPath} (and any earlier backup it builds on) before anything is written.");
         var (checks, links) = await FileSetVerifier.VerifyWithChainAsync(artifactPath, manifest,
             read => progress.Bytes(read, manifest.SizeBytes, "verified"), cancellationToken).ConfigureAwait(false);
@@ -62,17 +58,52 @@ internal static class FileSetRestore
             { Target = artifactPath };
         }
 
+        return [.. checks, await WriteAsync(artifactPath, manifest, links, target, options, host, progress, cancellationToken).ConfigureAwait(false)];
+    }
+
+    /// <summary>
+    /// As <see cref="ExtractAsync"/>, for a caller that has just run <see cref="FileSetVerifier.VerifyWithChainAsync"/> itself
+    /// and reports its checks (Test-Backup's drill): the manifest's tree is still checked before anything is written, and
+    /// every header and file again while written. Returns the "Compare" check, passed.
+    /// </summary>
+    /// <param name="links">The chain the verifier proved.</param>
+    public static async Task<BackupCheck> ExtractVerifiedAsync(string artifactPath, BackupManifest manifest, IReadOnlyList<ChainLink> links, string destination,
+        ExtractOptions options, IOperationHost host, ProgressActivity? parent, CancellationToken cancellationToken)
+    {
+        var target = Prepare(artifactPath, manifest, destination, options);
+        using var progress = ProgressActivity.Start(host, $"Restoring {Path.GetFileName(artifactPath)} into {target.Destination}", "Starting", parent);
+        return await WriteAsync(artifactPath, manifest, links, target, options, host, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Where a restore writes, checked, and the manifest's tree found safe (<see cref="ExtractionPlan"/>).</summary>
+    /// <param name="EmptyFolderMode">Null for a new destination; the mode of an existing empty one, put back if the restore fails.</param>
+    private sealed record Target(string Destination, UnixFileMode? EmptyFolderMode, ExtractionPlan Plan);
+
+    private static Target Prepare(string artifactPath, BackupManifest manifest, string destination, ExtractOptions options)
+    {
+        destination = Path.TrimEndingDirectorySeparator(Path.GetFullPath(destination));
+        // Every entry path becomes a path written: the manifest's own rules (no "..", no absolute names) are checked here
+        // too, whoever read it.
+        ManifestValidator.Validate(manifest, BackupNames.ManifestPathFor(artifactPath));
+        var emptyFolderMode = CheckDestination(destination);
+        return new Target(destination, emptyFolderMode, ExtractionPlan.Build(artifactPath, manifest, options));
+    }
+
+    private static async Task<BackupCheck> WriteAsync(string artifactPath, BackupManifest manifest, IReadOnlyList<ChainLink> links, Target target,
+        ExtractOptions options, IOperationHost host, ProgressActivity progress, CancellationToken cancellationToken)
+    {
+        var (destination, emptyFolderMode, plan) = target;
         host.WriteVerbose(emptyFolderMode is null ? $"Creating {destination} (0700 until the restore is complete)." : $"Restoring into the empty folder {destination}.");
         if (emptyFolderMode is null)
         {
-            if (LibC.MkDir(destination, 0x1C0) != 0)
+            if (LibC.MkDir(destination, (uint)SecureDirectory.DirectoryMode) != 0)
             {
                 throw WriteFailed(destination, LibC.ErrnoException(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), $"Cannot create {destination}"));
             }
         }
         else
         {
-            File.SetUnixFileMode(destination, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(destination, SecureDirectory.DirectoryMode);
         }
 
         try
@@ -98,7 +129,7 @@ internal static class FileSetRestore
                 { Target = destination };
             }
 
-            return [.. checks, compare];
+            return compare;
         }
         catch
         {

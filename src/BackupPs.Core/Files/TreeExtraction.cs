@@ -32,7 +32,6 @@ internal sealed class TreeExtraction(string artifactPath, BackupManifest manifes
     /// <summary>PAX records GNU tar writes extended attributes as (--xattrs).</summary>
     private const string XattrRecord = "SCHILY.xattr.";
 
-    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     private readonly Dictionary<string, List<KeyValuePair<string, string>>> _xattrs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _xattrFailures = new(StringComparer.Ordinal);
@@ -151,7 +150,7 @@ internal sealed class TreeExtraction(string artifactPath, BackupManifest manifes
 
     private void MakeFolder(string path)
     {
-        if (LibC.MkDir(Full(path), (uint)Private) != 0)
+        if (LibC.MkDir(Full(path), (uint)SecureDirectory.DirectoryMode) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             throw LibC.ErrnoException(errno, $"Cannot create the folder {Full(path)}");

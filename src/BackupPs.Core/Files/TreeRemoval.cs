@@ -35,7 +35,7 @@ internal static class TreeRemoval
     /// <summary>Removes everything inside the folder <paramref name="path"/>, leaving the folder itself (open to its owner: 0700).</summary>
     public static void RemoveChildren(string path)
     {
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(path, SecureDirectory.DirectoryMode);
         foreach (var child in Directory.EnumerateFileSystemEntries(path, "*", Everything).ToArray())
         {
             Remove(child);
