@@ -17,6 +17,7 @@
         'Backup-Database'
         'Get-Backup'
         'Restore-Database'
+        'Restore-Directory'
         'Test-Backup'
     )
     FunctionsToExport    = @()
