@@ -118,21 +118,21 @@ public sealed class BackupDirectoryHandler : ICommandHandler<BackupDirectoryOpti
         if (status is null)
         {
             throw new BackupPsException(FileSetErrorIds.SourceNotFound, FailureCategory.ObjectNotFound,
-                $"The folder {absolute} (-SourcePath) does not exist; check the path.")
+                $"The -SourcePath {absolute} does not exist; check the path.")
             { Target = given };
         }
 
         if (status.Value.Kind != EntryKind.Directory)
         {
             throw new BackupPsException(FileSetErrorIds.SourceNotDirectory, FailureCategory.InvalidArgument,
-                $"{absolute} (-SourcePath) is {status.Value.Describe()}, not a folder; Backup-Directory backs up folders (Export-EnvFile takes single .env files).")
+                $"The -SourcePath {absolute} is {status.Value.Describe()}, not a folder; Backup-Directory backs up folders (Export-EnvFile takes single .env files).")
             { Target = given };
         }
 
         var real = EntryStatus.RealPath(absolute) ?? absolute;
         if (real != absolute)
         {
-            host.WriteVerbose($"{absolute} leads to {real}: backing up {real}.");
+            host.WriteVerbose($"The -SourcePath {absolute} leads to {real}: backing up {real}.");
         }
 
         return new Source(absolute, real);

@@ -113,8 +113,9 @@ public sealed class CmdletContractTests
         var recordProperties = typeof(BackupRecord).GetProperties().ToDictionary(p => p.Name, p => p.PropertyType);
         foreach (var (property, parameters) in Parameters(cmdlet))
         {
-            // -LiteralPath binds Get-ChildItem's PSPath (its alias), not a record property.
-            if (property.Name != "LiteralPath" && parameters.Any(p => Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true))
+            // -LiteralPath binds Get-ChildItem's PSPath (its alias), not a record property; -SourcePath binds what is
+            // backed up (a folder piped from Get-Item), not a backup.
+            if (property.Name is not "LiteralPath" and not "SourcePath" && parameters.Any(p => Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true))
             {
                 Assert.True(recordProperties.TryGetValue(property.Name, out var type), $"{CmdletName(cmdlet)} -{property.Name} binds by property name, but BackupRecord has no {property.Name}.");
                 Assert.Equal(Element(property.PropertyType), Element(type));
