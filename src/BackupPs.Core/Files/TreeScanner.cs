@@ -224,7 +224,7 @@ public static class TreeScanner
     private static SourceEntry RegularFile(string fullPath, string relative, EntryStatus status, Dictionary<(ulong, ulong), string> firstNames, IOperationHost host)
     {
         // Only files with more than one name can be met again: only those are remembered.
-        if (status.Links > 1)
+        if (status.LinkCount > 1)
         {
             if (firstNames.TryGetValue((status.Device, status.Inode), out var first))
             {

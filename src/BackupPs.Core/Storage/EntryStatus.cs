@@ -28,7 +28,7 @@ internal readonly record struct EntryStatus(EntryKind Kind, uint Owner, UnixFile
     public uint Group { get; init; }
 
     /// <summary>How many names the entry has (stx_nlink): more than 1 for a hard-linked file.</summary>
-    public uint Links { get; init; }
+    public uint LinkCount { get; init; }
 
     /// <summary>Last modification of the content (stx_mtime), UTC, to 100 ns ticks.</summary>
     public DateTimeOffset Modified { get; init; }
@@ -147,7 +147,7 @@ internal readonly record struct EntryStatus(EntryKind Kind, uint Owner, UnixFile
             Device: ((ulong)Field<uint>(136) << 32) | Field<uint>(140), Inode: Field<ulong>(32))
         {
             Group = Field<uint>(24),
-            Links = Field<uint>(16),
+            LinkCount = Field<uint>(16),
             Modified = DateTimeOffset.UnixEpoch.AddTicks((Field<long>(112) * TimeSpan.TicksPerSecond) + (Field<uint>(120) / 100)),
             ChangedNanoseconds = Nanoseconds(96),
         };
