@@ -64,8 +64,8 @@ namespace BackupPs.Core.Directories;
     Cli = "backupps backup-directory --source-path /opt/app/storage --environment prod --path /opt/backups --exclude cache --exclude '*.tmp' --exclude 'thumbnails/**'")]
 public sealed class BackupDirectoryOptions
 {
-    [Option(Mandatory = true, Position = 0, FromPipeline = true, FromPipelineByPropertyName = true,
-        Help = "The folders to back up; each becomes a backup of its own, named after the folder. A symbolic link to a folder is followed (the folder it names is backed up).")]
+    [Option(Mandatory = true, Position = 0, IsSourcePath = true,
+        Help = "The folders to back up (wildcards allowed; Get-Item and Get-ChildItem -Directory output binds); each becomes a backup of its own, named after the folder. A symbolic link to a folder is followed (the folder it names is backed up).")]
     public string[]? SourcePath { get; set; }
 
     [Option(Mandatory = true, FromPipelineByPropertyName = true, Rule = OptionRule.EnvironmentName, Completion = CompletionSource.Environment,
