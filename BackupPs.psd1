@@ -15,6 +15,7 @@
     FormatsToProcess     = @('module/BackupPs.Format.ps1xml')
     CmdletsToExport      = @(
         'Backup-Database'
+        'Backup-Directory'
         'Get-Backup'
         'Restore-Database'
         'Restore-Directory'
