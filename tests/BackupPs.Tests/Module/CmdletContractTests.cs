@@ -68,7 +68,7 @@ public sealed class CmdletContractTests
     [MemberData(nameof(CmdletTypes))]
     public void NameParametersCompleteFromTheirSourceNotFileNames(Type cmdlet)
     {
-        foreach (var (property, _) in Parameters(cmdlet).Where(p => p.Property.Name is "Container" or "ComposeProject" or "ComposeService" or "Environment" or "TargetEnvironment" or "Database"))
+        foreach (var (property, _) in Parameters(cmdlet).Where(p => p.Property.Name is "Container" or "ComposeProject" or "ComposeService" or "Environment" or "TargetEnvironment" or "Database" or "Name" or "Volume"))
         {
             var completer = (Type)Attribute<ArgumentCompleterAttribute>(property).ConstructorArguments[0].Value!;
             Assert.Equal("BackupPs.Completion." + (property.Name == "TargetEnvironment" ? "Environment" : property.Name) + "Completer", completer.FullName);
