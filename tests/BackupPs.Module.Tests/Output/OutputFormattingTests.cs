@@ -75,7 +75,7 @@ public sealed class OutputFormattingTests : IDisposable
     public void BackupTableShowsFileNameContainerAgeSizeAndVerified(string expression)
     {
         var lines = Lines(Render(expression + " | Format-Table"));
-        Assert.Equal(["FileName", "Container", "Age", "Size", "Verified"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["FileName", "Source", "Age", "Size", "Verified"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         var verified = _session.Invoke("$backup.CompletedUtc.UtcDateTime.ToString('MM-dd HH:mm')").AssertSucceeded().Output[0].ToString();
         Assert.EndsWith(verified, lines[2], StringComparison.Ordinal);
         Assert.Contains(_session.Invoke("$backup.FileName").Output[0].ToString(), Render("$backup"), StringComparison.Ordinal);

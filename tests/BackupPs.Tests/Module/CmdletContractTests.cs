@@ -264,7 +264,8 @@ public sealed class CmdletContractTests
         Assert.Contains("BackupPs." + nameof(BackupRecord), names);
         foreach (var name in names)
         {
-            Assert.Single(coreTypes[name]);
+            // An entry may name the form Export-Clixml and Receive-Job give back too (Deserialized.BackupPs.X).
+            Assert.Single(coreTypes[name.StartsWith("Deserialized.", StringComparison.Ordinal) ? name["Deserialized.".Length..] : name]);
         }
     }
 
