@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using BackupPs.Module.Tests.Infrastructure;
 
@@ -114,7 +113,7 @@ public sealed class FileSetOutputTests : IDisposable
         {
             var pwsh = JsonNode.Parse((string)result.Output[i].BaseObject);
             var cli = JsonNode.Parse((string)result.Output[i + 1].BaseObject);
-            Assert.Equal(Canonical(cli), Canonical(pwsh));
+            Assert.Equal(SessionText.CanonicalJson(cli), SessionText.CanonicalJson(pwsh));
         }
     }
 
@@ -128,22 +127,9 @@ public sealed class FileSetOutputTests : IDisposable
         Assert.Equal(["Database", "Directory", "EnvFile", "Volume"], Complete("Get-Backup -Kind ").Order(StringComparer.Ordinal));
     }
 
-    private string[] Complete(string line) => _session
-        .Invoke("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches | ForEach-Object CompletionText", line)
-        .AssertSucceeded().Output.Select(o => (string)o.BaseObject).ToArray();
+    private string[] Complete(string line) => SessionText.Complete(_session, line);
 
-    private static string Canonical(JsonNode? node) => node switch
-    {
-        JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => JsonSerializer.Serialize(p.Key) + ":" + Canonical(p.Value))) + "}",
-        JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
-        null => "null",
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => JsonSerializer.Serialize(v.GetValue<string>()),
-        _ => node.ToJsonString(),
-    };
+    private string Render(string pipeline, params object?[] arguments) => SessionText.Render(_session, pipeline, arguments.Length > 0 ? arguments : [_store]);
 
-    private string Render(string pipeline, params object?[] arguments) =>
-        string.Concat(_session.Invoke(pipeline + " | Out-String -Width 80", arguments.Length > 0 ? arguments : [_store]).AssertSucceeded().Output.Select(o => o.BaseObject as string));
-
-    private static string[] Lines(string text) =>
-        text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToArray();
+    private static string[] Lines(string text) => SessionText.Lines(text);
 }
