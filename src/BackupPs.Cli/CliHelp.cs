@@ -23,6 +23,10 @@ internal static class CliHelp
         foreach (var c in CommandLine.Commands)
         {
             text.AppendLine($"  {c.Attribute.CliName,-18} {c.Attribute.Synopsis}");
+            foreach (var alias in c.Attribute.CliAliases)
+            {
+                text.AppendLine($"  {alias,-18} The same as {c.Attribute.CliName}.");
+            }
         }
 
         text.AppendLine();
@@ -37,11 +41,17 @@ internal static class CliHelp
             .Select(o => o.Attribute.Mandatory ? $"<{o.CliName}>" : $"[<{o.CliName}>]");
         var text = new StringBuilder();
         text.AppendLine($"usage: backupps {attribute.CliName} {string.Join("", positional.Select(p => p + " "))}[options]");
+        if (attribute.Aliases.Length > 0)
+        {
+            text.AppendLine($"       (also: {string.Join(", ", attribute.CliAliases.Select(a => "backupps " + a))})");
+        }
+
         Paragraphs(text, attribute.Synopsis, "");
         Paragraphs(text, attribute.Description, "");
 
         text.AppendLine("Options:");
-        foreach (var o in command.Options)
+        // An option that is also a flag of every command (Import-EnvFile's -Force is --force) is listed with the flags.
+        foreach (var o in command.Options.Where(o => !GlobalFlags.IsFlag(o.CliName)))
         {
             var type = Nullable.GetUnderlyingType(o.Property.PropertyType) ?? o.Property.PropertyType;
             var value = o.IsSwitch ? "" : type == typeof(DatabaseCredential) ? " <user>" : $" <{(type.IsArray ? type.GetElementType()!.Name + ",..." : type.Name)}>";

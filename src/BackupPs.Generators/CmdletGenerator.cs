@@ -70,6 +70,7 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         var handlerType = ((ITypeSymbol)command.ConstructorArguments[3].Value!).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         var impact = Named(command, "Impact") is int i ? i : 0;
         var defaultSet = Named(command, "DefaultParameterSet") as string;
+        var runsOnce = Named(command, "RunsOnceForAllInput") is true;
         var optionsName = options.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
         var sb = new StringBuilder();
@@ -101,11 +102,24 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         sb.AppendLine($"[{Sma}.OutputType(typeof({outputType}))]");
         // The stable PSTypeName the objects carry (BackupPsCmdlet.WriteOutput adds it): "BackupPs." + the type's name.
         sb.AppendLine($"[{Sma}.OutputType({Literal("BackupPs." + ((ITypeSymbol)command.ConstructorArguments[2].Value!).Name)})]");
+        if (Strings(command, "Aliases") is { Length: > 0 } commandAliases)
+        {
+            // Exported by BackupPs.psd1's AliasesToExport, which must list them too.
+            sb.AppendLine($"[{Sma}.Alias({string.Join(", ", commandAliases.Select(Literal))})]");
+        }
+
         sb.AppendLine($"partial class {cmdlet.Name}");
         sb.AppendLine("{");
         sb.AppendLine($"    private readonly {optionsName} _options = new {optionsName}();");
 
         var resolve = new List<string>();
+        // When what is backed up binds Get-ChildItem's PSPath (-SourcePath), the piped items are the source, never the
+        // store: -LiteralPath then keeps only its alias LP and binds nothing from the pipeline.
+        var sourceTakesPsPath = optionList.Any(o => Strings(o.Attribute, "Aliases")?.Contains("PSPath") == true);
+        // RunsOnceForAllInput: the pipeline-bound arrays, gathered over every ProcessRecord for the one run in EndProcessing.
+        var gathered = runsOnce
+            ? optionList.Where(o => o.Property.Type is IArrayTypeSymbol && (Named(o.Attribute, "FromPipeline") is true || Named(o.Attribute, "FromPipelineByPropertyName") is true)).ToList()
+            : new List<Option>();
         foreach (var option in optionList)
         {
             var name = option.Name;
@@ -125,6 +139,11 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                 sb.AppendLine($"    [{completer}]");
             }
 
+            if (Strings(option.Attribute, "Aliases") is { Length: > 0 } parameterAliases)
+            {
+                sb.AppendLine($"    [{Sma}.Alias({string.Join(", ", parameterAliases.Select(Literal))})]");
+            }
+
             var type = option.Property.Type.ToDisplayString(TypeFormat);
             if (option.IsBackupPath)
             {
@@ -132,12 +151,15 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                 sb.AppendLine($"    [{Sma}.SupportsWildcards]");
                 sb.AppendLine($"    public {type} {name} {{ get; set; }} = new {optionsName}().{name};");
                 sb.AppendLine();
-                foreach (var parameter in sets.LiteralPathAttributes(["ValueFromPipelineByPropertyName = true", "HelpMessage = " + Literal("The same as -Path, taken exactly as typed: no wildcards ([ ] * ? are part of the name). Get-ChildItem output binds here (PSPath).")]))
+                var literalArguments = sourceTakesPsPath
+                    ? new[] { "HelpMessage = " + Literal("The same as -Path, taken exactly as typed: no wildcards ([ ] * ? are part of the name).") }
+                    : new[] { "ValueFromPipelineByPropertyName = true", "HelpMessage = " + Literal("The same as -Path, taken exactly as typed: no wildcards ([ ] * ? are part of the name). Get-ChildItem output binds here (PSPath).") };
+                foreach (var parameter in sets.LiteralPathAttributes(literalArguments))
                 {
                     sb.AppendLine($"    [{Sma}.Parameter({parameter})]");
                 }
 
-                sb.AppendLine($"    [{Sma}.Alias(\"PSPath\", \"LP\")]");
+                sb.AppendLine(sourceTakesPsPath ? $"    [{Sma}.Alias(\"LP\")]" : $"    [{Sma}.Alias(\"PSPath\", \"LP\")]");
                 sb.AppendLine($"    [{Sma}.ValidateNotNullOrEmpty]");
                 sb.AppendLine($"    public {type} {ParameterSets.LiteralPath} {{ get; set; }}");
                 if (option.Property.Type is IArrayTypeSymbol)
@@ -184,8 +206,24 @@ public sealed class CmdletGenerator : IIncrementalGenerator
 
             if (Named(option.Attribute, "IsPath") is true)
             {
-                resolve.Add($"_options.{name} = ResolvePath(_options.{name}, {Literal("-" + name)});");
+                // What is backed up (-SourcePath): each path as typed, against the PowerShell location.
+                resolve.Add(option.Property.Type is IArrayTypeSymbol
+                    ? $"_options.{name} = ResolveSourcePaths(_options.{name}, {Literal("-" + name)});"
+                    : $"_options.{name} = ResolvePath(_options.{name}, {Literal("-" + name)});");
             }
+        }
+
+        foreach (var option in gathered)
+        {
+            var element = ((IArrayTypeSymbol)option.Property.Type).ElementType.ToDisplayString(TypeFormat);
+            sb.AppendLine();
+            sb.AppendLine($"    private readonly global::System.Collections.Generic.List<{element}> _gathered{option.Name} = new global::System.Collections.Generic.List<{element}>();");
+        }
+
+        if (optionList.Any(o => o.Name == "Force" && o.Property.Type.SpecialType == SpecialType.System_Boolean))
+        {
+            sb.AppendLine();
+            sb.AppendLine("    protected override bool ForceConfirms => _options.Force;");
         }
 
         sb.AppendLine();
@@ -194,6 +232,23 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         foreach (var line in resolve)
         {
             sb.AppendLine("        " + line);
+        }
+
+        if (runsOnce)
+        {
+            foreach (var option in gathered)
+            {
+                sb.AppendLine($"        if (_options.{option.Name} is not null) _gathered{option.Name}.AddRange(_options.{option.Name});");
+            }
+
+            sb.AppendLine("    }");
+            sb.AppendLine();
+            sb.AppendLine("    protected override void EndProcessing()");
+            sb.AppendLine("    {");
+            foreach (var option in gathered)
+            {
+                sb.AppendLine($"        _options.{option.Name} = _gathered{option.Name}.ToArray();");
+            }
         }
 
         sb.AppendLine($"        Run(new {handlerType}(), _options);");
@@ -285,6 +340,13 @@ public sealed class CmdletGenerator : IIncrementalGenerator
 
     private static object? Named(AttributeData attribute, string name) =>
         attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value;
+
+    /// <summary>A string[] named argument (Aliases), or null when it is not given.</summary>
+    private static string[]? Strings(AttributeData attribute, string name)
+    {
+        var value = attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value;
+        return value.IsNull || value.Kind != TypedConstantKind.Array ? null : value.Values.Select(v => (string)v.Value!).ToArray();
+    }
 
     private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

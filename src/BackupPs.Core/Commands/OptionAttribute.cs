@@ -28,9 +28,17 @@ public sealed class OptionAttribute : Attribute
     /// A file-system path. The cmdlet resolves it with PowerShell's provider (against the PowerShell location,
     /// FileSystem only). An option named Path (always backups: a store folder or backup files) takes wildcards and
     /// gets a -LiteralPath twin (alias PSPath, so Get-ChildItem output binds); as string[] every match is passed on,
-    /// as string it is a destination and must match one item or none.
+    /// as string it is a destination and must match one item or none. Any other path option (-SourcePath: what is
+    /// backed up) is taken as typed, without wildcards; as string[] each path on its own, one that is not a
+    /// file-system path being an error of its own.
     /// </summary>
     public bool IsPath { get; init; }
+
+    /// <summary>
+    /// Other names of the parameter in pwsh ([Alias]), for binding by property name from objects that call the value
+    /// otherwise: FullName and PSPath make -SourcePath bind Get-ChildItem output. The CLI knows the option by its own name only.
+    /// </summary>
+    public string[] Aliases { get; init; } = [];
 
     /// <summary>Where the cmdlet's tab completion takes values from (an argument completer in the module).</summary>
     public CompletionSource Completion { get; init; }

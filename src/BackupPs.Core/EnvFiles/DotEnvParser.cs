@@ -35,6 +35,9 @@ public static class DotEnvParser
     /// <summary>Names at least this long that mix letters and digits like encoded data are taken for data (see the class remarks).</summary>
     private const int EncodedDataMinLength = 16;
 
+    /// <summary>The longest name recorded (the manifest's rule, FileSetValidator).</summary>
+    private const int MaxNameLength = 256;
+
     /// <summary>The names <paramref name="content"/> (the file's bytes, UTF-8 with or without a BOM) defines, and its problem lines.</summary>
     public static DotEnvNames ReadNames(ReadOnlySpan<byte> content)
     {
@@ -134,11 +137,11 @@ public static class DotEnvParser
             var name = text[start..position];
             SkipBlanks(text, ref position);
             var separator = position < text.Length ? text[position] : '\n';
-            if (name.Length == 0 || separator is not ('=' or ':' or '\n' or '#') || LooksEncoded(name))
+            if (name.Length == 0 || separator is not ('=' or ':' or '\n' or '#') || !IsName(name))
             {
                 problems.Add(new DotEnvProblem(first, name.Length == 0
                     ? "not a definition: it does not start with a variable name"
-                    : "not a definition: no '=' after the name, or a name that looks like encoded data (a line of an unquoted multi-line value?)"));
+                    : "not a definition: no '=' after the name, or a name that is none (it starts with a digit, is longer than 256 characters, or looks like encoded data: a line of an unquoted multi-line value?)"));
                 SkipLine(text, ref position);
                 continue;
             }
@@ -228,8 +231,12 @@ public static class DotEnvParser
         return value.ToString();
     }
 
-    /// <summary>What compose-go accepts in a name: letters, digits and _ . - [ ].</summary>
-    private static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '[' or ']';
+    /// <summary>What a name is made of: ASCII letters, digits and _ . - (compose-go also takes [ ], which no shell variable has).</summary>
+    private static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';
+
+    /// <summary>A name both dotenv and compose accept, as the manifest records names: a letter or '_' first, at most 256 characters, and not data.</summary>
+    private static bool IsName(string name) =>
+        (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.Length <= MaxNameLength && !LooksEncoded(name);
 
     /// <summary>
     /// A long run that mixes upper- and lower-case letters with digits (base64), or is more than a third digits (hex),

@@ -32,6 +32,27 @@ internal sealed record StoredBackup(string Path, BackupManifest Manifest)
     }
 
     /// <summary>
+    /// The one backup -Path names, for a command that restores one. A folder (or a wildcard) holding several is refused
+    /// rather than guessed (AmbiguousBackup): the newest is not necessarily the one meant, and a restore replaces what is there.
+    /// </summary>
+    /// <param name="command">The command ("Import-EnvFile"), for the message.</param>
+    /// <param name="selector">The Get-Backup parameter that picks what the backups are of ("-Database &lt;db&gt;"), for the message's example.</param>
+    public static string One(IReadOnlyList<string> paths, string command, string selector, IOperationHost host)
+    {
+        var files = paths.SelectMany(p => BackupPaths.Files(p, host)).Distinct().ToArray();
+        if (files.Length == 1)
+        {
+            return files[0];
+        }
+
+        var given = string.Join(", ", paths);
+        throw new BackupPsException("AmbiguousBackup", FailureCategory.InvalidArgument,
+            $"-Path {given} names {files.Length} backups ({string.Join(", ", files.Take(3).Select(System.IO.Path.GetFileName))}{(files.Length > 3 ? ", ..." : "")}), and {command} restores one. "
+            + $"Pick it: pass its file, or pipe one record, e.g. Get-Backup -Path <store> -Environment <env> {selector} -Latest | {command}.")
+        { Target = given };
+    }
+
+    /// <summary>
     /// This backup, when it is of <paramref name="kind"/>; else WrongBackupKind, naming the command that restores it
     /// (a volume's backup piped into Restore-Database, say).
     /// </summary>

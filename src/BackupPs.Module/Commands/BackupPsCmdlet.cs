@@ -20,6 +20,30 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>
+    /// True when the command's -Force is given (generated from an option named Force): it answers yes to the
+    /// confirmation, as the CLI's --force does. -WhatIf still only shows, and an explicit -Confirm still asks.
+    /// </summary>
+    protected virtual bool ForceConfirms => false;
+
+    /// <summary>ShouldProcess, unless -Force answers it (see <see cref="ForceConfirms"/>).</summary>
+    private bool Confirm(string target, string action)
+    {
+        if (ForceConfirms && !Requested("WhatIf", "WhatIfPreference") && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
+        {
+            WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force).");
+            return true;
+        }
+
+        return ShouldProcess(target, action);
+    }
+
+    /// <summary>A common switch as given, else its preference variable ($WhatIfPreference).</summary>
+    private bool Requested(string parameter, string preference) =>
+        MyInvocation.BoundParameters.TryGetValue(parameter, out var value)
+            ? LanguagePrimitives.IsTrue(value)
+            : LanguagePrimitives.IsTrue(GetVariableValue(preference));
+
     public void Dispose()
     {
         _stopping.Dispose();
@@ -64,6 +88,35 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
             {
                 var literal = literalPaths is not null;
                 resolved.AddRange(Resolve(NotBlank(path, literal ? "-LiteralPath" : "-Path"), literal));
+            }
+            catch (SessionStateException e)
+            {
+                WriteError(new ErrorRecord(e.ErrorRecord, e));
+            }
+            catch (PathErrorException e)
+            {
+                WriteError(e.ErrorRecord);
+            }
+        }
+
+        return resolved.ToArray();
+    }
+
+    /// <summary>
+    /// The file-system paths of what is backed up (-SourcePath), each taken as typed (no wildcards: Get-ChildItem finds
+    /// files by pattern and pipes them here) against the PowerShell location; a provider-qualified PSPath of piped
+    /// Get-ChildItem output included. A path that is blank or of another provider is an error record of its own and
+    /// is left out; whether the others exist is the core's to say, as in the CLI.
+    /// </summary>
+    /// <param name="parameter">The parameter as typed (-SourcePath), for the error.</param>
+    protected string[] ResolveSourcePaths(string[]? paths, string parameter)
+    {
+        var resolved = new List<string>();
+        foreach (var path in paths ?? [])
+        {
+            try
+            {
+                resolved.Add(ProviderPath(NotBlank(path, parameter)).Path);
             }
             catch (SessionStateException e)
             {
@@ -319,7 +372,7 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
         {
             // The worker blocks until the pipeline thread has asked the user (-WhatIf/-Confirm).
             var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _queue.Add(c => answer.SetResult(c.ShouldProcess(target, action)));
+            _queue.Add(c => answer.SetResult(c.Confirm(target, action)));
             answer.Task.Wait(stopping);
             return answer.Task.Result;
         }

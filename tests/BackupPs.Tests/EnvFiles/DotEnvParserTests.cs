@@ -52,10 +52,10 @@ public sealed class DotEnvParserTests
     public void LinesThatDefineNothingAreProblemsByNumberWithoutTheirText()
     {
         const string secret = "s3cr3t-Value-Zq9";
-        var text = $"A=1\n={secret}\nthis is {secret}\nB=2\n-----BEGIN PRIVATE KEY-----\n";
+        var text = $"A=1\n={secret}\nthis is {secret}\nB=2\n-----BEGIN PRIVATE KEY-----\n1ABC=x\narr[0]=x\n";
         var result = Read(text);
         Assert.Equal(["A", "B"], result.Names);
-        Assert.Equal([2, 3, 5], result.Problems.Select(p => p.Line));
+        Assert.Equal([2, 3, 5, 6, 7], result.Problems.Select(p => p.Line));
         Assert.All(result.Problems, p => Assert.DoesNotContain(secret, p.Reason, StringComparison.Ordinal));
     }
 

@@ -92,6 +92,17 @@ public sealed class CmdletContractTests
         }
     }
 
+    /// <summary>A command's other names (Export-EnvFiles) are [Alias]es of its cmdlet, named as cmdlets are, and not those of another command.</summary>
+    [Theory]
+    [MemberData(nameof(CmdletTypes))]
+    public void CommandAliasesAreTheCmdletsAliases(Type cmdlet)
+    {
+        var aliases = AliasesOf(cmdlet);
+        Assert.Equal(Definition(cmdlet).Aliases.Order(), aliases.Order());
+        Assert.All(aliases, a => Assert.Matches("^[A-Z][a-z]+-[A-Z][A-Za-z]+$", a));
+        Assert.Empty(aliases.Intersect(Cmdlets.Select(CmdletName)));
+    }
+
     [Theory]
     [MemberData(nameof(CmdletTypes))]
     public void ShouldProcessWhereStateChanges(Type cmdlet)
@@ -113,8 +124,9 @@ public sealed class CmdletContractTests
         var recordProperties = typeof(BackupRecord).GetProperties().ToDictionary(p => p.Name, p => p.PropertyType);
         foreach (var (property, parameters) in Parameters(cmdlet))
         {
-            // -LiteralPath binds Get-ChildItem's PSPath (its alias), not a record property.
-            if (property.Name != "LiteralPath" && parameters.Any(p => Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true))
+            // -LiteralPath, or -SourcePath where it takes the alias PSPath, binds Get-ChildItem output (PSPath, FullName), not a record property.
+            if (property.Name != "LiteralPath" && !AliasesOf(property).Contains("PSPath")
+                && parameters.Any(p => Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true))
             {
                 Assert.True(recordProperties.TryGetValue(property.Name, out var type), $"{CmdletName(cmdlet)} -{property.Name} binds by property name, but BackupRecord has no {property.Name}.");
                 Assert.Equal(Element(property.PropertyType), Element(type));
@@ -158,7 +170,9 @@ public sealed class CmdletContractTests
 
     /// <summary>
     /// -Path takes wildcards and string input from the pipeline where it reads backups, and has a -LiteralPath twin
-    /// (alias PSPath, so Get-ChildItem output binds) that is never in the same parameter set.
+    /// (alias PSPath, so Get-ChildItem output binds) that is never in the same parameter set. Where what is backed up
+    /// binds Get-ChildItem output (Export-EnvFile's -SourcePath has the alias PSPath), the piped items are the source:
+    /// -LiteralPath (the store) then has the alias LP only and binds nothing from the pipeline.
     /// </summary>
     [Theory]
     [MemberData(nameof(CmdletTypes))]
@@ -169,9 +183,9 @@ public sealed class CmdletContractTests
         Assert.True(parameters.TryGetValue("LiteralPath", out var literal), $"{CmdletName(cmdlet)} -Path has no -LiteralPath.");
         Assert.True(Has<SupportsWildcardsAttribute>(path.Property));
         Assert.False(Has<SupportsWildcardsAttribute>(literal.Property));
-        var aliases = literal.Property.GetCustomAttributesData().Single(a => a.AttributeType == typeof(AliasAttribute)).ConstructorArguments[0].Value;
-        Assert.Equal(["PSPath", "LP"], ((IEnumerable<CustomAttributeTypedArgument>)aliases!).Select(a => (string)a.Value!));
-        Assert.All(literal.Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true && Named(p, nameof(ParameterAttribute.Mandatory)) is true));
+        var sourceBindsItems = parameters.Values.Any(p => p.Property.Name != "LiteralPath" && AliasesOf(p.Property).Contains("PSPath"));
+        Assert.Equal(sourceBindsItems ? ["LP"] : ["PSPath", "LP"], AliasesOf(literal.Property));
+        Assert.All(literal.Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true != sourceBindsItems && Named(p, nameof(ParameterAttribute.Mandatory)) is true));
         Assert.Empty(SetsOf(path.Parameters).Intersect(SetsOf(literal.Parameters)));
         Assert.Equal(path.Property.PropertyType, literal.Property.PropertyType);
         if (path.Property.PropertyType == typeof(string[]))
@@ -234,6 +248,9 @@ public sealed class CmdletContractTests
         var block = Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\((?<list>[^)]*)\)").Groups["list"].Value;
         var exported = Regex.Matches(block, "'([^']+)'").Select(m => m.Groups[1].Value).Order();
         Assert.Equal(Cmdlets.Select(CmdletName).Order(), exported);
+        // A binary module's [Alias] on a cmdlet is only exported when AliasesToExport lists it.
+        var aliasBlock = Regex.Match(manifest, @"AliasesToExport\s*=\s*@\((?<list>[^)]*)\)").Groups["list"].Value;
+        Assert.Equal(Cmdlets.SelectMany(AliasesOf).Order(), Regex.Matches(aliasBlock, "'([^']+)'").Select(m => m.Groups[1].Value).Order());
         Assert.Matches(@"RootModule\s*=\s*'module/bin/BackupPs.Module.dll'", manifest);
         Assert.Matches(@"CompatiblePSEditions\s*=\s*@\('Core'\)", manifest);
         Assert.Matches(@"PowerShellVersion\s*=\s*'7.4'", manifest);
@@ -302,6 +319,13 @@ public sealed class CmdletContractTests
     /// <summary>The parameter sets a parameter is in; "__AllParameterSets" when its [Parameter] names none.</summary>
     private static string[] SetsOf(IReadOnlyList<CustomAttributeData> parameters) =>
         parameters.Select(p => Named(p, nameof(ParameterAttribute.ParameterSetName)) as string ?? "__AllParameterSets").ToArray();
+
+    /// <summary>The names an [Alias] on <paramref name="member"/> gives it; none without one.</summary>
+    private static string[] AliasesOf(MemberInfo member) =>
+        member.GetCustomAttributesData().Where(a => a.AttributeType == typeof(AliasAttribute))
+            .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!)
+            .Select(a => (string)a.Value!)
+            .ToArray();
 
     private static bool Has<T>(PropertyInfo property) => property.GetCustomAttributesData().Any(a => a.AttributeType == typeof(T));
 
