@@ -70,7 +70,6 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         var handlerType = ((ITypeSymbol)command.ConstructorArguments[3].Value!).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         var impact = Named(command, "Impact") is int i ? i : 0;
         var defaultSet = Named(command, "DefaultParameterSet") as string;
-        var runsOnce = Named(command, "RunsOnceForAllInput") is true;
         var optionsName = options.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
         var sb = new StringBuilder();
@@ -85,6 +84,8 @@ public sealed class CmdletGenerator : IIncrementalGenerator
             .Select(o => new Option(o.Property, o.Attribute!))
             .ToList();
         var sets = ParameterSets.Of(optionList, defaultSet);
+        // What is backed up comes from the pipeline; the store then never does (a piped file must not become it).
+        var source = optionList.FirstOrDefault(o => o.IsSourcePath);
 
         var cmdletArgs = new List<string> { Literal(verb), Literal(noun) };
         if (impact > 0)
@@ -102,10 +103,10 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         sb.AppendLine($"[{Sma}.OutputType(typeof({outputType}))]");
         // The stable PSTypeName the objects carry (BackupPsCmdlet.WriteOutput adds it): "BackupPs." + the type's name.
         sb.AppendLine($"[{Sma}.OutputType({Literal("BackupPs." + ((ITypeSymbol)command.ConstructorArguments[2].Value!).Name)})]");
-        if (Strings(command, "Aliases") is { Length: > 0 } commandAliases)
+        if (Strings(command, "Aliases") is { Length: > 0 } aliases)
         {
             // Exported by BackupPs.psd1's AliasesToExport, which must list them too.
-            sb.AppendLine($"[{Sma}.Alias({string.Join(", ", commandAliases.Select(Literal))})]");
+            sb.AppendLine($"[{Sma}.Alias({string.Join(", ", aliases.Select(Literal))})]");
         }
 
         sb.AppendLine($"partial class {cmdlet.Name}");
@@ -113,18 +114,11 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         sb.AppendLine($"    private readonly {optionsName} _options = new {optionsName}();");
 
         var resolve = new List<string>();
-        // When what is backed up binds Get-ChildItem's PSPath (-SourcePath), the piped items are the source, never the
-        // store: -LiteralPath then keeps only its alias LP and binds nothing from the pipeline.
-        var sourceTakesPsPath = optionList.Any(o => Strings(o.Attribute, "Aliases")?.Contains("PSPath") == true);
-        // RunsOnceForAllInput: the pipeline-bound arrays, gathered over every ProcessRecord for the one run in EndProcessing.
-        var gathered = runsOnce
-            ? optionList.Where(o => o.Property.Type is IArrayTypeSymbol && (Named(o.Attribute, "FromPipeline") is true || Named(o.Attribute, "FromPipelineByPropertyName") is true)).ToList()
-            : new List<Option>();
         foreach (var option in optionList)
         {
             var name = option.Name;
             sb.AppendLine();
-            foreach (var parameter in sets.ParameterAttributes(option, ParameterArguments(option.Attribute)))
+            foreach (var parameter in sets.ParameterAttributes(option, ParameterArguments(option, storeFromPipeline: source is null)))
             {
                 sb.AppendLine($"    [{Sma}.Parameter({parameter})]");
             }
@@ -139,11 +133,6 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                 sb.AppendLine($"    [{completer}]");
             }
 
-            if (Strings(option.Attribute, "Aliases") is { Length: > 0 } parameterAliases)
-            {
-                sb.AppendLine($"    [{Sma}.Alias({string.Join(", ", parameterAliases.Select(Literal))})]");
-            }
-
             var type = option.Property.Type.ToDisplayString(TypeFormat);
             if (option.IsBackupPath)
             {
@@ -151,15 +140,16 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                 sb.AppendLine($"    [{Sma}.SupportsWildcards]");
                 sb.AppendLine($"    public {type} {name} {{ get; set; }} = new {optionsName}().{name};");
                 sb.AppendLine();
-                var literalArguments = sourceTakesPsPath
-                    ? new[] { "HelpMessage = " + Literal("The same as -Path, taken exactly as typed: no wildcards ([ ] * ? are part of the name).") }
-                    : new[] { "ValueFromPipelineByPropertyName = true", "HelpMessage = " + Literal("The same as -Path, taken exactly as typed: no wildcards ([ ] * ? are part of the name). Get-ChildItem output binds here (PSPath).") };
+                var literalArguments = source is null
+                    ? new[] { "ValueFromPipelineByPropertyName = true", "HelpMessage = " + Literal("The same as -Path, taken exactly as typed: no wildcards ([ ] * ? are part of the name). Get-ChildItem output binds here (PSPath).") }
+                    : new[] { "HelpMessage = " + Literal("The same as -Path, taken exactly as typed: no wildcards ([ ] * ? are part of the name).") };
                 foreach (var parameter in sets.LiteralPathAttributes(literalArguments))
                 {
                     sb.AppendLine($"    [{Sma}.Parameter({parameter})]");
                 }
 
-                sb.AppendLine(sourceTakesPsPath ? $"    [{Sma}.Alias(\"LP\")]" : $"    [{Sma}.Alias(\"PSPath\", \"LP\")]");
+                // PSPath belongs to the source path where there is one: a piped file is what is backed up, never the store.
+                sb.AppendLine(source is null ? $"    [{Sma}.Alias(\"PSPath\", \"LP\")]" : $"    [{Sma}.Alias(\"LP\")]");
                 sb.AppendLine($"    [{Sma}.ValidateNotNullOrEmpty]");
                 sb.AppendLine($"    public {type} {ParameterSets.LiteralPath} {{ get; set; }}");
                 if (option.Property.Type is IArrayTypeSymbol)
@@ -174,6 +164,13 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                 }
 
                 continue;
+            }
+
+            if (option.IsSourcePath)
+            {
+                // Get-ChildItem/Get-Item output binds by FullName (or PSPath, provider-qualified); resolved when collected.
+                sb.AppendLine($"    [{Sma}.Alias(\"FullName\", \"PSPath\")]");
+                sb.AppendLine($"    [{Sma}.SupportsWildcards]");
             }
 
             switch (option.Property.Type.ToDisplayString())
@@ -206,18 +203,12 @@ public sealed class CmdletGenerator : IIncrementalGenerator
 
             if (Named(option.Attribute, "IsPath") is true)
             {
-                // What is backed up (-SourcePath): each path as typed, against the PowerShell location.
-                resolve.Add(option.Property.Type is IArrayTypeSymbol
-                    ? $"_options.{name} = ResolveSourcePaths(_options.{name}, {Literal("-" + name)});"
-                    : $"_options.{name} = ResolvePath(_options.{name}, {Literal("-" + name)});");
+                resolve.Add($"_options.{name} = ResolvePath(_options.{name}, {Literal("-" + name)});");
             }
-        }
-
-        foreach (var option in gathered)
-        {
-            var element = ((IArrayTypeSymbol)option.Property.Type).ElementType.ToDisplayString(TypeFormat);
-            sb.AppendLine();
-            sb.AppendLine($"    private readonly global::System.Collections.Generic.List<{element}> _gathered{option.Name} = new global::System.Collections.Generic.List<{element}>();");
+            else if (option.IsDestinationPath)
+            {
+                resolve.Add($"_options.{name} = _options.{name} is null ? null : ResolveDestinationPath(_options.{name}, literal: true, {Literal("-" + name)});");
+            }
         }
 
         if (optionList.Any(o => o.Name == "Force" && o.Property.Type.SpecialType == SpecialType.System_Boolean))
@@ -234,48 +225,48 @@ public sealed class CmdletGenerator : IIncrementalGenerator
             sb.AppendLine("        " + line);
         }
 
-        if (runsOnce)
+        if (source is null)
         {
-            foreach (var option in gathered)
-            {
-                sb.AppendLine($"        if (_options.{option.Name} is not null) _gathered{option.Name}.AddRange(_options.{option.Name});");
-            }
-
+            sb.AppendLine($"        Run(new {handlerType}(), _options);");
+            sb.AppendLine("    }");
+        }
+        else
+        {
+            // Every piped path joins one run (Get-ChildItem -Filter .env | Export-EnvFile: one backup of all of them).
+            sb.AppendLine($"        CollectSourcePaths(new {handlerType}(), _options, {Literal(source.Name)}, {source.Name});");
             sb.AppendLine("    }");
             sb.AppendLine();
-            sb.AppendLine("    protected override void EndProcessing()");
-            sb.AppendLine("    {");
-            foreach (var option in gathered)
-            {
-                sb.AppendLine($"        _options.{option.Name} = _gathered{option.Name}.ToArray();");
-            }
+            sb.AppendLine("    protected override void EndProcessing() => RunCollectedSourcePaths();");
         }
 
-        sb.AppendLine($"        Run(new {handlerType}(), _options);");
-        sb.AppendLine("    }");
         sb.AppendLine("}");
         return (cmdlet.Name + ".g.cs", sb.ToString());
     }
 
-    /// <summary>The [Parameter] arguments every parameter set of the option shares.</summary>
-    private static IEnumerable<string> ParameterArguments(AttributeData option)
+    /// <summary>
+    /// The [Parameter] arguments every parameter set of the option shares. A source path always takes pipeline input, by
+    /// value and by property name; the store (-Path) only where <paramref name="storeFromPipeline"/> (no source path).
+    /// </summary>
+    private static IEnumerable<string> ParameterArguments(Option option, bool storeFromPipeline)
     {
-        if (Named(option, "Position") is int position && position >= 0)
+        var attribute = option.Attribute;
+        var pipes = option.IsSourcePath || !option.IsBackupPath || storeFromPipeline;
+        if (Named(attribute, "Position") is int position && position >= 0)
         {
             yield return "Position = " + position;
         }
 
-        if (Named(option, "FromPipeline") is true)
+        if (option.IsSourcePath || (pipes && Named(attribute, "FromPipeline") is true))
         {
             yield return "ValueFromPipeline = true";
         }
 
-        if (Named(option, "FromPipelineByPropertyName") is true)
+        if (option.IsSourcePath || (pipes && Named(attribute, "FromPipelineByPropertyName") is true))
         {
             yield return "ValueFromPipelineByPropertyName = true";
         }
 
-        if (Named(option, "Help") is string help && help.Length > 0)
+        if (Named(attribute, "Help") is string help && help.Length > 0)
         {
             yield return "HelpMessage = " + Literal(help);
         }
@@ -329,7 +320,7 @@ public sealed class CmdletGenerator : IIncrementalGenerator
             // Without a source, PowerShell would offer file names, which are never a role, a query or a number: only a
             // path may get them, and switches and enums complete on their own (nothing, their names).
             var type = option.ValueType;
-            return Named(option.Attribute, "IsPath") is true || type.SpecialType == SpecialType.System_Boolean || type.TypeKind == TypeKind.Enum
+            return option.IsAnyPath || type.SpecialType == SpecialType.System_Boolean || type.TypeKind == TypeKind.Enum
                 ? null
                 : $"{Sma}.ArgumentCompleter(typeof(global::BackupPs.Completion.NothingCompleter))";
         }
@@ -379,6 +370,15 @@ public sealed class CmdletGenerator : IIncrementalGenerator
 
         /// <summary>-Path: always backups, with wildcards and a -LiteralPath twin.</summary>
         public bool IsBackupPath => Name == "Path" && Named(Attribute, "IsPath") is true;
+
+        /// <summary>What is backed up (-SourcePath): from the pipeline, collected into one run.</summary>
+        public bool IsSourcePath => Named(Attribute, "IsSourcePath") is true;
+
+        /// <summary>Where a restore writes (-Destination): one folder, taken as typed.</summary>
+        public bool IsDestinationPath => Named(Attribute, "IsDestinationPath") is true;
+
+        /// <summary>A file-system path of any role: completes file names.</summary>
+        public bool IsAnyPath => Named(Attribute, "IsPath") is true || IsSourcePath || IsDestinationPath;
 
         public string? ParameterSet => Named(Attribute, "ParameterSet") as string;
 

@@ -51,13 +51,6 @@ public sealed class CommandAttribute : Attribute
     /// </summary>
     public string[] Aliases { get; init; } = [];
 
-    /// <summary>
-    /// The command runs once for all its pipeline input (in EndProcessing) instead of once per piped object: every
-    /// ProcessRecord only gathers the values of the pipeline-bound array options. For a command whose inputs together
-    /// make one thing: every .env file piped into Export-EnvFile goes into one backup. The CLI runs once anyway.
-    /// </summary>
-    public bool RunsOnceForAllInput { get; init; }
-
     /// <summary>The CLI verb: the cmdlet name in kebab case (backup-database, export-env-file).</summary>
     public string CliName => Kebab($"{Verb}-{Noun}");
 

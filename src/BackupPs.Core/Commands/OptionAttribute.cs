@@ -28,17 +28,28 @@ public sealed class OptionAttribute : Attribute
     /// A file-system path. The cmdlet resolves it with PowerShell's provider (against the PowerShell location,
     /// FileSystem only). An option named Path (always backups: a store folder or backup files) takes wildcards and
     /// gets a -LiteralPath twin (alias PSPath, so Get-ChildItem output binds); as string[] every match is passed on,
-    /// as string it is a destination and must match one item or none. Any other path option (-SourcePath: what is
-    /// backed up) is taken as typed, without wildcards; as string[] each path on its own, one that is not a
-    /// file-system path being an error of its own.
+    /// as string it is a destination and must match one item or none.
     /// </summary>
     public bool IsPath { get; init; }
 
     /// <summary>
-    /// Other names of the parameter in pwsh ([Alias]), for binding by property name from objects that call the value
-    /// otherwise: FullName and PSPath make -SourcePath bind Get-ChildItem output. The CLI knows the option by its own name only.
+    /// What is backed up (-SourcePath, a string[]): files or folders of the FileSystem provider. The cmdlet binds it from
+    /// the pipeline by value and by property name with the aliases FullName and PSPath, so Get-ChildItem and Get-Item
+    /// output binds; expands wildcards with the provider (a path that exists as typed is taken as it is), resolves
+    /// provider-qualified and relative paths against the PowerShell location, and refuses other providers
+    /// (PathNotFileSystem). A path without wildcards is passed on even when missing: the core names what is missing.
+    /// Every path piped in is collected and the command runs once, at the end of the pipeline, with all of them (a
+    /// new run starts only where another parameter bound from the pipeline changes). In such a command, -Path and its
+    /// -LiteralPath twin never bind from the pipeline: a piped file is what is backed up, never the store.
+    /// The CLI takes it once per path (--source-path a --source-path b); paths are relative to its working directory.
     /// </summary>
-    public string[] Aliases { get; init; } = [];
+    public bool IsSourcePath { get; init; }
+
+    /// <summary>
+    /// Where a restore writes (-Destination, a string): one FileSystem folder or file that may not exist yet, taken as
+    /// typed (no wildcards: a new name may contain [ ]), resolved against the PowerShell location, other providers refused.
+    /// </summary>
+    public bool IsDestinationPath { get; init; }
 
     /// <summary>Where the cmdlet's tab completion takes values from (an argument completer in the module).</summary>
     public CompletionSource Completion { get; init; }
@@ -71,6 +82,9 @@ public sealed class OptionAttribute : Attribute
     public OptionRule Rule { get; init; }
 
     public string Help { get; init; } = "";
+
+    /// <summary>Whether the option names a file-system path of any role (backups, a source, a destination).</summary>
+    public bool IsAnyPath => IsPath || IsSourcePath || IsDestinationPath;
 
     /// <summary>Whether <see cref="Minimum"/> or <see cref="Maximum"/> limits the value.</summary>
     public bool HasRange => Minimum != int.MinValue || Maximum != int.MaxValue;
