@@ -50,8 +50,7 @@ internal static class CliHelp
         Paragraphs(text, attribute.Description, "");
 
         text.AppendLine("Options:");
-        // An option that is also a flag of every command (Import-EnvFile's -Force is --force) is listed with the flags.
-        foreach (var o in command.Options.Where(o => !GlobalFlags.IsFlag(o.CliName)))
+        foreach (var o in command.Options)
         {
             var type = Nullable.GetUnderlyingType(o.Property.PropertyType) ?? o.Property.PropertyType;
             var value = o.IsSwitch ? "" : type == typeof(DatabaseCredential) ? " <user>" : $" <{(type.IsArray ? type.GetElementType()!.Name + ",..." : type.Name)}>";

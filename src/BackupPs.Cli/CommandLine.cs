@@ -308,9 +308,6 @@ internal sealed class GlobalFlags
 
     public bool Help { get; private set; }
 
-    /// <summary>True when --<paramref name="name"/> is one of these flags (which win over a command's option of that name).</summary>
-    public static bool IsFlag(string name) => new GlobalFlags().TrySet(name);
-
     public bool TrySet(string name)
     {
         switch (name)

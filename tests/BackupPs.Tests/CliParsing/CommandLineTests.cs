@@ -15,7 +15,22 @@ public sealed class CommandLineTests
     [Fact]
     public void VerbsAreTheCmdletNamesInLowerCase()
     {
-        Assert.Equal(["backup-database", "get-backup", "restore-database", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName).Order());
+        Assert.Equal(["backup-database", "export-env-file", "get-backup", "import-env-file", "restore-database", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName).Order());
+    }
+
+    /// <summary>A command's alias (Export-EnvFiles) is a verb too, in kebab case or plain lower case; help lists it.</summary>
+    [Theory]
+    [InlineData("export-env-file")]
+    [InlineData("export-envfile")]
+    [InlineData("export-env-files")]
+    [InlineData("Export-EnvFiles")]
+    public void CommandAliasesAreVerbsToo(string verb)
+    {
+        var line = CommandLine.Parse([verb, "--source-path", "apps/api/.env", "--source-path", "apps/web/.env", "--environment", "prod", "--path", "/opt/backups"], NoEnvironment);
+        var options = Assert.IsType<BackupPs.Core.EnvFiles.ExportEnvFileOptions>(line.Options);
+        Assert.Equal(["apps/api/.env", "apps/web/.env"], options.SourcePath!);
+        Assert.Contains("export-env-files", CliHelp.Write(null), StringComparison.Ordinal);
+        Assert.Contains("(also: backupps export-env-files)", CliHelp.Write(line.Command), StringComparison.Ordinal);
     }
 
     [Fact]

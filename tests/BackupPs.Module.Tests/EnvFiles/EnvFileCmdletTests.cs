@@ -1,0 +1,121 @@
+using System.Management.Automation;
+using BackupPs.Module.Tests.Infrastructure;
+using BackupPs.Tests.Infrastructure;
+
+namespace BackupPs.Module.Tests.EnvFiles;
+
+/// <summary>
+/// Export-EnvFile and Import-EnvFile in a real runspace: Get-ChildItem output piped in makes one backup, the alias
+/// Export-EnvFiles, -SkipMissing, -WhatIf, -Force; and no .env value in any stream (output objects as JSON, errors,
+/// warnings, verbose, progress, host lines, prompts).
+/// </summary>
+public sealed class EnvFileCmdletTests : IDisposable
+{
+    private readonly ModuleSession _session = ModuleSession.Start();
+    private readonly EnvFileTree _tree = EnvFileTree.Create();
+
+    [Fact]
+    public void EverythingPipedFromGetChildItemMakesOneBackupAndNoStreamShowsAValue()
+    {
+        var result = _session.Invoke("""
+            Get-ChildItem -LiteralPath $args[0] -Recurse -Filter .env -Force | Export-EnvFile -Environment prod -Path $args[1] -Verbose
+            """, Path.Combine(_tree.Root, "app"), _tree.Store).AssertSucceeded();
+        AssertNoValue(result, "Export-EnvFile");
+        var record = Assert.Single(result.Output);
+        Assert.Equal("EnvFile", record.Properties["Kind"].Value.ToString());
+        Assert.Equal(2L, record.Properties["FileCount"].Value);
+        Assert.Contains(result.Warnings, w => w.StartsWith($"{_tree.Web} line {EnvFileTree.WebBrokenLine}:", StringComparison.Ordinal));
+        Assert.Contains("BackupPs.BackupRecord", record.TypeNames);
+        var artifact = (string)record.Properties["Path"].Value;
+        foreach (var file in _tree.StoreFilesButArtifacts())
+        {
+            _tree.AssertNoValue(File.ReadAllText(file), file);
+        }
+
+        // The record pipes into Import-EnvFile; -WhatIf names the variables only and writes nothing.
+        File.WriteAllText(_tree.Web, "SESSION_KEY=changed\nNEW_ONE=1\n");
+        var whatIf = _session.Invoke("Get-Backup -Path $args[0] | Import-EnvFile -WhatIf -Verbose", artifact).AssertSucceeded();
+        AssertNoValue(whatIf, "Import-EnvFile -WhatIf");
+        Assert.Empty(whatIf.Output);
+        var plan = Assert.Single(whatIf.HostLines, l => l.StartsWith("What if:", StringComparison.Ordinal) && l.Contains(_tree.Web, StringComparison.Ordinal));
+        Assert.Contains("Variables added: NEXT_PUBLIC_NAME; removed: NEW_ONE; changed: SESSION_KEY", plan, StringComparison.Ordinal);
+        Assert.Equal("SESSION_KEY=changed\nNEW_ONE=1\n", File.ReadAllText(_tree.Web));
+
+        // ConfirmImpact High: asked by default; -Force answers yes.
+        _session.Host.Answers.Enqueue(false);
+        var declined = _session.Invoke("Import-EnvFile -Path $args[0]", artifact).AssertSucceeded();
+        Assert.Single(declined.Prompts);
+        Assert.Empty(declined.Output);
+        var forced = _session.Invoke("Import-EnvFile -Path $args[0] -Force -Verbose", artifact).AssertSucceeded();
+        AssertNoValue(forced, "Import-EnvFile -Force");
+        Assert.Empty(forced.Prompts);
+        Assert.Equal(["Unchanged", "Replaced"], forced.Output.Select(o => o.Properties["Action"].Value.ToString()));
+        Assert.Contains("BackupPs.EnvFileImportRecord", forced.Output[0].TypeNames);
+        Assert.Equal(artifact, forced.Output[1].Properties["Path"].Value);
+        Assert.True(File.Exists((string)forced.Output[1].Properties["PreviousCopy"].Value));
+    }
+
+    [Fact]
+    public void TheAliasExportEnvFilesRunsTheSameCommand()
+    {
+        var result = _session.Invoke("Export-EnvFiles -SourcePath $args[0], $args[1] -Environment dev -Path $args[2]", _tree.Api, _tree.Web, _tree.Store).AssertSucceeded();
+        Assert.Equal(2L, Assert.Single(result.Output).Properties["FileCount"].Value);
+    }
+
+    /// <summary>A missing file is an ErrorRecord naming it, the rest is still backed up; -SkipMissing makes it a warning.</summary>
+    [Fact]
+    public void AMissingFileIsAnErrorRecordUnlessSkipMissing()
+    {
+        var missing = Path.Combine(_tree.Root, "app", "clients", "nfc-agent", ".env");
+        var result = _session.Invoke("Export-EnvFile -SourcePath $args[0], $args[1] -Environment prod -Path $args[2]", _tree.Api, missing, _tree.Store);
+        Assert.Null(result.Terminating);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("EnvFileNotFound,BackupPs.Commands.ExportEnvFileCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(missing, error.TargetObject);
+        Assert.Contains("-SkipMissing", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Single(result.Output);
+
+        var skipping = _session.Invoke("Export-EnvFile -SourcePath $args[0], $args[1] -Environment prod -Path $args[2] -SkipMissing", _tree.Api, missing, _tree.Store)
+            .AssertSucceeded();
+        Assert.Contains(skipping.Warnings, w => w.Contains(missing, StringComparison.Ordinal));
+        Assert.Single(skipping.Output);
+    }
+
+    /// <summary>Relative -SourcePath is resolved against the PowerShell location, not the process's directory.</summary>
+    [Fact]
+    public void RelativeSourcePathsFollowThePowerShellLocation()
+    {
+        var result = _session.Invoke("Set-Location -LiteralPath $args[0]; Export-EnvFile apps/api/.env -Environment prod -Path ../store", Path.Combine(_tree.Root, "app"))
+            .AssertSucceeded();
+        var files = (System.Collections.IEnumerable)Assert.Single(result.Output).Properties["Files"].Value;
+        Assert.Equal(_tree.Api.TrimStart('/'), PSObject.AsPSObject(files.Cast<object>().Single()).Properties["Path"].Value);
+    }
+
+    /// <summary>A pipeline that brings no file runs the command once and says so; nothing is written.</summary>
+    [Fact]
+    public void AnEmptyPipelineWritesNothing()
+    {
+        var result = _session.Invoke("@() | Export-EnvFile -Environment prod -Path $args[0]", _tree.Store).AssertSucceeded();
+        Assert.Empty(result.Output);
+        Assert.Contains(result.Warnings, w => w.StartsWith("No .env file was given", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(_tree.Store));
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _tree.Dispose();
+    }
+
+    /// <summary>No marker in any stream the session recorded; output objects are checked as ConvertTo-Json writes them.</summary>
+    private void AssertNoValue(SessionResult result, string command)
+    {
+        var json = _session.Invoke("$args[0] | ConvertTo-Json -Depth 6", result.Output.ToArray()).AssertSucceeded().Output.Select(o => o.ToString());
+        _tree.AssertNoValue(string.Join("\n", json), command + " output objects");
+        _tree.AssertNoValue(string.Join("\n", result.Errors.Select(e => $"{e} {e.Exception} {e.ErrorDetails} {e.TargetObject}")), command + " errors");
+        _tree.AssertNoValue(string.Join("\n", result.Warnings), command + " warnings");
+        _tree.AssertNoValue(string.Join("\n", result.Verbose), command + " verbose");
+        _tree.AssertNoValue(string.Join("\n", result.Progress.Select(p => $"{p.Activity} {p.StatusDescription}")), command + " progress");
+        _tree.AssertNoValue(string.Join("\n", result.HostLines.Concat(result.Prompts)), command + " host lines");
+    }
+}
