@@ -36,7 +36,8 @@ public sealed class EnvFileCmdletTests : IDisposable
         File.WriteAllText(_tree.Web, "SESSION_KEY=changed\nNEW_ONE=1\n");
         var whatIf = _session.Invoke("Get-Backup -Path $args[0] | Import-EnvFile -WhatIf -Verbose", artifact).AssertSucceeded();
         AssertNoValue(whatIf, "Import-EnvFile -WhatIf");
-        Assert.Empty(whatIf.Output);
+        // A file that already is as backed up needs nothing, and says so even under -WhatIf.
+        Assert.Equal(["Unchanged"], whatIf.Output.Select(o => o.Properties["Action"].Value.ToString()));
         var plan = Assert.Single(whatIf.HostLines, l => l.StartsWith("What if:", StringComparison.Ordinal) && l.Contains(_tree.Web, StringComparison.Ordinal));
         Assert.Contains("Variables added: NEXT_PUBLIC_NAME; removed: NEW_ONE; changed: SESSION_KEY", plan, StringComparison.Ordinal);
         Assert.Equal("SESSION_KEY=changed\nNEW_ONE=1\n", File.ReadAllText(_tree.Web));
@@ -45,14 +46,20 @@ public sealed class EnvFileCmdletTests : IDisposable
         _session.Host.Answers.Enqueue(false);
         var declined = _session.Invoke("Import-EnvFile -Path $args[0]", artifact).AssertSucceeded();
         Assert.Single(declined.Prompts);
-        Assert.Empty(declined.Output);
+        // The api file needs nothing (no prompt, Unchanged); the web file was declined: no record, not written.
+        Assert.Equal(["Unchanged"], declined.Output.Select(o => o.Properties["Action"].Value.ToString()));
+        Assert.Equal("SESSION_KEY=changed\nNEW_ONE=1\n", File.ReadAllText(_tree.Web));
         var forced = _session.Invoke("Import-EnvFile -Path $args[0] -Force -Verbose", artifact).AssertSucceeded();
         AssertNoValue(forced, "Import-EnvFile -Force");
         Assert.Empty(forced.Prompts);
-        Assert.Equal(["Unchanged", "Replaced"], forced.Output.Select(o => o.Properties["Action"].Value.ToString()));
-        Assert.Contains("BackupPs.EnvFileImportRecord", forced.Output[0].TypeNames);
-        Assert.Equal(artifact, forced.Output[1].Properties["Path"].Value);
-        Assert.True(File.Exists((string)forced.Output[1].Properties["PreviousCopy"].Value));
+        // Get-ChildItem lists in directory order: find each file's record by its name.
+        var actions = forced.Output.ToDictionary(o => (string)o.Properties["File"].Value, o => o.Properties["Action"].Value.ToString());
+        Assert.Equal("Unchanged", actions[_tree.Api]);
+        Assert.Equal("Replaced", actions[_tree.Web]);
+        var web = forced.Output.Single(o => (string)o.Properties["File"].Value == _tree.Web);
+        Assert.Contains("BackupPs.EnvFileImportRecord", web.TypeNames);
+        Assert.Equal(artifact, web.Properties["Path"].Value);
+        Assert.True(File.Exists((string)web.Properties["PreviousCopy"].Value));
     }
 
     [Fact]
@@ -91,13 +98,12 @@ public sealed class EnvFileCmdletTests : IDisposable
         Assert.Equal(_tree.Api.TrimStart('/'), PSObject.AsPSObject(files.Cast<object>().Single()).Properties["Path"].Value);
     }
 
-    /// <summary>A pipeline that brings no file runs the command once and says so; nothing is written.</summary>
+    /// <summary>A pipeline that brings no file (Get-ChildItem found none) runs nothing and writes nothing.</summary>
     [Fact]
     public void AnEmptyPipelineWritesNothing()
     {
         var result = _session.Invoke("@() | Export-EnvFile -Environment prod -Path $args[0]", _tree.Store).AssertSucceeded();
         Assert.Empty(result.Output);
-        Assert.Contains(result.Warnings, w => w.StartsWith("No .env file was given", StringComparison.Ordinal));
         Assert.False(Directory.Exists(_tree.Store));
     }
 

@@ -188,6 +188,23 @@ public sealed class EnvFileCliTests : IDisposable
         Assert.Equal(live, File.GetLastWriteTimeUtc(_tree.Api));
     }
 
+    /// <summary>The README's restore by hand: GNU tar puts the files, modes and owners back as Import-EnvFile does.</summary>
+    [Fact]
+    public void GnuTarRestoresTheArtifactByHand()
+    {
+        Run("chown", "1234:2345", _tree.Api);
+        var artifact = Export("--source-path", _tree.Api, "--source-path", _tree.Web);
+        var destination = Directory.CreateDirectory(Path.Combine(_tree.Root, "by-hand")).FullName;
+
+        Run("tar", "--zstd", "-xpf", artifact, "-C", destination, "--numeric-owner");
+        foreach (var file in new[] { _tree.Api, _tree.Web })
+        {
+            var restored = Path.Combine(destination, file.TrimStart('/'));
+            Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(restored));
+            Assert.Equal(Run("stat", "-c", "%u:%g %a %Y", file), Run("stat", "-c", "%u:%g %a %Y", restored));
+        }
+    }
+
     /// <summary>A backup whose bytes were changed (same size) is refused before any file is written.</summary>
     [Fact]
     public void ADamagedBackupWritesNothing()
