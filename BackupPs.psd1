@@ -15,10 +15,12 @@
     FormatsToProcess     = @('module/BackupPs.Format.ps1xml')
     CmdletsToExport      = @(
         'Backup-Database'
+        'Backup-Directory'
         'Export-EnvFile'
         'Get-Backup'
         'Import-EnvFile'
         'Restore-Database'
+        'Restore-Directory'
         'Test-Backup'
     )
     FunctionsToExport    = @()

@@ -27,8 +27,7 @@ public sealed class ImportEnvFileHandler : ICommandHandler<ImportEnvFileOptions>
 
     public async Task ExecuteAsync(ImportEnvFileOptions options, IOperationHost host, CancellationToken cancellationToken)
     {
-        const string command = "Import-EnvFile";
-        var backup = StoredBackup.Load(StoredBackup.One(options.Path ?? [], command, "-Kind EnvFile", host), host).RequireKind(BackupKind.EnvFile, command);
+        var backup = StoredBackup.Load(StoredBackup.One(options.Path ?? [], BackupKind.EnvFile, host), host).RequireKind(BackupKind.EnvFile, "Import-EnvFile");
         var destination = options.Destination is null ? null : SecureDirectory.FullPath(options.Destination, "-Destination");
         var manifest = backup.Manifest;
         host.WriteVerbose($"Importing {backup.Path} (a {manifest.Environment} backup of {manifest.FileCount} .env file(s), taken {manifest.StartedUtc:u}) "

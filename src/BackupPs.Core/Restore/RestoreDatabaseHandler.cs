@@ -37,7 +37,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
     public async Task ExecuteAsync(RestoreDatabaseOptions options, IOperationHost host, CancellationToken cancellationToken)
     {
         // -KeepPrevious, -SkipSafetyBackup and -SafetyBackupPath without -Replace, and -Jobs outside 0-64, are refused at binding (OptionAttribute).
-        var backup = StoredBackup.Load(StoredBackup.One(options.Path ?? [], "Restore-Database", "-Database <db>", host), host).RequireKind(BackupKind.Database, "Restore-Database");
+        var backup = StoredBackup.Load(StoredBackup.One(options.Path ?? [], BackupKind.Database, host), host).RequireKind(BackupKind.Database, "Restore-Database");
         var manifest = backup.Manifest;
         using var docker = _connect();
         var target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, host, cancellationToken).ConfigureAwait(false);

@@ -15,7 +15,7 @@ public sealed class CommandLineTests
     [Fact]
     public void VerbsAreTheCmdletNamesInLowerCase()
     {
-        Assert.Equal(["backup-database", "export-env-file", "get-backup", "import-env-file", "restore-database", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName).Order());
+        Assert.Equal(["backup-database", "backup-directory", "export-env-file", "get-backup", "import-env-file", "restore-database", "restore-directory", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName).Order());
     }
 
     /// <summary>A command's alias (Export-EnvFiles) is a verb too, in kebab case or plain lower case; help lists it.</summary>
