@@ -21,9 +21,6 @@ public sealed class ExportEnvFileHandler : ICommandHandler<ExportEnvFileOptions>
     /// <summary>Reads of a file that keeps changing before it is given up (an editor or a deploy writing it right now).</summary>
     private const int ReadAttempts = 3;
 
-    /// <summary>The longest name a set is catalogued under (the manifest's rule, FileSetValidator).</summary>
-    private const int MaxNameLength = 200;
-
     private readonly TimeProvider _clock;
 
     public ExportEnvFileHandler()
@@ -116,15 +113,15 @@ public sealed class ExportEnvFileHandler : ICommandHandler<ExportEnvFileOptions>
 
             if (real is null || status is null)
             {
-                var why = EntryStatus.Read(full) is { Kind: EntryKind.SymbolicLink } ? "a symbolic link to nothing" : "missing";
+                var why = EntryStatus.Read(full) is { Kind: EntryKind.SymbolicLink } ? "it is a symbolic link to nothing" : "it does not exist";
                 if (skipMissing)
                 {
-                    host.WriteWarning($"{full} does not exist ({why}); skipped (-SkipMissing).");
+                    host.WriteWarning($"{full} is skipped (-SkipMissing): {why}.");
                     skipped.Add(new SkippedEntry(full.TrimStart('/'), $"{why} (-SkipMissing)"));
                 }
                 else
                 {
-                    Skip(full, $"it does not exist ({why})", "EnvFileNotFound", FailureCategory.ObjectNotFound, skipped, host,
+                    Skip(full, why, "EnvFileNotFound", FailureCategory.ObjectNotFound, skipped, host,
                         " Check the path, or add -SkipMissing for a file that may be absent.");
                 }
 
@@ -239,11 +236,11 @@ public sealed class ExportEnvFileHandler : ICommandHandler<ExportEnvFileOptions>
         host.WriteError(new BackupPsException(errorId, category, $"{path} is not backed up: {why}.{advice}") { Target = path });
     }
 
-    /// <summary>-Name as the catalog takes it: 1-200 characters, no '/' (it names one folder), no control characters.</summary>
+    /// <summary>-Name as the catalog takes it (<see cref="FileSetValidator.IsCatalogName"/>): it names one folder and the files in it.</summary>
     private static string RequireName(string name) =>
-        name.Length is > 0 and <= MaxNameLength && !name.Contains('/') && !name.Any(char.IsControl)
+        FileSetValidator.IsCatalogName(name)
             ? name
-            : throw new BackupPsException("InvalidName", FailureCategory.InvalidArgument,
-                $"-Name '{name}' cannot name a set of .env files: give 1 to {MaxNameLength} characters without '/' or control characters (it names the set's folder and files).")
+            : throw new BackupPsException("InvalidBackupName", FailureCategory.InvalidArgument,
+                $"-Name '{name}' cannot name a set of .env files: use 1-200 characters without '/' or control characters (it names the set's folder and files).")
             { Target = name };
 }

@@ -3,7 +3,7 @@ using BackupPs.Core.Commands;
 namespace BackupPs.Core.EnvFiles;
 
 [Command("Import", "EnvFile", typeof(EnvFileImportRecord), typeof(ImportEnvFileHandler), Impact = CommandImpact.High,
-    Synopsis = "Writes the .env files of a backup back to where they were (or under -Destination), keeping the files they replace.",
+    Synopsis = "Writes the .env files of a backup back to where they were, or under a folder given, keeping the files they replace.",
     Description = """
         Import-EnvFile restores one backup made by Export-EnvFile. Before anything is written, the
         backup is proven: its manifest is checked, the whole file is hashed against the SHA-256 its
