@@ -92,6 +92,17 @@ public sealed class CmdletContractTests
         }
     }
 
+    /// <summary>A command's other names (Export-EnvFiles) are [Alias]es of its cmdlet, named as cmdlets are, and not those of another command.</summary>
+    [Theory]
+    [MemberData(nameof(CmdletTypes))]
+    public void CommandAliasesAreTheCmdletsAliases(Type cmdlet)
+    {
+        var aliases = AliasesOf(cmdlet);
+        Assert.Equal(Definition(cmdlet).Aliases.Order(), aliases.Order());
+        Assert.All(aliases, a => Assert.Matches("^[A-Z][a-z]+-[A-Z][A-Za-z]+$", a));
+        Assert.Empty(aliases.Intersect(Cmdlets.Select(CmdletName)));
+    }
+
     [Theory]
     [MemberData(nameof(CmdletTypes))]
     public void ShouldProcessWhereStateChanges(Type cmdlet)
@@ -245,6 +256,9 @@ public sealed class CmdletContractTests
         var block = Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\((?<list>[^)]*)\)").Groups["list"].Value;
         var exported = Regex.Matches(block, "'([^']+)'").Select(m => m.Groups[1].Value).Order();
         Assert.Equal(Cmdlets.Select(CmdletName).Order(), exported);
+        // A binary module's [Alias] on a cmdlet is only exported when AliasesToExport lists it.
+        var aliasBlock = Regex.Match(manifest, @"AliasesToExport\s*=\s*@\((?<list>[^)]*)\)").Groups["list"].Value;
+        Assert.Equal(Cmdlets.SelectMany(AliasesOf).Order(), Regex.Matches(aliasBlock, "'([^']+)'").Select(m => m.Groups[1].Value).Order());
         Assert.Matches(@"RootModule\s*=\s*'module/bin/BackupPs.Module.dll'", manifest);
         Assert.Matches(@"CompatiblePSEditions\s*=\s*@\('Core'\)", manifest);
         Assert.Matches(@"PowerShellVersion\s*=\s*'7.4'", manifest);
@@ -314,6 +328,13 @@ public sealed class CmdletContractTests
     /// <summary>The parameter sets a parameter is in; "__AllParameterSets" when its [Parameter] names none.</summary>
     private static string[] SetsOf(IReadOnlyList<CustomAttributeData> parameters) =>
         parameters.Select(p => Named(p, nameof(ParameterAttribute.ParameterSetName)) as string ?? "__AllParameterSets").ToArray();
+
+    /// <summary>The names an [Alias] on <paramref name="member"/> gives it; none without one.</summary>
+    private static string[] AliasesOf(MemberInfo member) =>
+        member.GetCustomAttributesData().Where(a => a.AttributeType == typeof(AliasAttribute))
+            .SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!)
+            .Select(a => (string)a.Value!)
+            .ToArray();
 
     private static bool Has<T>(PropertyInfo property) => property.GetCustomAttributesData().Any(a => a.AttributeType == typeof(T));
 
