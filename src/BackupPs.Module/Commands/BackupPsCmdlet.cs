@@ -52,7 +52,7 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// Resolves a path parameter against the current PowerShell location (not the process directory); a blank one is
-    /// refused (EmptyPath), never made a folder named "   " there.
+    /// refused (EmptyPath), never made a folder named "   " there, and so is a path of another provider (PathNotFileSystem).
     /// </summary>
     /// <param name="parameter">The parameter as typed (-SafetyBackupPath), for the error.</param>
     protected string? ResolvePath(string? path, string parameter)
@@ -64,7 +64,12 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
 
         try
         {
-            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(NotBlank(path, parameter));
+            return ProviderPath(NotBlank(path, parameter)).Path;
+        }
+        catch (SessionStateException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e.ErrorRecord, e));
+            throw;
         }
         catch (PathErrorException e)
         {
@@ -195,10 +200,20 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// The file-system path <paramref name="path"/> names, against the PowerShell location. The provider leaves a relative
+    /// provider-qualified path (FileSystem::app/certs) relative; made absolute here, or the core would take it against the
+    /// process's directory, which is not where the user is.
+    /// </summary>
     private (string Path, bool Exists) ProviderPath(string path)
     {
         var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
         RequireFileSystem(provider, path);
+        if (!System.IO.Path.IsPathRooted(full))
+        {
+            full = System.IO.Path.GetFullPath(full, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+        }
+
         return (full, File.Exists(full) || Directory.Exists(full));
     }
 
