@@ -24,6 +24,15 @@ internal enum EntryKind
 /// </summary>
 internal readonly record struct EntryStatus(EntryKind Kind, uint Owner, UnixFileMode Mode, long Size, ulong Device, ulong Inode)
 {
+    /// <summary>The numeric group (st_gid).</summary>
+    public uint Group { get; init; }
+
+    /// <summary>How many names the inode has (st_nlink).</summary>
+    public uint LinkCount { get; init; }
+
+    /// <summary>The last modification time (st_mtim), UTC, truncated to 100 ns ticks.</summary>
+    public DateTimeOffset Modified { get; init; }
+
     private const int ENOENT = 2;
     private const int ENOTDIR = 20;
 
@@ -130,6 +139,11 @@ internal readonly record struct EntryStatus(EntryKind Kind, uint Owner, UnixFile
             _ => EntryKind.Other,
         };
         return new EntryStatus(kind, Owner: Field<uint>(20), Mode: (UnixFileMode)(mode & 0xFFF), Size: (long)Field<ulong>(40),
-            Device: ((ulong)Field<uint>(136) << 32) | Field<uint>(140), Inode: Field<ulong>(32));
+            Device: ((ulong)Field<uint>(136) << 32) | Field<uint>(140), Inode: Field<ulong>(32))
+        {
+            Group = Field<uint>(24),
+            LinkCount = Field<uint>(16),
+            Modified = DateTimeOffset.UnixEpoch.AddTicks(Field<long>(112) * TimeSpan.TicksPerSecond + Field<uint>(120) / 100),
+        };
     }
 }
