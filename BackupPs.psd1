@@ -15,6 +15,7 @@
     FormatsToProcess     = @('module/BackupPs.Format.ps1xml')
     CmdletsToExport      = @(
         'Backup-Database'
+        'Backup-Volume'
         'Get-Backup'
         'Restore-Database'
         'Test-Backup'

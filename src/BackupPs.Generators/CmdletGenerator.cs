@@ -127,6 +127,18 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                 sb.AppendLine($"    [{completer}]");
             }
 
+            if (Named(option.Attribute, "FromPipeline") is true && Named(option.Attribute, "FromPipelineByPropertyName") is true && !option.IsBackupPath && !option.IsSourcePath)
+            {
+                // A piped backup record binds as its property of this name, not as itself turned into text (see the attribute).
+                sb.AppendLine($"    [global::BackupPs.Commands.RecordPropertyTransformation({Literal(name)})]");
+            }
+
+            var aliases = option.Attribute.NamedArguments.FirstOrDefault(a => a.Key == "Aliases").Value;
+            if (!aliases.IsNull && aliases.Kind == TypedConstantKind.Array && aliases.Values.Length > 0)
+            {
+                sb.AppendLine($"    [{Sma}.Alias({string.Join(", ", aliases.Values.Select(v => Literal((string)v.Value!)))})]");
+            }
+
             var type = option.Property.Type.ToDisplayString(TypeFormat);
             if (option.IsBackupPath)
             {

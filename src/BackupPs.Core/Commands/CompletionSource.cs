@@ -23,4 +23,7 @@ public enum CompletionSource
 
     /// <summary>Databases recorded in the backup store (of the -Environment given, when one is).</summary>
     Database,
+
+    /// <summary>Names of the Docker volumes (what docker volume ls lists).</summary>
+    Volume,
 }

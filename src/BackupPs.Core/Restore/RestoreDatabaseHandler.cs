@@ -220,7 +220,8 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
     /// The one backup -Path names. A folder (or a wildcard) holding several is refused rather than guessed: the newest
     /// of one database is not necessarily the one meant, and a restore replaces what is there.
     /// </summary>
-    private static string OneBackup(IReadOnlyList<string> paths, IOperationHost host)
+    /// <param name="command">The restoring command ("Restore-Volume"), named in the message with how to pick one backup for it.</param>
+    internal static string OneBackup(IReadOnlyList<string> paths, IOperationHost host, string command = "Restore-Database")
     {
         var files = paths.SelectMany(p => BackupPaths.Files(p, host)).Distinct().ToArray();
         if (files.Length == 1)
@@ -230,8 +231,10 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
 
         var given = string.Join(", ", paths);
         throw new BackupPsException("AmbiguousBackup", FailureCategory.InvalidArgument,
-            $"-Path {given} names {files.Length} backups ({string.Join(", ", files.Take(3).Select(Path.GetFileName))}{(files.Length > 3 ? ", ..." : "")}), and Restore-Database restores one. "
-            + "Pick it: pass its file, or pipe one record, e.g. Get-Backup -Path <store> -Environment <env> -Database <db> -Latest | Restore-Database.")
+            $"-Path {given} names {files.Length} backups ({string.Join(", ", files.Take(3).Select(Path.GetFileName))}{(files.Length > 3 ? ", ..." : "")}), and {command} restores one. "
+            + (command == "Restore-Database"
+                ? "Pick it: pass its file, or pipe one record, e.g. Get-Backup -Path <store> -Environment <env> -Database <db> -Latest | Restore-Database."
+                : $"Pick it: pass its file, or pipe one record from Get-Backup into {command}."))
         { Target = given };
     }
 

@@ -50,8 +50,9 @@ internal sealed class VolumeHelperContainer : IAsyncDisposable
     /// <paramref name="readWrite"/>. Throws VolumeHelperImageMissing when no image is present at all.
     /// </summary>
     /// <param name="users">The volume's users: the image of the first is preferred (it is certainly present and fits the host).</param>
+    /// <param name="command">For <see cref="EmptyVolumeAsync"/> only: what the container runs when started; null for a helper that is never started.</param>
     public static async Task<VolumeHelperContainer> CreateAsync(DockerClient docker, string volume, bool readWrite, IReadOnlyList<VolumeUser> users,
-        IOperationHost host, CancellationToken cancellationToken)
+        IOperationHost host, CancellationToken cancellationToken, IReadOnlyList<string>? command = null)
     {
         var (image, shown) = await ChooseImageAsync(docker, volume, users, cancellationToken).ConfigureAwait(false);
         var name = OperationRun.Hold($"backupps-volume-{ResourceOwner.Current.Token}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}");
@@ -64,8 +65,9 @@ internal sealed class VolumeHelperContainer : IAsyncDisposable
             {
                 Image = image,
                 Name = name,
-                Entrypoint = [NeverRun],
+                Entrypoint = command ?? [NeverRun],
                 Cmd = [],
+                User = command is null ? null : "0:0",
                 Labels = labels,
                 Mounts = [new DockerMountSpec(DockerMountType.Volume, volume, MountPath, ReadOnly: !readWrite)],
             }, cancellationToken).ConfigureAwait(false);
@@ -102,6 +104,40 @@ internal sealed class VolumeHelperContainer : IAsyncDisposable
             + "Load any image (docker load -i image.tar), or run as root on the Docker host, where the volume's folder is read directly.")
         { Target = volume };
     }
+
+    /// <summary>
+    /// Removes everything in <paramref name="volume"/>, for a -Replace through the Engine API, which can add and overwrite files
+    /// but never remove one: a helper that IS started, as root, running the image's own <c>sh</c> and <c>rm</c> on the
+    /// volume's top-level entries (hidden ones included), then removed. VolumeNotEmptied when the image has no shell or the
+    /// removal fails.
+    /// </summary>
+    public static async Task EmptyVolumeAsync(DockerClient docker, string volume, IReadOnlyList<VolumeUser> users, IOperationHost host, CancellationToken cancellationToken)
+    {
+        const string Script = "cd " + MountPath + " || exit 1; for f in * .[!.]* ..?*; do if [ -e \"$f\" ] || [ -L \"$f\" ]; then rm -rf -- \"$f\" || exit 1; fi; done";
+        await using var cleaner = await CreateAsync(docker, volume, readWrite: true, users, host, cancellationToken, command: ["sh", "-c", Script]).ConfigureAwait(false);
+        host.WriteVerbose($"Removing the content of volume {volume} with {cleaner.Name} (sh and rm of image {cleaner.Image}): the archive endpoint cannot remove files.");
+        DockerWaitResult result;
+        try
+        {
+            await docker.StartContainerAsync(cleaner.Id, cancellationToken).ConfigureAwait(false);
+            result = await docker.WaitContainerAsync(cleaner.Id, DockerWaitCondition.NotRunning, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackupPsException e) when (!e.ConcernsWholeInvocation)
+        {
+            throw NotEmptied(volume, cleaner.Image, e.Message, e);
+        }
+
+        if (result.StatusCode != 0 || result.Error is not null)
+        {
+            throw NotEmptied(volume, cleaner.Image, $"sh exited with {result.StatusCode}{(result.Error is null ? "" : ": " + result.Error)}", null);
+        }
+    }
+
+    private static BackupPsException NotEmptied(string volume, string image, string why, Exception? inner) =>
+        new("VolumeNotEmptied", FailureCategory.WriteError,
+            $"The content of volume {volume} could not be removed before the restore ({why}); through the Docker API that needs sh and rm in a local image (here {image}). "
+            + "Run Restore-Volume as root on the Docker host (the volume's folder is written directly), or restore into a new volume (-Volume) instead.", inner)
+        { Target = volume };
 
     /// <summary>Removes the helper (and its image's anonymous volumes), within the cleanup budget; a failure is a warning.</summary>
     public async ValueTask DisposeAsync() => await RemoveAsync(_docker, Id, Name, _host).ConfigureAwait(false);

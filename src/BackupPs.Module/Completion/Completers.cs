@@ -70,6 +70,19 @@ public sealed class DatabaseCompleter : IArgumentCompleter
     }
 }
 
+/// <summary>-Volume: the names of the Docker volumes, as docker volume ls lists them.</summary>
+public sealed class VolumeCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionValues.Complete(wordToComplete, ct =>
+        {
+            using var docker = new BackupPs.Core.Docker.DockerClient();
+            return docker.ListVolumesAsync(labelFilters: null, ct).GetAwaiter().GetResult().Select(v => v.Name).ToArray();
+        });
+}
+
 /// <summary>
 /// A parameter that is neither a path nor has a source of values (-Role, -Query, -Jobs, -Credential): nothing, rather than
 /// PowerShell's fallback of file names, which are never its values.

@@ -17,6 +17,9 @@ public sealed class VolumeTestBed : IAsyncLifetime
 
     public DockerClient Client { get; } = new();
 
+    /// <summary>A command that idles and ends on SIGTERM, as a well-behaved service does (a bare sleep as PID 1 ignores it and is killed after 10 s).</summary>
+    public static readonly IReadOnlyList<string> StopsOnTerm = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"];
+
     public async Task InitializeAsync() => await DockerDaemonFixture.EnsureImageAsync(Client);
 
     /// <summary>A new, empty volume with the test label (and <paramref name="labels"/>).</summary>
@@ -52,7 +55,7 @@ public sealed class VolumeTestBed : IAsyncLifetime
         {
             Image = image ?? DockerDaemonFixture.Image,
             Name = name,
-            Cmd = cmd ?? ["sleep", "86400"],
+            Cmd = cmd ?? StopsOnTerm,
             Env = env,
             Labels = all,
             Mounts = mounts,
