@@ -32,6 +32,9 @@ internal sealed class ContainerStopJournal
     private readonly string _purpose;
     private readonly List<JournalContainer> _stopped = [];
 
+    /// <summary>Whether the file exists: a run that stopped nothing never writes one.</summary>
+    private bool _written;
+
     private ContainerStopJournal(string path, string purpose)
     {
         _path = path;
@@ -107,11 +110,11 @@ internal sealed class ContainerStopJournal
 
         try
         {
-            if (_stopped.Count == 0)
+            if (_written && _stopped.Count == 0)
             {
                 File.Delete(_path);
             }
-            else
+            else if (_stopped.Count > 0)
             {
                 Write();
             }
@@ -243,6 +246,7 @@ internal sealed class ContainerStopJournal
 
         File.Move(temp, _path, overwrite: true);
         AtomicFile.SyncDirectory(folder);
+        _written = true;
     }
 
     private sealed record JournalContainer(string Id, string Name);

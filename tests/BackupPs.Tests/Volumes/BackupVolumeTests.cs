@@ -52,6 +52,8 @@ public sealed class BackupVolumeTests : IAsyncLifetime
         var record = Assert.IsType<BackupRecord>(Assert.Single(await Backup(host, volume)));
 
         Assert.Equal(BackupConsistency.Consistent, record.Consistency);
+        Assert.Empty(host.Warnings);
+        Assert.Empty(host.Errors);
         Assert.Equal(BackupKind.Volume, record.Kind);
         Assert.Equal(volume, record.Name);
         Assert.Equal(Path.Combine(_store, "prod", "volume", volume), Path.GetDirectoryName(record.Path));
