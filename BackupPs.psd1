@@ -15,9 +15,11 @@
     FormatsToProcess     = @('module/BackupPs.Format.ps1xml')
     CmdletsToExport      = @(
         'Backup-Database'
+        'Backup-Directory'
         'Backup-Volume'
         'Get-Backup'
         'Restore-Database'
+        'Restore-Directory'
         'Test-Backup'
     )
     FunctionsToExport    = @()
