@@ -20,6 +20,7 @@
         'Get-Backup'
         'Restore-Database'
         'Restore-Directory'
+        'Restore-Volume'
         'Test-Backup'
     )
     FunctionsToExport    = @()

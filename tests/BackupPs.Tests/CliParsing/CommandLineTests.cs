@@ -15,7 +15,7 @@ public sealed class CommandLineTests
     [Fact]
     public void VerbsAreTheCmdletNamesInLowerCase()
     {
-        Assert.Equal(["backup-database", "backup-directory", "backup-volume", "get-backup", "restore-database", "restore-directory", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName).Order());
+        Assert.Equal(["backup-database", "backup-directory", "backup-volume", "get-backup", "restore-database", "restore-directory", "restore-volume", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName).Order());
     }
 
     [Fact]

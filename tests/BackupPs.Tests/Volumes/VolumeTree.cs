@@ -82,10 +82,7 @@ internal static class VolumeTree
         return result;
     }
 
-    private static void Chown(string path, uint uid, uint gid) => Assert.Equal(0, LChown(path, uid, gid));
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "lchown", SetLastError = true)]
-    private static extern int LChown(string path, uint owner, uint group);
+    private static void Chown(string path, uint uid, uint gid) => Assert.Equal(0, LibC.LChown(path, uid, gid));
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
     private static extern int Link(string existing, string created);
