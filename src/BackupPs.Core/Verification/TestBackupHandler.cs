@@ -92,7 +92,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             checks = [new BackupCheck("Manifest", true, manifestPath)];
             if (manifest.Kind != BackupKind.Database)
             {
-                drill = await TestFileSetAsync(path, manifest, options, checks, host, progress, cancellationToken).ConfigureAwait(false);
+                drill = await TestFileSetAsync(path, manifest, options, checks, _connect, host, progress, cancellationToken).ConfigureAwait(false);
             }
             else if (options.Restore && new FileInfo(path).Length == manifest.SizeBytes)
             {
@@ -165,8 +165,9 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
     /// throwaway folder (<see cref="FileSetDrill"/>). Adds the checks to <paramref name="checks"/>; returns the drill's result
     /// or null. The -Restore options that only concern a database drill are refused for it, as they would be ignored.
     /// </summary>
+    /// <param name="connect">Reaches the Docker daemon (the volume drill only).</param>
     private static async Task<DrillResult?> TestFileSetAsync(string path, BackupManifest manifest, TestBackupOptions options, List<BackupCheck> checks,
-        IOperationHost host, ProgressActivity progress, CancellationToken cancellationToken)
+        Func<DockerClient> connect, IOperationHost host, ProgressActivity progress, CancellationToken cancellationToken)
     {
         if (!options.Restore)
         {
@@ -203,11 +204,20 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
                 var drill = await FileSetDrill.RunAsync(new StoredBackup(path, manifest), host, progress, cancellationToken).ConfigureAwait(false);
                 checks.AddRange(drill.Checks);
                 return drill;
-            case BackupKind.Volume:
-                // The seam of the volume drill (restore into a throwaway volume, compare, remove), which Restore-Volume's engine fills in.
-                throw new BackupPsException("VolumeDrillNotSupported", FailureCategory.InvalidOperation,
-                    $"{path} is a Volume backup, and Test-Backup -Restore cannot drill volume backups yet; Test-Backup without -Restore proves its file and every entry.")
-                { Target = path };
+            case BackupKind.Volume when !OperatingSystem.IsWindows():
+                if (!host.ShouldProcess("a throwaway Docker volume",
+                    $"Restore drill of {path}: restore it into a throwaway volume, compare every entry with the manifest, then remove the volume"))
+                {
+                    return null;
+                }
+
+                using (var docker = connect())
+                {
+                    var volumeDrill = await Volumes.VolumeDrill.RunAsync(docker, new StoredBackup(path, manifest), host, progress, cancellationToken).ConfigureAwait(false);
+                    checks.AddRange(volumeDrill.Checks);
+                    return volumeDrill;
+                }
+
             default:
                 throw new BackupPsException("NotSupportedOnWindows", FailureCategory.InvalidOperation,
                     $"{path} is a {manifest.Kind} backup: restoring one (owners, modes, links) needs Linux.")

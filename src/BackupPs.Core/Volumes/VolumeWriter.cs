@@ -31,17 +31,13 @@ internal static class VolumeWriter
     /// removes a new volume or puts the safety backup back.
     /// </summary>
     /// <param name="beforeReplacing">Called once the new tree is ready and before the old one is removed (a test seam for failures there); null in production.</param>
-    public static async Task WriteAsync(DockerClient docker, DockerVolume volume, string writeThrough, string artifactPath, BackupManifest manifest, bool replace,
+    /// <returns>The checks the backup passed on the way: its verification, and the comparison of the volume with the manifest.</returns>
+    public static async Task<IReadOnlyList<BackupCheck>> WriteAsync(DockerClient docker, DockerVolume volume, string writeThrough, string artifactPath, BackupManifest manifest, bool replace,
         IReadOnlyList<VolumeUser> users, IOperationHost host, ProgressActivity? parent, CancellationToken cancellationToken, Func<Task>? beforeReplacing = null)
     {
-        if (writeThrough == VolumeReadThrough.Mountpoint)
-        {
-            await WriteIntoFolderAsync(volume, artifactPath, manifest, replace, host, parent, cancellationToken, beforeReplacing).ConfigureAwait(false);
-        }
-        else
-        {
-            await WriteThroughApiAsync(docker, volume, artifactPath, manifest, replace, users, host, parent, cancellationToken, beforeReplacing).ConfigureAwait(false);
-        }
+        return writeThrough == VolumeReadThrough.Mountpoint
+            ? await WriteIntoFolderAsync(volume, artifactPath, manifest, replace, host, parent, cancellationToken, beforeReplacing).ConfigureAwait(false)
+            : await WriteThroughApiAsync(docker, volume, artifactPath, manifest, replace, users, host, parent, cancellationToken, beforeReplacing).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -49,22 +45,22 @@ internal static class VolumeWriter
     /// for a replace, into a staging folder inside the volume (same file system), proven there, then the old entries
     /// removed, the new ones renamed up, and the root given the recorded owner, mode and mtime.
     /// </summary>
-    private static async Task WriteIntoFolderAsync(DockerVolume volume, string artifactPath, BackupManifest manifest, bool replace, IOperationHost host,
+    private static async Task<IReadOnlyList<BackupCheck>> WriteIntoFolderAsync(DockerVolume volume, string artifactPath, BackupManifest manifest, bool replace, IOperationHost host,
         ProgressActivity? parent, CancellationToken cancellationToken, Func<Task>? beforeReplacing)
     {
         var folder = volume.Mountpoint;
         if (!replace)
         {
             host.WriteVerbose($"Writing the files into the folder of volume {volume.Name}, {folder}.");
-            await FileSetRestore.ExtractAsync(artifactPath, manifest, folder, Extract, host, parent, cancellationToken).ConfigureAwait(false);
-            return;
+            return await FileSetRestore.ExtractAsync(artifactPath, manifest, folder, Extract, host, parent, cancellationToken).ConfigureAwait(false);
         }
 
         var staging = Path.Combine(folder, OperationRun.Hold($".backupps-restore-{ResourceOwner.Current.Token}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}"));
         host.WriteVerbose($"Writing the files into {staging} inside volume {volume.Name}, then swapping them in.");
+        IReadOnlyList<BackupCheck> verified;
         try
         {
-            await FileSetRestore.ExtractAsync(artifactPath, manifest, staging, Extract, host, parent, cancellationToken).ConfigureAwait(false);
+            verified = await FileSetRestore.ExtractAsync(artifactPath, manifest, staging, Extract, host, parent, cancellationToken).ConfigureAwait(false);
             if (beforeReplacing is not null)
             {
                 await beforeReplacing().ConfigureAwait(false);
@@ -107,10 +103,9 @@ internal static class VolumeWriter
         }
 
         var compare = FileSetRestore.CompareTree(folder, manifest, Extract.RestoreOwners, cancellationToken);
-        if (!compare.Passed)
-        {
-            throw Differs(volume.Name, artifactPath, compare.Detail);
-        }
+        return compare.Passed
+            ? [.. verified.Where(c => c.Name != compare.Name), compare]
+            : throw Differs(volume.Name, artifactPath, compare.Detail);
     }
 
     /// <summary>The recorded owner, mode and mtime of the tree's root, on the volume's own folder (its children were renamed in).</summary>
@@ -131,7 +126,7 @@ internal static class VolumeWriter
     /// <c>PUT /containers/{id}/archive</c> (the daemon keeps numeric owners, modes, links, sub-second mtimes and extended
     /// attributes of PAX records), its SHA-256 checked on the way, then read back and compared (<see cref="ArchiveTreeCheck"/>).
     /// </summary>
-    private static async Task WriteThroughApiAsync(DockerClient docker, DockerVolume volume, string artifactPath, BackupManifest manifest, bool replace,
+    private static async Task<IReadOnlyList<BackupCheck>> WriteThroughApiAsync(DockerClient docker, DockerVolume volume, string artifactPath, BackupManifest manifest, bool replace,
         IReadOnlyList<VolumeUser> users, IOperationHost host, ProgressActivity? parent, CancellationToken cancellationToken, Func<Task>? beforeReplacing)
     {
         if (manifest.BaseFileName is not null)
@@ -207,10 +202,7 @@ internal static class VolumeWriter
         progress.Status("reading the restored files back");
         await using var archive = await docker.GetArchiveAsync(helper.Id, VolumeHelperContainer.MountPath, cancellationToken).ConfigureAwait(false);
         var compare = ArchiveTreeCheck.Compare(new ArchiveSourceEntries().Read(archive, null, $"volume {volume.Name}", host), manifest, cancellationToken);
-        if (!compare.Passed)
-        {
-            throw Differs(volume.Name, artifactPath, compare.Detail);
-        }
+        return compare.Passed ? [.. checks, compare] : throw Differs(volume.Name, artifactPath, compare.Detail);
     }
 
     private static BackupPsException Differs(string volume, string artifactPath, string detail) =>

@@ -183,6 +183,24 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Test_Backup_Restore_drills_a_volume_backup_into_a_throwaway_volume_and_removes_it()
+    {
+        var volume = await _bed.CreateVolumeAsync();
+        VolumeTree.Write(await FolderAsync(volume));
+        var backup = await BackupAsync(volume, VolumeReadThrough.Mountpoint);
+
+        var tested = BackupPsCli.Run("test-backup", backup.Path, "--restore", "--json");
+
+        Assert.True(tested.ExitCode == 0, tested.ToString());
+        var result = Assert.Single(BackupPsCli.JsonLines(tested));
+        Assert.True(result.GetProperty("Passed").GetBoolean(), tested.Stdout);
+        var checks = result.GetProperty("Checks").EnumerateArray().Select(c => c.GetProperty("Name").GetString()).ToArray();
+        Assert.Contains("Restore", checks);
+        Assert.Contains("Compare", checks);
+        Assert.Empty(await _bed.Client.ListVolumesAsync(new Dictionary<string, string> { [VolumeDrill.Label] = "1" }));
+    }
+
+    [Fact]
     public async Task A_docker_group_member_backs_up_and_restores_through_the_archive_endpoint()
     {
         var volume = await _bed.CreateVolumeAsync();
