@@ -206,26 +206,22 @@ public sealed partial class DockerClient
     /// <summary><c>POST /containers/{id}/stop?t=N</c>: the stop signal, then SIGKILL after <paramref name="timeout"/>
     /// (rounded up to whole seconds). Returns false when the container was already stopped (304). The call blocks
     /// until the container has stopped.</summary>
-    public async Task<bool> StopContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<bool> StopContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        RequireId(id, nameof(id));
         ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
-        long seconds = (long)Math.Ceiling(timeout.TotalSeconds);
-        (HttpStatusCode status, JsonDocument? doc) = await SendJsonAsync(
-            HttpMethod.Post, "containers/" + Esc(id) + "/stop?t=" + seconds.ToString(CultureInfo.InvariantCulture), null,
-            new RequestContext("stop container", ObjectKind.Container, id), cancellationToken, HttpStatusCode.NotModified).ConfigureAwait(false);
-        doc?.Dispose();
-        return status != HttpStatusCode.NotModified;
+        return StopAsync(id, "?t=" + ((long)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture), cancellationToken);
     }
 
     /// <summary><c>POST /containers/{id}/stop</c> without a timeout: the container's own stop signal and grace period
     /// (<c>docker run --stop-timeout</c>, compose's <c>stop_grace_period</c>; 10 s when it has none), as <c>docker stop</c>
     /// does. Returns false when it was already stopped (304). Blocks until the container has stopped.</summary>
-    public async Task<bool> StopContainerAsync(string id, CancellationToken cancellationToken = default)
+    public Task<bool> StopContainerAsync(string id, CancellationToken cancellationToken = default) => StopAsync(id, "", cancellationToken);
+
+    private async Task<bool> StopAsync(string id, string query, CancellationToken cancellationToken)
     {
         RequireId(id, nameof(id));
         (HttpStatusCode status, JsonDocument? doc) = await SendJsonAsync(
-            HttpMethod.Post, "containers/" + Esc(id) + "/stop", null,
+            HttpMethod.Post, "containers/" + Esc(id) + "/stop" + query, null,
             new RequestContext("stop container", ObjectKind.Container, id), cancellationToken, HttpStatusCode.NotModified).ConfigureAwait(false);
         doc?.Dispose();
         return status != HttpStatusCode.NotModified;

@@ -11,24 +11,13 @@ namespace BackupPs.Tests.Volumes;
 /// Backup-Volume end to end against real volumes and containers: what is refused, what is stopped and started again
 /// (also when the backup fails), what the manifest records, both ways of reading.
 /// </summary>
-public sealed class BackupVolumeTests : IAsyncLifetime
+public sealed class BackupVolumeTests : VolumeTestClass
 {
-    private readonly VolumeTestBed _bed = new();
-    private readonly string _store = Directory.CreateTempSubdirectory("bps-volume-store-").FullName;
-
-    public Task InitializeAsync() => _bed.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _bed.DisposeAsync();
-        Directory.Delete(_store, recursive: true);
-    }
-
     [Fact]
-    public async Task A_volume_a_running_container_writes_to_is_refused_and_nothing_is_stored()
+    public async Task A_volume_a_running_container_writes_to_is_refused_and_nothing_isStored()
     {
-        var volume = await _bed.CreateVolumeAsync();
-        var writer = await _bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
+        var volume = await Bed.CreateVolumeAsync();
+        var writer = await Bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
         var host = new RecordingHost();
 
         await Backup(host, volume);
@@ -37,16 +26,16 @@ public sealed class BackupVolumeTests : IAsyncLifetime
         Assert.Equal("VolumeInUse", error.ErrorId);
         Assert.Contains(writer, error.Message, StringComparison.Ordinal);
         Assert.Empty(host.Output);
-        Assert.Empty(Directory.GetFiles(_store, "*.tar.*", SearchOption.AllDirectories));
-        Assert.True((await _bed.StateAsync(writer)).Running);
+        Assert.Empty(Directory.GetFiles(Store, "*.tar.*", SearchOption.AllDirectories));
+        Assert.True((await Bed.StateAsync(writer)).Running);
     }
 
     [Fact]
     public async Task A_read_only_user_does_not_count_and_the_copy_is_consistent()
     {
-        var volume = await _bed.CreateVolumeAsync();
-        await _bed.FillAsync(volume, VolumeTestBed.OneFile("a.txt", "hello"));
-        await _bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data", ReadOnly: true)]);
+        var volume = await Bed.CreateVolumeAsync();
+        await Bed.FillAsync(volume, VolumeTestBed.OneFile("a.txt", "hello"));
+        await Bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data", ReadOnly: true)]);
         var host = new RecordingHost();
 
         var record = Assert.IsType<BackupRecord>(Assert.Single(await Backup(host, volume)));
@@ -56,7 +45,7 @@ public sealed class BackupVolumeTests : IAsyncLifetime
         Assert.Empty(host.Errors);
         Assert.Equal(BackupKind.Volume, record.Kind);
         Assert.Equal(volume, record.Name);
-        Assert.Equal(Path.Combine(_store, "prod", "volume", volume), Path.GetDirectoryName(record.Path));
+        Assert.Equal(Path.Combine(Store, "prod", "volume", volume), Path.GetDirectoryName(record.Path));
         Assert.Equal("local", record.Volume!.Driver);
         Assert.Equal("1", record.Volume.Labels!["backupps.test"]);
         Assert.Equal(VolumeReadThrough.Mountpoint, record.Volume.ReadThrough);
@@ -66,55 +55,55 @@ public sealed class BackupVolumeTests : IAsyncLifetime
     [Fact]
     public async Task StopContainer_stops_the_writers_for_the_copy_and_starts_them_again()
     {
-        var volume = await _bed.CreateVolumeAsync();
-        var writer = await _bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
-        var idle = await _bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")], start: false);
+        var volume = await Bed.CreateVolumeAsync();
+        var writer = await Bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
+        var idle = await Bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")], start: false);
         var host = new RecordingHost();
 
         var record = Assert.IsType<BackupRecord>(Assert.Single(await Backup(host, volume, o => o.StopContainer = true)));
 
         Assert.Equal(BackupConsistency.Stopped, record.Consistency);
         Assert.Equal([writer], record.Volume!.StoppedContainers);
-        Assert.True((await _bed.StateAsync(writer)).Running);
-        Assert.False((await _bed.StateAsync(idle)).Running); // never started by us
+        Assert.True((await Bed.StateAsync(writer)).Running);
+        Assert.False((await Bed.StateAsync(idle)).Running); // never started by us
         Assert.Contains(host.Confirmations, c => c.Target == $"container {writer}");
-        Assert.Empty(Directory.GetFiles(Path.Combine(_store, ".backupps", "stopped-containers")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Store, ".backupps", "stopped-containers")));
     }
 
     [Fact]
     public async Task A_container_labelled_stop_during_backup_is_stopped_without_the_switch()
     {
-        var volume = await _bed.CreateVolumeAsync();
-        var writer = await _bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")],
+        var volume = await Bed.CreateVolumeAsync();
+        var writer = await Bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")],
             labels: new Dictionary<string, string> { [VolumeUser.StopLabel] = "true" });
 
         var record = Assert.IsType<BackupRecord>(Assert.Single(await Backup(new RecordingHost(), volume)));
 
         Assert.Equal(BackupConsistency.Stopped, record.Consistency);
         Assert.Equal([writer], record.Volume!.StoppedContainers);
-        Assert.True((await _bed.StateAsync(writer)).Running);
+        Assert.True((await Bed.StateAsync(writer)).Running);
     }
 
     [Fact]
     public async Task A_container_killed_after_its_grace_period_makes_the_copy_crash_consistent()
     {
-        var volume = await _bed.CreateVolumeAsync();
+        var volume = await Bed.CreateVolumeAsync();
         // A bare sleep as PID 1 ignores SIGTERM: docker stop kills it after the default 10 s.
-        var stubborn = await _bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")], cmd: ["sleep", "86400"]);
+        var stubborn = await Bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")], cmd: ["sleep", "86400"]);
         var host = new RecordingHost();
 
         var record = Assert.IsType<BackupRecord>(Assert.Single(await Backup(host, volume, o => o.StopContainer = true)));
 
         Assert.Equal(BackupConsistency.CrashConsistent, record.Consistency);
         Assert.Contains(host.Warnings, w => w.Contains($"Container {stubborn} did not stop within its grace period", StringComparison.Ordinal));
-        Assert.True((await _bed.StateAsync(stubborn)).Running);
+        Assert.True((await Bed.StateAsync(stubborn)).Running);
     }
 
     [Fact]
     public async Task StopContainer_starts_the_containers_again_when_the_backup_fails()
     {
-        var volume = await _bed.CreateVolumeAsync();
-        var writer = await _bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
+        var volume = await Bed.CreateVolumeAsync();
+        var writer = await Bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
         using var stop = new CancellationTokenSource();
         var stoppedWhenRead = false;
         var host = new CallbackHost(message =>
@@ -122,7 +111,7 @@ public sealed class BackupVolumeTests : IAsyncLifetime
             // The copy starts only once the writer is stopped: fail it right there.
             if (message.StartsWith("Reading volume", StringComparison.Ordinal))
             {
-                stoppedWhenRead = !_bed.StateAsync(writer).GetAwaiter().GetResult().Running;
+                stoppedWhenRead = !Bed.StateAsync(writer).GetAwaiter().GetResult().Running;
                 stop.Cancel();
             }
         });
@@ -130,30 +119,30 @@ public sealed class BackupVolumeTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Backup(host, volume, o => o.StopContainer = true, stop.Token));
 
         Assert.True(stoppedWhenRead);
-        Assert.True((await _bed.StateAsync(writer)).Running);
-        Assert.Empty(Directory.GetFiles(_store, "*.tar.*", SearchOption.AllDirectories));
-        Assert.Empty(Directory.GetFiles(Path.Combine(_store, ".backupps", "stopped-containers")));
+        Assert.True((await Bed.StateAsync(writer)).Running);
+        Assert.Empty(Directory.GetFiles(Store, "*.tar.*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Store, ".backupps", "stopped-containers")));
     }
 
     [Fact]
     public async Task AllowLive_copies_a_volume_in_use_and_records_it_as_crash_consistent()
     {
-        var volume = await _bed.CreateVolumeAsync();
-        var writer = await _bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
+        var volume = await Bed.CreateVolumeAsync();
+        var writer = await Bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
         var host = new RecordingHost();
 
         var record = Assert.IsType<BackupRecord>(Assert.Single(await Backup(host, volume, o => o.AllowLive = true)));
 
         Assert.Equal(BackupConsistency.CrashConsistent, record.Consistency);
         Assert.Null(record.Volume!.StoppedContainers);
-        Assert.True((await _bed.StateAsync(writer)).Running);
+        Assert.True((await Bed.StateAsync(writer)).Running);
         Assert.Contains(host.Warnings, w => w.Contains("crash-consistent", StringComparison.Ordinal) && w.Contains(writer, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_running_PostgreSQL_data_volume_is_refused_even_with_AllowLive_pointing_at_Backup_Database()
     {
-        var volume = await _bed.CreateVolumeAsync();
+        var volume = await Bed.CreateVolumeAsync();
         var db = new PostgresContainer(scale: 0, runOptions: ["-v", volume + ":/var/lib/postgresql/data"]);
         var host = new RecordingHost();
         try
@@ -175,7 +164,7 @@ public sealed class BackupVolumeTests : IAsyncLifetime
     [Fact]
     public async Task One_volume_failing_does_not_stop_the_next_and_a_missing_volume_is_named()
     {
-        var volume = await _bed.CreateVolumeAsync();
+        var volume = await Bed.CreateVolumeAsync();
         var missing = "bps-test-missing-" + Guid.NewGuid().ToString("N")[..8];
         var host = new RecordingHost();
 
@@ -188,8 +177,8 @@ public sealed class BackupVolumeTests : IAsyncLifetime
     [Fact]
     public async Task The_archive_way_reads_through_a_helper_that_is_removed_and_skips_a_FIFO_with_an_error()
     {
-        var volume = await _bed.CreateVolumeAsync();
-        var folder = (await _bed.Client.InspectVolumeAsync(volume)).Mountpoint;
+        var volume = await Bed.CreateVolumeAsync();
+        var folder = (await Bed.Client.InspectVolumeAsync(volume)).Mountpoint;
         VolumeTree.Write(folder);
         Assert.Equal(0, ProcessRunner.Run("mkfifo", [Path.Combine(folder, "pipe")]).ExitCode);
         var host = new RecordingHost();
@@ -202,7 +191,7 @@ public sealed class BackupVolumeTests : IAsyncLifetime
         Assert.Contains(record.Files!, f => f.Path == "version-hardlink" && f.Type == FileEntryType.HardLink && f.LinkTarget == "pgdata/PG_VERSION");
         Assert.Contains(record.Files!, f => f.Path == "shared/tool" && f.Mode == "4755");
         Assert.Contains(record.Files!, f => f.Path == "." && f.Mode == "0700" && f.Uid == 999);
-        Assert.Empty(await _bed.Client.ListContainersAsync(all: true, new Dictionary<string, string> { [VolumeHelperContainer.Label] = "1", ["backupps.owner"] = BackupPs.Core.Leftovers.ResourceOwner.Current.Token }));
+        Assert.Empty(await Bed.Client.ListContainersAsync(all: true, new Dictionary<string, string> { [VolumeHelperContainer.Label] = "1", ["backupps.owner"] = BackupPs.Core.Leftovers.ResourceOwner.Current.Token }));
     }
 
     private Task<IReadOnlyList<object>> Backup(IOperationHost host, string volume, Action<BackupVolumeOptions>? configure = null, CancellationToken cancellationToken = default,
@@ -211,7 +200,7 @@ public sealed class BackupVolumeTests : IAsyncLifetime
     private async Task<IReadOnlyList<object>> Backup(IOperationHost host, string[] volumes, Action<BackupVolumeOptions>? configure = null,
         CancellationToken cancellationToken = default, string? readThrough = null)
     {
-        var options = new BackupVolumeOptions { Volume = volumes, Environment = "prod", Path = _store };
+        var options = new BackupVolumeOptions { Volume = volumes, Environment = "prod", Path = Store };
         configure?.Invoke(options);
         await new BackupVolumeHandler(() => new DockerClient(), TimeProvider.System, readThrough).ExecuteAsync(options, host, cancellationToken);
         return host is RecordingHost recording ? recording.Output.ToList() : [];

@@ -13,25 +13,14 @@ namespace BackupPs.Tests.Volumes;
 /// PostgreSQL data volume starts; -Replace stops and restarts the volume's containers and puts the safety backup back
 /// when the replacement fails; the CLI forms with --json.
 /// </summary>
-public sealed class RestoreVolumeTests : IAsyncLifetime
+public sealed class RestoreVolumeTests : VolumeTestClass
 {
-    private readonly VolumeTestBed _bed = new();
-    private readonly string _store = Directory.CreateTempSubdirectory("bps-volume-store-").FullName;
-
-    public Task InitializeAsync() => _bed.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _bed.DisposeAsync();
-        Directory.Delete(_store, recursive: true);
-    }
-
     [Theory]
     [InlineData(VolumeReadThrough.Mountpoint)]
     [InlineData(VolumeReadThrough.ArchiveApi)]
     public async Task A_round_trip_into_a_new_volume_keeps_owners_modes_links_and_times(string way)
     {
-        var source = await _bed.CreateVolumeAsync(new Dictionary<string, string> { ["com.example.tier"] = "data" });
+        var source = await Bed.CreateVolumeAsync(new Dictionary<string, string> { ["com.example.tier"] = "data" });
         var sourceFolder = await FolderAsync(source);
         VolumeTree.Write(sourceFolder);
         var backup = await BackupAsync(source, way);
@@ -43,7 +32,7 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
         var record = Assert.IsType<VolumeRestoreRecord>(Assert.Single(host.Output));
         Assert.Equal(RestoreMode.New, record.Mode);
         Assert.Equal(way, record.WrittenThrough);
-        var restored = await _bed.Client.InspectVolumeAsync(target);
+        var restored = await Bed.Client.InspectVolumeAsync(target);
         Assert.Equal("data", restored.Labels["com.example.tier"]);
         var subSecond = way == VolumeReadThrough.Mountpoint;
         Assert.Equal(VolumeTree.Snapshot(sourceFolder, subSecond), VolumeTree.Snapshot(restored.Mountpoint, subSecond));
@@ -56,7 +45,7 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
     [InlineData(VolumeReadThrough.ArchiveApi)]
     public async Task A_restored_db_data_volume_starts_PostgreSQL_with_its_data(string way)
     {
-        var data = await _bed.CreateVolumeAsync();
+        var data = await Bed.CreateVolumeAsync();
         var first = new PostgresContainer(scale: 0, runOptions: ["-v", data + ":/var/lib/postgresql/data"]);
         await first.InitializeAsync();
         try
@@ -87,8 +76,8 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
     [Fact]
     public async Task Without_Replace_an_existing_volume_is_refused_and_left_alone()
     {
-        var volume = await _bed.CreateVolumeAsync();
-        await _bed.FillAsync(volume, VolumeTestBed.OneFile("keep.txt", "mine"));
+        var volume = await Bed.CreateVolumeAsync();
+        await Bed.FillAsync(volume, VolumeTestBed.OneFile("keep.txt", "mine"));
         var backup = await BackupAsync(volume, VolumeReadThrough.Mountpoint);
         var host = new RecordingHost();
 
@@ -103,11 +92,11 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
     [InlineData(VolumeReadThrough.ArchiveApi)]
     public async Task Replace_stops_the_users_takes_a_safety_backup_replaces_and_starts_them_again(string way)
     {
-        var volume = await _bed.CreateVolumeAsync();
-        await _bed.FillAsync(volume, VolumeTestBed.OneFile("old.txt", "before", uid: 999));
+        var volume = await Bed.CreateVolumeAsync();
+        await Bed.FillAsync(volume, VolumeTestBed.OneFile("old.txt", "before", uid: 999));
         var backup = await BackupAsync(volume, way);
-        await _bed.FillAsync(volume, VolumeTestBed.OneFile("added-later.txt", "after"));
-        var user = await _bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data", ReadOnly: true)]);
+        await Bed.FillAsync(volume, VolumeTestBed.OneFile("added-later.txt", "after"));
+        var user = await Bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data", ReadOnly: true)]);
         var host = new RecordingHost();
 
         await Restore(host, backup.Path, o => o.Replace = true, way);
@@ -115,7 +104,7 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
         var record = Assert.IsType<VolumeRestoreRecord>(Assert.Single(host.Output));
         Assert.Equal(RestoreMode.Replace, record.Mode);
         Assert.Equal([user], record.StoppedContainers);
-        Assert.True((await _bed.StateAsync(user)).Running);
+        Assert.True((await Bed.StateAsync(user)).Running);
         var folder = await FolderAsync(volume);
         Assert.Equal(["old.txt"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
         var safety = ManifestStore.Read(BackupNames.ManifestPathFor(record.SafetyBackupPath!));
@@ -128,14 +117,14 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
     [InlineData(VolumeReadThrough.ArchiveApi)]
     public async Task A_replace_that_fails_in_the_middle_puts_the_safety_backup_back(string way)
     {
-        var volume = await _bed.CreateVolumeAsync();
-        await _bed.FillAsync(volume, VolumeTestBed.OneFile("old.txt", "before"));
+        var volume = await Bed.CreateVolumeAsync();
+        await Bed.FillAsync(volume, VolumeTestBed.OneFile("old.txt", "before"));
         var backup = await BackupAsync(volume, way);
         var folder = await FolderAsync(volume);
         File.Delete(Path.Combine(folder, "old.txt"));
         VolumeTree.Write(folder);
         var before = VolumeTree.Snapshot(folder, subSecond: way == VolumeReadThrough.Mountpoint);
-        var user = await _bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
+        var user = await Bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
         var host = new RecordingHost();
         var failure = new BackupPsException("InjectedFailure", FailureCategory.WriteError, "the disk went away");
         var handler = new RestoreVolumeHandler(() => new DockerClient(), TimeProvider.System, way, beforeReplacing: () =>
@@ -151,17 +140,17 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
         Assert.Same(failure, error);
         Assert.Contains(host.Warnings, w => w.Contains("holds its content from before the restore again", StringComparison.Ordinal));
         Assert.Equal(before, VolumeTree.Snapshot(folder, subSecond: way == VolumeReadThrough.Mountpoint));
-        Assert.True((await _bed.StateAsync(user)).Running);
+        Assert.True((await Bed.StateAsync(user)).Running);
     }
 
     [Fact]
     public async Task The_CLI_backs_up_and_restores_with_json_records()
     {
-        var volume = await _bed.CreateVolumeAsync();
-        await _bed.FillAsync(volume, VolumeTestBed.OneFile("cli.txt", "through the CLI", uid: 999));
+        var volume = await Bed.CreateVolumeAsync();
+        await Bed.FillAsync(volume, VolumeTestBed.OneFile("cli.txt", "through the CLI", uid: 999));
         var target = NewName();
 
-        var backedUp = BackupPsCli.Run("backup-volume", "--volume", volume, "--environment", "prod", "--path", _store, "--json");
+        var backedUp = BackupPsCli.Run("backup-volume", "--volume", volume, "--environment", "prod", "--path", Store, "--json");
         Assert.True(backedUp.ExitCode == 0, backedUp.ToString());
         var record = Assert.Single(BackupPsCli.JsonLines(backedUp));
         Assert.Equal("Volume", record.GetProperty("Kind").GetString());
@@ -169,7 +158,7 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
         Assert.True(File.Exists(artifact));
 
         var restored = BackupPsCli.Run("restore-volume", "--path", artifact, "--volume", target, "--force", "--json");
-        _bed.TrackVolume(target);
+        Bed.TrackVolume(target);
         Assert.True(restored.ExitCode == 0, restored.ToString());
         var restoreRecord = Assert.Single(BackupPsCli.JsonLines(restored));
         Assert.Equal("Volume", restoreRecord.GetProperty("Kind").GetString());
@@ -185,7 +174,7 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
     [Fact]
     public async Task Test_Backup_Restore_drills_a_volume_backup_into_a_throwaway_volume_and_removes_it()
     {
-        var volume = await _bed.CreateVolumeAsync();
+        var volume = await Bed.CreateVolumeAsync();
         VolumeTree.Write(await FolderAsync(volume));
         var backup = await BackupAsync(volume, VolumeReadThrough.Mountpoint);
 
@@ -197,14 +186,14 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
         var checks = result.GetProperty("Checks").EnumerateArray().Select(c => c.GetProperty("Name").GetString()).ToArray();
         Assert.Contains("Restore", checks);
         Assert.Contains("Compare", checks);
-        Assert.Empty(await _bed.Client.ListVolumesAsync(new Dictionary<string, string> { [VolumeDrill.Label] = "1" }));
+        Assert.Empty(await Bed.Client.ListVolumesAsync(new Dictionary<string, string> { [VolumeDrill.Label] = "1" }));
     }
 
     [Fact]
     public async Task A_docker_group_member_backs_up_and_restores_through_the_archive_endpoint()
     {
-        var volume = await _bed.CreateVolumeAsync();
-        await _bed.FillAsync(volume, VolumeTestBed.OneFile("owned.txt", "by 999", uid: 999, mode: 0x180));
+        var volume = await Bed.CreateVolumeAsync();
+        await Bed.FillAsync(volume, VolumeTestBed.OneFile("owned.txt", "by 999", uid: 999, mode: 0x180));
         var account = OperatorAccount.DockerGroupMember;
         var store = account.NewWritableFolder();
         var target = NewName();
@@ -216,7 +205,7 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
             Assert.Equal(VolumeReadThrough.ArchiveApi, record.GetProperty("Volume").GetProperty("ReadThrough").GetString());
 
             var restored = await BackupPsCli.RunAsAsync(account, _ => { }, "restore-volume", "--path", record.GetProperty("Path").GetString()!, "--volume", target, "--force", "--json");
-            _bed.TrackVolume(target);
+            Bed.TrackVolume(target);
             Assert.True(restored.ExitCode == 0, restored.ToString());
             var file = Path.Combine(await FolderAsync(target), "owned.txt");
             Assert.Equal("by 999", File.ReadAllText(file));
@@ -232,7 +221,7 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
     [Fact]
     public async Task A_killed_runs_stopped_containers_are_started_by_the_next_run_which_says_so()
     {
-        var volume = await _bed.CreateVolumeAsync();
+        var volume = await Bed.CreateVolumeAsync();
         // Enough data that the copy is still running when the container is seen stopped.
         var folder = await FolderAsync(volume);
         await using (var big = File.Create(Path.Combine(folder, "random.bin")))
@@ -245,11 +234,11 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
             }
         }
 
-        var writer = await _bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
+        var writer = await Bed.RunAsync([new DockerMountSpec(DockerMountType.Volume, volume, "/data")]);
         Process? cli = null;
-        var run = BackupPsCli.RunAsync(null, p => cli = p, "backup-volume", "--volume", volume, "--environment", "prod", "--path", _store, "--stop-container", "--compression", "Gzip");
+        var run = BackupPsCli.RunAsync(null, p => cli = p, "backup-volume", "--volume", volume, "--environment", "prod", "--path", Store, "--stop-container", "--compression", "Gzip");
         var watch = Stopwatch.StartNew();
-        while ((await _bed.StateAsync(writer)).Running && !run.IsCompleted && watch.Elapsed < TimeSpan.FromMinutes(2))
+        while ((await Bed.StateAsync(writer)).Running && !run.IsCompleted && watch.Elapsed < TimeSpan.FromMinutes(2))
         {
             await Task.Delay(20);
         }
@@ -261,20 +250,20 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
 
         cli!.Kill(entireProcessTree: true);
         await run;
-        Assert.False((await _bed.StateAsync(writer)).Running);
+        Assert.False((await Bed.StateAsync(writer)).Running);
 
-        var next = BackupPsCli.Run("backup-volume", "--volume", volume, "--environment", "prod", "--path", _store, "--stop-container");
+        var next = BackupPsCli.Run("backup-volume", "--volume", volume, "--environment", "prod", "--path", Store, "--stop-container");
 
         Assert.True(next.ExitCode == 0, next.ToString());
         Assert.Contains($"Started container {writer} again", next.Stderr, StringComparison.Ordinal);
-        Assert.True((await _bed.StateAsync(writer)).Running);
+        Assert.True((await Bed.StateAsync(writer)).Running);
     }
 
     private async Task<BackupRecord> BackupAsync(string volume, string way)
     {
         var host = new RecordingHost();
         await new BackupVolumeHandler(() => new DockerClient(), TimeProvider.System, way)
-            .ExecuteAsync(new BackupVolumeOptions { Volume = [volume], Environment = "prod", Path = _store, StopContainer = true }, host, CancellationToken.None);
+            .ExecuteAsync(new BackupVolumeOptions { Volume = [volume], Environment = "prod", Path = Store, StopContainer = true }, host, CancellationToken.None);
         Assert.Empty(host.Errors);
         return Assert.IsType<BackupRecord>(Assert.Single(host.Output));
     }
@@ -285,13 +274,13 @@ public sealed class RestoreVolumeTests : IAsyncLifetime
         configure?.Invoke(options);
         if (options.Volume is not null)
         {
-            _bed.TrackVolume(options.Volume);
+            Bed.TrackVolume(options.Volume);
         }
 
         return new RestoreVolumeHandler(() => new DockerClient(), TimeProvider.System, way).ExecuteAsync(options, host, CancellationToken.None);
     }
 
-    private async Task<string> FolderAsync(string volume) => (await _bed.Client.InspectVolumeAsync(volume)).Mountpoint;
+    private async Task<string> FolderAsync(string volume) => (await Bed.Client.InspectVolumeAsync(volume)).Mountpoint;
 
     private static string NewName() => "bps-test-restored-" + Guid.NewGuid().ToString("N")[..12];
 }
