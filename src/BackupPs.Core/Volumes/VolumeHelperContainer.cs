@@ -13,7 +13,8 @@ namespace BackupPs.Core.Volumes;
 /// volume, else the smallest local image: nothing is ever pulled). Named backupps-volume-&lt;owner token&gt;-&lt;random&gt; and
 /// labelled with its owner (<see cref="ResourceOwner"/>) and <see cref="Label"/>, so a run killed before disposing it
 /// leaves one the next run removes (<see cref="ContainerLeftovers.RemoveVolumeHelpersAsync"/>). Dispose removes it, with
-/// the anonymous volumes its image declares, never the named volume.
+/// the anonymous volumes its image declares, never the named volume. The one exception to "never started" is
+/// <see cref="EmptyVolumeAsync"/>: the archive endpoint cannot remove files, so a -Replace through the API runs rm in one.
 /// </summary>
 internal sealed class VolumeHelperContainer : IAsyncDisposable
 {
