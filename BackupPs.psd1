@@ -16,11 +16,13 @@
     CmdletsToExport      = @(
         'Backup-Database'
         'Backup-Directory'
+        'Backup-Volume'
         'Export-EnvFile'
         'Get-Backup'
         'Import-EnvFile'
         'Restore-Database'
         'Restore-Directory'
+        'Restore-Volume'
         'Test-Backup'
     )
     FunctionsToExport    = @()

@@ -133,6 +133,17 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                 sb.AppendLine($"    [{completer}]");
             }
 
+            if (Named(option.Attribute, "FromPipeline") is true && Named(option.Attribute, "FromPipelineByPropertyName") is true && !option.IsBackupPath && !option.IsSourcePath)
+            {
+                // A piped backup record binds as its property of this name, not as itself turned into text (see the attribute).
+                sb.AppendLine($"    [global::BackupPs.Commands.RecordPropertyTransformation({Literal(name)})]");
+            }
+
+            if (Strings(option.Attribute, "Aliases") is { Length: > 0 } parameterAliases)
+            {
+                sb.AppendLine($"    [{Sma}.Alias({string.Join(", ", parameterAliases.Select(Literal))})]");
+            }
+
             var type = option.Property.Type.ToDisplayString(TypeFormat);
             if (option.IsBackupPath)
             {

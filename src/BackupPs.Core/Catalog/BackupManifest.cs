@@ -317,4 +317,7 @@ public sealed record VolumeSource
 
     /// <summary>Containers stopped for the copy and started again (-StopContainer), by name.</summary>
     public IReadOnlyList<string>? StoppedContainers { get; init; }
+
+    /// <summary>The volume's name: what a record's Volume means when piped into -Volume (Get-Backup -Kind Volume | Backup-Volume).</summary>
+    public override string ToString() => Name;
 }

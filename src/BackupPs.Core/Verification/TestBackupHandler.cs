@@ -97,14 +97,17 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
                     RequireFileSetDrill(path, manifest, options);
                 }
 
-                if (options.Restore && !host.ShouldProcess($"a throwaway folder under {System.IO.Path.GetTempPath()}",
-                    $"Restore drill of {path}: restore it into a throwaway folder, compare every entry with the manifest, then remove it"))
+                if (options.Restore && !(manifest.Kind == BackupKind.Volume
+                        ? host.ShouldProcess("a throwaway Docker volume",
+                            $"Restore drill of {path}: restore it into a throwaway volume, compare every entry with the manifest, then remove the volume")
+                        : host.ShouldProcess($"a throwaway folder under {System.IO.Path.GetTempPath()}",
+                            $"Restore drill of {path}: restore it into a throwaway folder, compare every entry with the manifest, then remove it")))
                 {
                     // -WhatIf or a No: as for a database drill, nothing runs and nothing is reported for this backup.
                     return;
                 }
 
-                drill = await TestFileSetAsync(path, manifest, options, checks, host, progress, cancellationToken).ConfigureAwait(false);
+                drill = await TestFileSetAsync(path, manifest, options, checks, _connect, host, progress, cancellationToken).ConfigureAwait(false);
             }
             else if (options.Restore && new FileInfo(path).Length == manifest.SizeBytes)
             {
@@ -174,11 +177,13 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
 
     /// <summary>
     /// A file set (EnvFile, Directory, Volume): <see cref="FileSetVerifier"/>'s checks, or with -Restore a drill into a
-    /// throwaway folder (<see cref="FileSetDrill"/>, after <see cref="RequireFileSetDrill"/> and the confirmation). Adds the
+    /// throwaway folder (<see cref="FileSetDrill"/>) or, for a volume, a throwaway volume (<see cref="Volumes.VolumeDrill"/>),
+    /// after <see cref="RequireFileSetDrill"/> and the confirmation. Adds the
     /// checks to <paramref name="checks"/>; returns the drill's result or null.
     /// </summary>
+    /// <param name="connect">Reaches the Docker daemon (the volume drill only).</param>
     private static async Task<DrillResult?> TestFileSetAsync(string path, BackupManifest manifest, TestBackupOptions options, List<BackupCheck> checks,
-        IOperationHost host, ProgressActivity progress, CancellationToken cancellationToken)
+        Func<DockerClient> connect, IOperationHost host, ProgressActivity progress, CancellationToken cancellationToken)
     {
         if (!options.Restore)
         {
@@ -197,6 +202,14 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             { Target = path };
         }
 
+        if (manifest.Kind == BackupKind.Volume)
+        {
+            using var docker = connect();
+            var volumeDrill = await Volumes.VolumeDrill.RunAsync(docker, new StoredBackup(path, manifest), host, progress, cancellationToken).ConfigureAwait(false);
+            checks.AddRange(volumeDrill.Checks);
+            return volumeDrill;
+        }
+
         var drill = await FileSetDrill.RunAsync(new StoredBackup(path, manifest), host, progress, cancellationToken).ConfigureAwait(false);
         checks.AddRange(drill.Checks);
         return drill;
@@ -204,7 +217,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
 
     /// <summary>
     /// Refuses, before the confirmation, a drill of a file set that cannot run as asked: the -Restore options that only
-    /// concern a database drill would be ignored, and a volume drill is not there yet.
+    /// concern a database drill would be ignored.
     /// </summary>
     private static void RequireFileSetDrill(string path, BackupManifest manifest, TestBackupOptions options)
     {
@@ -221,13 +234,6 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             { Target = path };
         }
 
-        if (manifest.Kind == BackupKind.Volume)
-        {
-            // The seam of the volume drill (restore into a throwaway volume, compare, remove), which Restore-Volume's engine fills in.
-            throw new BackupPsException("VolumeDrillNotSupported", FailureCategory.InvalidOperation,
-                $"{path} is a Volume backup, and Test-Backup -Restore cannot drill volume backups yet; Test-Backup without -Restore proves its file and every entry.")
-            { Target = path };
-        }
     }
 
     /// <summary>Where the drill would restore, for the confirmation: the container it would use, or a throwaway one.</summary>

@@ -71,6 +71,19 @@ public sealed class DatabaseCompleter : IArgumentCompleter
     }
 }
 
+/// <summary>-Volume: the names of the Docker volumes, as docker volume ls lists them.</summary>
+public sealed class VolumeCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionValues.Complete(wordToComplete, ct =>
+        {
+            using var docker = new BackupPs.Core.Docker.DockerClient();
+            return docker.ListVolumesAsync(labelFilters: null, ct).GetAwaiter().GetResult().Select(v => v.Name).ToArray();
+        });
+}
+
 /// <summary>
 /// -Name: the catalog names recorded in the store (databases, env-file sets, folders, volumes), of the -Environment
 /// already typed, and of the -Kind typed or, in a command of one kind (Backup-Directory, Restore-Volume ...), of that kind.
@@ -91,19 +104,6 @@ public sealed class NameCompleter : IArgumentCompleter
             .Where(r => (environment is null || string.Equals(r.Environment, environment, StringComparison.OrdinalIgnoreCase)) && (kind is null || r.Kind == kind))
             .Select(r => r.CatalogName));
     }
-}
-
-/// <summary>-Volume: the names of the Docker volumes (one GET /volumes; nothing when Docker does not answer in time).</summary>
-public sealed class VolumeCompleter : IArgumentCompleter
-{
-    /// <inheritdoc/>
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        CompletionValues.Complete(wordToComplete, ct =>
-        {
-            using var docker = new DockerClient();
-            return docker.ListVolumesAsync(labelFilters: null, ct).GetAwaiter().GetResult().Select(v => v.Name).ToArray();
-        });
 }
 
 /// <summary>

@@ -13,7 +13,7 @@ public sealed class GetHelpTests(GetHelpTests.Session fixture) : IClassFixture<G
 {
     private readonly ModuleSession _session = fixture.Module;
 
-    private static readonly string[] CmdletNames = ["Backup-Database", "Backup-Directory", "Export-EnvFile", "Get-Backup", "Import-EnvFile", "Restore-Database", "Restore-Directory", "Test-Backup"];
+    private static readonly string[] CmdletNames = ["Backup-Database", "Backup-Directory", "Backup-Volume", "Export-EnvFile", "Get-Backup", "Import-EnvFile", "Restore-Database", "Restore-Directory", "Restore-Volume", "Test-Backup"];
 
     public static TheoryData<string> Cmdlets() => new(CmdletNames);
 

@@ -14,7 +14,7 @@ public sealed class ModuleImportTests(SharedPostgresServer server) : IDisposable
     public void ExportsExactlyTheManifestsCmdlets()
     {
         var names = _session.Invoke("(Get-Command -Module BackupPs).Name | Sort-Object").AssertSucceeded().Output.Select(o => o.ToString());
-        Assert.Equal(["Backup-Database", "Backup-Directory", "Export-EnvFile", "Export-EnvFiles", "Get-Backup", "Import-EnvFile", "Restore-Database", "Restore-Directory", "Test-Backup"], names);
+        Assert.Equal(["Backup-Database", "Backup-Directory", "Backup-Volume", "Export-EnvFile", "Export-EnvFiles", "Get-Backup", "Import-EnvFile", "Restore-Database", "Restore-Directory", "Restore-Volume", "Test-Backup"], names);
     }
 
     /// <summary>Export-EnvFiles, the name in the user's card, is an alias of Export-EnvFile that the module exports.</summary>

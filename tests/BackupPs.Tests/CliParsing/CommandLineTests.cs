@@ -27,7 +27,7 @@ public sealed class CommandLineTests
     {
         // The names the issues promise are there, whichever command lands next.
         Assert.Subset(CommandLine.Commands.Select(c => c.Attribute.CliName).ToHashSet(),
-            new HashSet<string> { "backup-database", "backup-directory", "export-env-file", "get-backup", "import-env-file", "restore-database", "restore-directory", "test-backup" });
+            new HashSet<string> { "backup-database", "backup-directory", "backup-volume", "export-env-file", "get-backup", "import-env-file", "restore-database", "restore-directory", "restore-volume", "test-backup" });
     }
 
     /// <summary>A command's alias (Export-EnvFiles) is a verb too, in kebab case or plain lower case; help lists it.</summary>

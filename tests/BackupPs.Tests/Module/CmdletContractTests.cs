@@ -129,7 +129,9 @@ public sealed class CmdletContractTests
             if (property.Name != "LiteralPath" && !sources.Contains(property.Name) && parameters.Any(p => Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true))
             {
                 Assert.True(recordProperties.TryGetValue(property.Name, out var type), $"{CmdletName(cmdlet)} -{property.Name} binds by property name, but BackupRecord has no {property.Name}.");
-                Assert.Equal(Element(property.PropertyType), Element(type));
+                // A record's Volume (a VolumeSource) binds to -Volume as its name (VolumeSource.ToString), so
+                // Get-Backup -Kind Volume | Backup-Volume backs the same volumes up again.
+                Assert.Equal(Element(property.PropertyType), type == typeof(VolumeSource) ? typeof(string) : Element(type));
             }
         }
     }
