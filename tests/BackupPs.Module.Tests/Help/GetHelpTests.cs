@@ -13,7 +13,7 @@ public sealed class GetHelpTests(GetHelpTests.Session fixture) : IClassFixture<G
 {
     private readonly ModuleSession _session = fixture.Module;
 
-    private static readonly string[] CmdletNames = ["Backup-Database", "Get-Backup", "Restore-Database", "Test-Backup"];
+    private static readonly string[] CmdletNames = ["Backup-Database", "Get-Backup", "Restore-Database", "Restore-Directory", "Test-Backup"];
 
     public static TheoryData<string> Cmdlets() => new(CmdletNames);
 

@@ -14,7 +14,7 @@ public sealed class ModuleImportTests(SharedPostgresServer server) : IDisposable
     public void ExportsExactlyTheManifestsCmdlets()
     {
         var names = _session.Invoke("(Get-Command -Module BackupPs).Name | Sort-Object").AssertSucceeded().Output.Select(o => o.ToString());
-        Assert.Equal(["Backup-Database", "Get-Backup", "Restore-Database", "Test-Backup"], names);
+        Assert.Equal(["Backup-Database", "Get-Backup", "Restore-Database", "Restore-Directory", "Test-Backup"], names);
     }
 
     [Fact]
