@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text;
 using BackupPs.Core.Catalog;
 using BackupPs.Core.Commands;
 using BackupPs.Core.Errors;
@@ -44,7 +43,7 @@ internal sealed class CommandLine
             throw new UsageException("No command given; run 'backupps --help' for the list.");
         }
 
-        var command = Commands.FirstOrDefault(c => c.Attribute.CliName == args[0].ToLowerInvariant())
+        var command = Commands.FirstOrDefault(c => c.Attribute.CliNames.Contains(args[0], StringComparer.OrdinalIgnoreCase))
             ?? throw new UsageException($"Unknown command '{args[0]}'; run 'backupps --help' for the list.");
 
         var options = Activator.CreateInstance(command.OptionsType)!;
@@ -104,7 +103,9 @@ internal sealed class CommandLine
                 return;
             }
 
-            if (!given.Add(option))
+            // A list option may be given again (--exclude a --exclude b): its values add up, as a path list's do.
+            var again = !given.Add(option);
+            if (again && !option.Property.PropertyType.IsArray)
             {
                 throw new UsageException($"Option '--{option.CliName}' is given twice.");
             }
@@ -113,6 +114,14 @@ internal sealed class CommandLine
             foreach (var item in value is Array array ? array.Cast<object?>() : [value])
             {
                 Validate(option, item);
+            }
+
+            if (again && value is Array more && option.Property.GetValue(options) is Array earlier)
+            {
+                var all = Array.CreateInstance(more.GetType().GetElementType()!, earlier.Length + more.Length);
+                earlier.CopyTo(all, 0);
+                more.CopyTo(all, earlier.Length);
+                value = all;
             }
 
             option.Property.SetValue(options, value);
@@ -292,21 +301,7 @@ internal sealed record OptionSpec(PropertyInfo Property, OptionAttribute Attribu
     public string[] AcceptedNames(Type enumType) => Enum.GetNames(enumType).Except(Attribute.ExcludedValues).ToArray();
 
     /// <summary>ComposeProject → compose-project.</summary>
-    public static string Kebab(string name)
-    {
-        var text = new StringBuilder();
-        foreach (var c in name)
-        {
-            if (char.IsUpper(c) && text.Length > 0)
-            {
-                text.Append('-');
-            }
-
-            text.Append(char.ToLowerInvariant(c));
-        }
-
-        return text.ToString();
-    }
+    public static string Kebab(string name) => CommandAttribute.Kebab(name);
 }
 
 /// <summary>Flags every command accepts: the CLI's counterparts of pwsh's common parameters.</summary>

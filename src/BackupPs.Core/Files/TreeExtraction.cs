@@ -250,7 +250,7 @@ internal sealed class TreeExtraction(string artifactPath, BackupManifest manifes
         {
             var name = record[XattrRecord.Length..];
             var bytes = Encoding.UTF8.GetBytes(value);
-            if (LibC.LSetXattr(Full(entry.Path), name, bytes, bytes.Length, 0) != 0 && _xattrFailures.Add(name))
+            if (LibC.LSetXattr(Full(entry.Path), name, bytes, (nuint)bytes.Length, 0) != 0 && _xattrFailures.Add(name))
             {
                 // Where possible only: a file system without xattrs, or a namespace only root may set (trusted.*, security.*).
                 host.WriteVerbose($"The extended attribute {name} of {ManifestValidator.Shown(entry.Path)} cannot be restored here ({Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}); it is left out of this and any other entry.");
