@@ -4,8 +4,8 @@ namespace BackupPs.Module.Tests.Parameters;
 
 /// <summary>
 /// Restore-Directory writes trees, so it asks by default (ConfirmImpact High against $ConfirmPreference High): a No and
-/// -WhatIf write nothing and say what would be done, -Confirm:$false runs without asking, and its record's Duration is a
-/// [TimeSpan]. Test-Backup -Restore of a file set asks under -Confirm only and shows its throwaway folder under -WhatIf.
+/// -WhatIf write nothing and say what would be done, -Confirm:$false and -Force run without asking, and its record's
+/// Duration is a [TimeSpan]. Test-Backup -Restore of a file set asks under -Confirm only and shows its throwaway folder under -WhatIf.
 /// The backup is a fixture (Fixtures/directory: certs with a setgid folder, a 0600 key and a symbolic link), copied into a
 /// private store.
 /// </summary>
@@ -74,10 +74,12 @@ public sealed class DirectoryRestoreShouldProcessTests : IDisposable
         Assert.Equal([Path.Combine(_root, "certs"), Path.Combine(_root, "store")], Directory.GetFileSystemEntries(_root).Order());
     }
 
-    [Fact]
-    public void Confirm_false_restores_without_asking()
+    [Theory]
+    [InlineData("-Confirm:$false")]
+    [InlineData("-Force")]
+    public void Confirm_false_or_Force_restores_without_asking(string noPrompt)
     {
-        var result = _session.Invoke("Restore-Directory -Path $args[0] -Destination $args[1] -Confirm:$false", Backup, Target).AssertSucceeded();
+        var result = _session.Invoke($"Restore-Directory -Path $args[0] -Destination $args[1] {noPrompt}", Backup, Target).AssertSucceeded();
 
         Assert.Empty(result.Prompts);
         Assert.Equal("key\n", File.ReadAllText(Path.Combine(Target, "live", "key.pem")));

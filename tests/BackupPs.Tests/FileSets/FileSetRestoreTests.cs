@@ -237,9 +237,10 @@ public sealed class FileSetRestoreTests : IDisposable
         await AssertRefused(forward, "ManifestInvalid");
     }
 
-    private static BackupManifest With(BackupManifest m, FileEntry added)
+    /// <summary>The manifest with <paramref name="added"/> appended, as a forged one would be (never read back through ManifestStore).</summary>
+    private static BackupManifest With(BackupManifest m, params FileEntry[] added)
     {
-        var files = m.Files!.Append(added).ToList();
+        var files = m.Files!.Concat(added).ToList();
         return new BackupManifest
         {
             Kind = m.Kind, Environment = m.Environment, Name = m.Name, FileName = m.FileName, Compression = m.Compression, SizeBytes = m.SizeBytes,
@@ -272,19 +273,25 @@ public sealed class FileSetRestoreTests : IDisposable
     [Fact]
     public async Task A_link_then_a_write_through_it_is_refused()
     {
-        var inside = TestArtifact.Write(Store, [.. Safe, TestArtifact.Symlink("a", "sub"), TestArtifact.File("a/x", "through the link")]);
-        var outside = TestArtifact.Write(Store, [.. Safe, TestArtifact.Symlink("a", Path.Combine(_root, "outside")), TestArtifact.File("a/x", "through the link")],
-            started: TestArtifact.Started.AddHours(1));
+        var artifact = TestArtifact.Write(Store, Safe);
+        var inside = artifact with { Manifest = With(artifact.Manifest, TestArtifact.Symlink("a", "sub").Entry, TestArtifact.File("a/x", "through the link").Entry) };
+        var outside = artifact with { Manifest = With(artifact.Manifest, TestArtifact.Symlink("a", Path.Combine(_root, "outside")).Entry, TestArtifact.File("a/x", "x").Entry) };
 
-        var e = await AssertRefused(inside, ExtractionPlan.UnsafeEntryErrorId);
-        await AssertRefused(outside, ExtractionPlan.UnsafeEntryErrorId, new ExtractOptions { AllowExternalLinks = true });
+        var e = await AssertRefused(inside, "ManifestInvalid");
+        await AssertRefused(outside, "ManifestInvalid", new ExtractOptions { AllowExternalLinks = true });
 
-        Assert.Contains("writing it would go through that", e.Message);
+        Assert.Contains("a/x lies under a, which is not a folder", e.Message);
     }
 
     [Fact]
-    public async Task A_hard_link_to_a_folder_is_refused() =>
-        await AssertRefused(TestArtifact.Write(Store, [.. Safe, TestArtifact.HardLink("h", Safe[1])]), ExtractionPlan.UnsafeEntryErrorId);
+    public async Task A_hard_link_to_a_folder_or_a_symbolic_link_is_refused()
+    {
+        var artifact = TestArtifact.Write(Store, Safe);
+        var link = TestArtifact.Symlink("l", "sub/a.txt");
+
+        await AssertRefused(artifact with { Manifest = With(artifact.Manifest, TestArtifact.HardLink("h", Safe[1]).Entry) }, "ManifestInvalid");
+        await AssertRefused(artifact with { Manifest = With(artifact.Manifest, link.Entry, TestArtifact.HardLink("h", link).Entry) }, "ManifestInvalid");
+    }
 
     [Fact]
     public async Task A_truncated_tar_is_refused() =>
