@@ -116,7 +116,7 @@ public sealed class ExportEnvFileHandler : ICommandHandler<ExportEnvFileOptions>
                 var why = EntryStatus.Read(full) is { Kind: EntryKind.SymbolicLink } ? "it is a symbolic link to nothing" : "it does not exist";
                 if (skipMissing)
                 {
-                    host.WriteWarning($"{full} is skipped (-SkipMissing): {why}.");
+                    host.WriteWarning($"Skipping {full} (-SkipMissing): {why}.");
                     skipped.Add(new SkippedEntry(full.TrimStart('/'), $"{why} (-SkipMissing)"));
                 }
                 else
@@ -137,7 +137,7 @@ public sealed class ExportEnvFileHandler : ICommandHandler<ExportEnvFileOptions>
 
             if (real != full)
             {
-                host.WriteVerbose($"{full} is a symbolic link to {real}; {real} is backed up under its own path.");
+                host.WriteVerbose($"The file {full} is a symbolic link to {real}; {real} is backed up under its own path.");
             }
 
             if (seen.Add(real))
@@ -146,7 +146,7 @@ public sealed class ExportEnvFileHandler : ICommandHandler<ExportEnvFileOptions>
             }
             else
             {
-                host.WriteVerbose($"{full} is {real}, which is already in this backup.");
+                host.WriteVerbose($"The file {full} is {real}, which is already in this backup.");
             }
         }
     }

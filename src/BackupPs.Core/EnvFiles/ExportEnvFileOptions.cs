@@ -56,7 +56,7 @@ public sealed class ExportEnvFileOptions
     [Option(IsPath = true, Help = "Backup store folder, created when missing; a backup file means the store it lives in. Default: ./backups")]
     public string? Path { get; set; } = BackupNames.DefaultRoot;
 
-    [Option(Help = "The name the set is catalogued under: its folder <root>/<environment>/envfile/<name>/ and its file names. Default: env")]
+    [Option(Completion = CompletionSource.Name, Help = "The name the set is catalogued under: its folder <root>/<environment>/envfile/<name>/ and its file names. Default: env")]
     public string? Name { get; set; } = DefaultName;
 
     [Option(Help = "A file that does not exist is a warning, not an error (files that are optional). Folders, special files and unreadable files are still errors.")]

@@ -30,8 +30,8 @@ public sealed class ImportEnvFileHandler : ICommandHandler<ImportEnvFileOptions>
         var backup = StoredBackup.Load(StoredBackup.One(options.Path ?? [], BackupKind.EnvFile, host), host).RequireKind(BackupKind.EnvFile, "Import-EnvFile");
         var destination = options.Destination is null ? null : SecureDirectory.FullPath(options.Destination, "-Destination");
         var manifest = backup.Manifest;
-        host.WriteVerbose($"Importing {backup.Path} (a {manifest.Environment} backup of {manifest.FileCount} .env file(s), taken {manifest.StartedUtc:u}) "
-            + (destination is null ? "to the recorded paths." : $"under {destination}."));
+        var where = destination is null ? "to the recorded paths" : $"under {destination}";
+        host.WriteVerbose($"Importing {backup.Path} (a {manifest.Environment} backup of {manifest.FileCount} .env file(s), taken {manifest.StartedUtc:u}) {where}.");
 
         using var progress = ProgressActivity.Start(host, $"Importing {Path.GetFileName(backup.Path)}", "Proving the backup");
         var files = await EnvFileArtifact.ReadAsync(backup, read => progress.Bytes(read, manifest.SizeBytes, "proven"), cancellationToken).ConfigureAwait(false);
@@ -95,7 +95,7 @@ public sealed class ImportEnvFileHandler : ICommandHandler<ImportEnvFileOptions>
             if (current is { } now && now.Content.AsSpan().SequenceEqual(file.Content) && now.Status.Mode == mode
                 && (owner is null || (now.Status.Owner, now.Status.Group) == owner.Value))
             {
-                host.WriteVerbose($"{target} already has the backup's content, mode and owner; left as it is.");
+                host.WriteVerbose($"The file {target} already has the backup's content, mode and owner; left as it is.");
                 return Record(EnvFileImportAction.Unchanged, null, now.Status);
             }
 
@@ -106,7 +106,7 @@ public sealed class ImportEnvFileHandler : ICommandHandler<ImportEnvFileOptions>
 
             if (!asRoot && (entry.Uid != EntryStatus.CurrentUser))
             {
-                host.WriteVerbose($"{target} was owned by {entry.Uid}:{entry.Gid}; not running as root, it gets this user as its owner.");
+                host.WriteVerbose($"The file {target} was owned by {entry.Uid}:{entry.Gid}; not running as root, it gets this user as its owner.");
             }
 
             EnvFileReplacement.Result written;
@@ -117,7 +117,7 @@ public sealed class ImportEnvFileHandler : ICommandHandler<ImportEnvFileOptions>
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new BackupPsException("EnvFileNotWritten", e is UnauthorizedAccessException ? FailureCategory.PermissionDenied : FailureCategory.WriteError,
-                    $"{target} could not be written ({StorageErrors.Cause(e)}); it is as it was. Check the folder's permissions and free space, or import under -Destination.", e)
+                    $"The file {target} could not be written ({StorageErrors.Cause(e)}); it is as it was. Check the folder's permissions and free space, or import under -Destination.", e)
                 { Target = target };
             }
 

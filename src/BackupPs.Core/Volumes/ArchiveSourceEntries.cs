@@ -150,7 +150,7 @@ internal sealed class ArchiveSourceEntries
 
     private void Refuse(string errorId, string path, string shown, string why, IOperationHost host)
     {
-        host.WriteError(new BackupPsException(errorId, FailureCategory.InvalidData, $"{shown} is not backed up: {why}.") { Target = shown });
+        host.WriteError(new BackupPsException(errorId, FailureCategory.InvalidData, $"The entry {shown} is not backed up: {why}.") { Target = shown });
         _skipped.Add(new SkippedEntry(path, why));
     }
 
