@@ -207,10 +207,11 @@ internal static class FileSetArchive
                         continue;
                     }
 
+                    var open = source.OpenContent ?? throw new InvalidOperationException($"The file entry {entry.Path} has no content to open.");
                     Stream? content;
                     try
                     {
-                        content = source.OpenContent?.Invoke() ?? throw new InvalidOperationException($"The file entry {entry.Path} has no content to open.");
+                        content = open();
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {

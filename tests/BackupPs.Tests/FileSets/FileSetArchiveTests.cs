@@ -39,7 +39,7 @@ public sealed class FileSetArchiveTests : IDisposable
     public async Task StoresTheWholeTreeAndGnuTarExtractsTheSameTree()
     {
         BuildRichTree();
-        var xattrs = _scratch.Sh("setfattr -n user.origin -v camera-1 photos/2024/a.jpg 2>/dev/null && echo yes || python3 -c \"import os; os.setxattr('photos/2024/a.jpg', 'user.origin', b'camera-1'); print('yes')\"").Trim() == "yes";
+        var xattrs = FileSetScratch.SetXattr(Path.Combine(_scratch.Source, "photos/2024/a.jpg"), "user.origin", "camera-1"u8.ToArray());
         var host = new RecordingHost();
 
         var record = await _scratch.BackupAsync(host);
