@@ -18,6 +18,7 @@
         'Backup-Directory'
         'Get-Backup'
         'Restore-Database'
+        'Restore-Directory'
         'Test-Backup'
     )
     FunctionsToExport    = @()
