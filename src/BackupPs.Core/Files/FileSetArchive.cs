@@ -4,7 +4,6 @@ using BackupPs.Core.Compression;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Storage;
-using BackupPs.Core.Verification;
 
 namespace BackupPs.Core.Files;
 
@@ -129,39 +128,11 @@ internal static class FileSetArchive
 
         host.WriteVerbose($"Archived {tar.Files.Count} entries ({stored} file(s) with content{(spec.Base is null ? "" : $", {tar.Files.Count(f => f.StoredIn is not null)} unchanged since the base")}), "
             + $"{tar.TarBytes} tar bytes, {tar.SizeBytes} compressed, in {watch.Elapsed.TotalSeconds:0.0} s; reading the written file back to prove it.");
-        try
-        {
-            progress.Step(2, 3, "reading the written file back");
-            BackupCheck[] failed;
-            using (var reading = progress.Child($"Reading back {provisionalName}", "Starting"))
-            {
-                // The temporary file's name is not the artifact's yet (that is settled when it is stored): its FileName check cannot pass.
-                failed = (await FileSetVerifier.VerifyAsync(artifact.TempPath, Describe(provisionalName),
-                        read => reading.Bytes(read, tar.SizeBytes, "read back"), cancellationToken, hashChain: false).ConfigureAwait(false))
-                    .Where(c => !c.Passed && c.Name != "FileName").ToArray();
-            }
-
-            if (failed.Length > 0)
-            {
-                throw new BackupPsException(FileSetErrorIds.BackupNotProven, FailureCategory.WriteError,
-                    $"The written backup of {string.Join(", ", spec.SourcePaths)} failed its read-back check ({string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}"))}); nothing was kept. Check the disk under {folder}.")
-                { Target = Path.Combine(folder, provisionalName) };
-            }
-
-            progress.Step(3, 3, "storing the backup and its manifest");
-            var record = await BackupPlacement.StoreAsync(artifact, FileName, Describe, cancellationToken).ConfigureAwait(false);
-            host.WriteVerbose($"Stored {record.Path} and its manifest.");
-            return record;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The store changed under the finished archive (its folder removed, renamed or made unreadable).
-            throw artifact.MapFailure(e);
-        }
-        catch (BackupPsException e) when (e.InnerException is IOException or UnauthorizedAccessException)
-        {
-            throw artifact.MapFailure(e.InnerException);
-        }
+        // The temporary file's name is not the artifact's yet (that is settled when it is stored): its FileName check cannot pass.
+        return await BackupPlacement.ProveAndStoreAsync(artifact, FileName, Describe, tar.SizeBytes, string.Join(", ", spec.SourcePaths),
+            async (path, manifest, read) => (await FileSetVerifier.VerifyAsync(path, manifest, read, cancellationToken, hashChain: false).ConfigureAwait(false))
+                .Where(c => c.Name != "FileName"),
+            progress, host, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What writing the tar produced.</summary>

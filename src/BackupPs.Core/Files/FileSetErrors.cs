@@ -32,8 +32,6 @@ public static class FileSetErrorIds
     /// <summary>InvalidArgument: a -SourcePath that is not a folder (Backup-Directory).</summary>
     public const string SourceNotDirectory = "SourceNotDirectory";
 
-    /// <summary>WriteError: the written artifact failed its read-back against the file list; nothing was kept.</summary>
-    public const string BackupNotProven = "BackupNotProven";
 }
 
 /// <summary>Builders of the engine's errors, so each message is worded once.</summary>
