@@ -170,6 +170,15 @@ internal static class FileSetArchive
                     }
 
                     var sourcePath = SourcePathOf(spec, entry);
+                    if (entry.Uid > int.MaxValue || entry.Gid > int.MaxValue)
+                    {
+                        // System.Formats.Tar takes ids as int: a larger one (NFS's 4294967294) would be written as a negative number.
+                        var reason = $"its owner {entry.Uid}:{entry.Gid} is larger than the tar writer can record ({int.MaxValue}); chown it to a smaller id";
+                        host.WriteError(new BackupPsException(FileSetErrorIds.OwnerIdTooLarge, FailureCategory.InvalidData, $"{sourcePath} is not backed up: {reason}.") { Target = sourcePath });
+                        skipped.Add(new SkippedEntry(entry.Path, reason));
+                        continue;
+                    }
+
                     var header = Header(entry, source.ExtendedAttributes, sourcePath, host);
                     if (entry.Type != FileEntryType.File)
                     {
@@ -276,8 +285,8 @@ internal static class FileSetArchive
         var header = new PaxTarEntry(type, name, records)
         {
             Mode = (UnixFileMode)Convert.ToInt32(entry.Mode, 8),
-            Uid = checked((int)entry.Uid),
-            Gid = checked((int)entry.Gid),
+            Uid = (int)entry.Uid,
+            Gid = (int)entry.Gid,
             ModificationTime = entry.Modified,
         };
         if (entry.LinkTarget is { } target)

@@ -105,4 +105,18 @@ public sealed class TreeScannerTests : IDisposable
 
         Assert.Equal(FileSetErrorIds.SourceNotDirectory, e.ErrorId);
     }
+
+    [Fact]
+    public async Task AnOwnerIdTooLargeForTheTarWriterIsAPerFileErrorNotANegativeNumber()
+    {
+        _scratch.Sh("printf a > nfs.txt && chown 4294967294 nfs.txt && printf b > ok.txt");
+        var host = new RecordingHost();
+
+        var record = await _scratch.BackupAsync(host);
+
+        Assert.Equal(FileSetErrorIds.OwnerIdTooLarge, Assert.Single(host.Errors).ErrorId);
+        var manifest = ManifestStore.Read(record.ManifestPath);
+        Assert.Equal([".", "ok.txt"], manifest.Files!.Select(f => f.Path));
+        Assert.Equal("nfs.txt", Assert.Single(manifest.Skipped!).Path);
+    }
 }
