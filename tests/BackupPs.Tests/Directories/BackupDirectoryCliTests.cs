@@ -178,4 +178,23 @@ public sealed class BackupDirectoryCliTests : IDisposable
         Assert.Contains(_scratch.Source, result.Stdout + result.Stderr);
         Assert.Empty(_scratch.StoreEntries());
     }
+
+    [Fact]
+    public void AnIncrementalBackupRestoresToTheSameTreeAsTheSource()
+    {
+        // Hard links whose first name is unchanged (so stored in the base) and a second name in the new tar, special modes, owners, links.
+        _scratch.Sh("mkdir -p sub empty && printf a > sub/a && chown 1234:99 sub/a && chmod 4750 sub/a && ln sub/a hl && ln -s sub/a sl && chmod 1777 empty && printf old > changing");
+        string[] backup = ["backup-directory", "--source-path", _scratch.Source, "--environment", "prod", "--path", _scratch.Store, "--incremental", "--json"];
+        Assert.Equal(0, BackupPsCli.Run(backup).ExitCode);
+        _scratch.Sh("printf new-content > changing && printf b > added && rm sl");
+
+        var second = BackupPsCli.Run(backup);
+        var restored = Path.Combine(_scratch.Root, "restored");
+        var restore = BackupPsCli.Run("restore-directory", "--path", Assert.Single(BackupPsCli.JsonLines(second)).GetProperty("Path").GetString()!, "--destination", restored, "--force");
+
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        var diff = ProcessRunner.Run("diff", ["-r", "--no-dereference", _scratch.Source, restored]);
+        Assert.True(diff.ExitCode == 0, diff.ToString());
+        Assert.Equal(FileSetScratch.Facts(_scratch.Source), FileSetScratch.Facts(restored));
+    }
 }
