@@ -16,14 +16,19 @@
     CmdletsToExport      = @(
         'Backup-Database'
         'Backup-Directory'
+        'Export-EnvFile'
         'Get-Backup'
+        'Import-EnvFile'
         'Restore-Database'
         'Restore-Directory'
         'Test-Backup'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
-    AliasesToExport      = @()
+    # The [Alias]es of the cmdlets (CommandAttribute.Aliases): a binary module's aliases are only exported when listed here.
+    AliasesToExport      = @(
+        'Export-EnvFiles'
+    )
     PrivateData          = @{
         PSData = @{
             Tags         = @('PSEdition_Core', 'Linux', 'Backup', 'PostgreSQL', 'Docker', 'RaspberryPi')

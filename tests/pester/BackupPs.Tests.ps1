@@ -16,7 +16,8 @@ AfterAll {
 
 Describe 'BackupPs module' {
     It 'exports exactly the cmdlets of the manifest' {
-        (Get-Command -Module BackupPs).Name | Sort-Object | Should -Be @('Backup-Database', 'Get-Backup', 'Restore-Database', 'Test-Backup')
+        (Get-Command -Module BackupPs -CommandType Cmdlet).Name | Sort-Object | Should -Be @('Backup-Database', 'Backup-Directory', 'Export-EnvFile', 'Get-Backup', 'Import-EnvFile', 'Restore-Database', 'Restore-Directory', 'Test-Backup')
+        (Get-Alias Export-EnvFiles).ResolvedCommandName | Should -Be 'Export-EnvFile'
     }
 
     It 'declares output types' {

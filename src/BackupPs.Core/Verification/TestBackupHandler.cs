@@ -92,6 +92,18 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             checks = [new BackupCheck("Manifest", true, manifestPath)];
             if (manifest.Kind != BackupKind.Database)
             {
+                if (options.Restore)
+                {
+                    RequireFileSetDrill(path, manifest, options);
+                }
+
+                if (options.Restore && !host.ShouldProcess($"a throwaway folder under {System.IO.Path.GetTempPath()}",
+                    $"Restore drill of {path}: restore it into a throwaway folder, compare every entry with the manifest, then remove it"))
+                {
+                    // -WhatIf or a No: as for a database drill, nothing runs and nothing is reported for this backup.
+                    return;
+                }
+
                 drill = await TestFileSetAsync(path, manifest, options, checks, host, progress, cancellationToken).ConfigureAwait(false);
             }
             else if (options.Restore && new FileInfo(path).Length == manifest.SizeBytes)
@@ -162,8 +174,8 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
 
     /// <summary>
     /// A file set (EnvFile, Directory, Volume): <see cref="FileSetVerifier"/>'s checks, or with -Restore a drill into a
-    /// throwaway folder (<see cref="FileSetDrill"/>). Adds the checks to <paramref name="checks"/>; returns the drill's result
-    /// or null. The -Restore options that only concern a database drill are refused for it, as they would be ignored.
+    /// throwaway folder (<see cref="FileSetDrill"/>, after <see cref="RequireFileSetDrill"/> and the confirmation). Adds the
+    /// checks to <paramref name="checks"/>; returns the drill's result or null.
     /// </summary>
     private static async Task<DrillResult?> TestFileSetAsync(string path, BackupManifest manifest, TestBackupOptions options, List<BackupCheck> checks,
         IOperationHost host, ProgressActivity progress, CancellationToken cancellationToken)
@@ -171,13 +183,31 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         if (!options.Restore)
         {
             progress.Step(2, 2, "checking the file: hash, decompression, every entry, the chain");
-            host.WriteVerbose($"Checking {path}: its SHA-256, its {manifest.Compression} stream, every tar entry against the manifest's {manifest.FileCount} entries"
-                + (manifest.BaseFileName is null ? "." : ", and the earlier backups it builds on."));
+            host.WriteVerbose($"Checking {path}: its SHA-256, its {manifest.Compression} stream, every tar entry against the manifest's {manifest.FileCount} entries, "
+                + $"{(manifest.BaseFileName is null ? "no chain (a full backup)" : "and the earlier backups it builds on")}.");
             using var reading = progress.Child($"Reading {System.IO.Path.GetFileName(path)}", "Starting");
             checks.AddRange(await FileSetVerifier.VerifyAsync(path, manifest, read => reading.Bytes(read, manifest.SizeBytes, "checked"), cancellationToken).ConfigureAwait(false));
             return null;
         }
 
+        if (OperatingSystem.IsWindows())
+        {
+            throw new BackupPsException("NotSupportedOnWindows", FailureCategory.InvalidOperation,
+                $"{path} is a {manifest.Kind} backup: restoring one (owners, modes, links) needs Linux.")
+            { Target = path };
+        }
+
+        var drill = await FileSetDrill.RunAsync(new StoredBackup(path, manifest), host, progress, cancellationToken).ConfigureAwait(false);
+        checks.AddRange(drill.Checks);
+        return drill;
+    }
+
+    /// <summary>
+    /// Refuses, before the confirmation, a drill of a file set that cannot run as asked: the -Restore options that only
+    /// concern a database drill would be ignored, and a volume drill is not there yet.
+    /// </summary>
+    private static void RequireFileSetDrill(string path, BackupManifest manifest, TestBackupOptions options)
+    {
         var databaseOnly = new (bool Given, string Name)[]
         {
             (options.Isolated, "-Isolated"), (options.Container is not null, "-Container"), (options.Query is not null, "-Query"),
@@ -191,27 +221,12 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             { Target = path };
         }
 
-        switch (manifest.Kind)
+        if (manifest.Kind == BackupKind.Volume)
         {
-            case BackupKind.Directory or BackupKind.EnvFile when !OperatingSystem.IsWindows():
-                if (!host.ShouldProcess($"a throwaway folder under {System.IO.Path.GetTempPath()}",
-                    $"Restore drill of {path}: restore it into a throwaway folder, compare every entry with the manifest, then remove it"))
-                {
-                    return null;
-                }
-
-                var drill = await FileSetDrill.RunAsync(new StoredBackup(path, manifest), host, progress, cancellationToken).ConfigureAwait(false);
-                checks.AddRange(drill.Checks);
-                return drill;
-            case BackupKind.Volume:
-                // The seam of the volume drill (restore into a throwaway volume, compare, remove), which Restore-Volume's engine fills in.
-                throw new BackupPsException("VolumeDrillNotSupported", FailureCategory.InvalidOperation,
-                    $"{path} is a Volume backup, and Test-Backup -Restore cannot drill volume backups yet; Test-Backup without -Restore proves its file and every entry.")
-                { Target = path };
-            default:
-                throw new BackupPsException("NotSupportedOnWindows", FailureCategory.InvalidOperation,
-                    $"{path} is a {manifest.Kind} backup: restoring one (owners, modes, links) needs Linux.")
-                { Target = path };
+            // The seam of the volume drill (restore into a throwaway volume, compare, remove), which Restore-Volume's engine fills in.
+            throw new BackupPsException("VolumeDrillNotSupported", FailureCategory.InvalidOperation,
+                $"{path} is a Volume backup, and Test-Backup -Restore cannot drill volume backups yet; Test-Backup without -Restore proves its file and every entry.")
+            { Target = path };
         }
     }
 

@@ -20,6 +20,30 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>
+    /// True when the command's -Force is given (generated from an option named Force): it answers yes to the
+    /// confirmation, as the CLI's --force does. -WhatIf still only shows, and an explicit -Confirm still asks.
+    /// </summary>
+    protected virtual bool ForceConfirms => false;
+
+    /// <summary>ShouldProcess, unless -Force answers it (see <see cref="ForceConfirms"/>).</summary>
+    private bool Confirm(string target, string action)
+    {
+        if (ForceConfirms && !Requested("WhatIf", "WhatIfPreference") && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
+        {
+            WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force).");
+            return true;
+        }
+
+        return ShouldProcess(target, action);
+    }
+
+    /// <summary>A common switch as given, else its preference variable ($WhatIfPreference).</summary>
+    private bool Requested(string parameter, string preference) =>
+        MyInvocation.BoundParameters.TryGetValue(parameter, out var value)
+            ? LanguagePrimitives.IsTrue(value)
+            : LanguagePrimitives.IsTrue(GetVariableValue(preference));
+
     public void Dispose()
     {
         _stopping.Dispose();
@@ -428,7 +452,7 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
         {
             // The worker blocks until the pipeline thread has asked the user (-WhatIf/-Confirm).
             var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _queue.Add(c => answer.SetResult(c.ShouldProcess(target, action)));
+            _queue.Add(c => answer.SetResult(c.Confirm(target, action)));
             answer.Task.Wait(stopping);
             return answer.Task.Result;
         }
