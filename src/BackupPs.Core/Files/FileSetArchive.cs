@@ -151,92 +151,93 @@ internal static class FileSetArchive
         await using var compressor = CompressionStreams.CreateCompressor(spec.Compression, hashing);
         try
         {
-            await using (var tar = new TarWriter(compressor, TarEntryFormat.Pax, leaveOpen: true))
+            // Not disposed on failure: disposing writes the end-of-archive blocks, and a second write error (disk full) must not
+            // hide the first. It holds nothing else (leaveOpen).
+            var tar = new TarWriter(compressor, TarEntryFormat.Pax, leaveOpen: true);
+            foreach (var source in entries)
             {
-                foreach (var source in entries)
+                cancellationToken.ThrowIfCancellationRequested();
+                var entry = source.Entry;
+                if (source.Unreadable is { } why)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var entry = source.Entry;
-                    if (source.Unreadable is { } why)
-                    {
-                        unreadable.Add(why);
-                        continue;
-                    }
-
-                    if (entry.Type == FileEntryType.File && unchanged.TryGetValue(entry.Path, out var earlier) && IsUnchanged(entry, earlier))
-                    {
-                        files.Add(entry with { Sha256 = earlier.Sha256, StoredIn = earlier.StoredIn ?? spec.Base!.FileName });
-                        continue;
-                    }
-
-                    var sourcePath = SourcePathOf(spec, entry);
-                    if (entry.Uid > int.MaxValue || entry.Gid > int.MaxValue)
-                    {
-                        // System.Formats.Tar takes ids as int: a larger one (NFS's 4294967294) would be written as a negative number.
-                        var reason = $"its owner {entry.Uid}:{entry.Gid} is larger than the tar writer can record ({int.MaxValue}); chown it to a smaller id";
-                        host.WriteError(new BackupPsException(FileSetErrorIds.OwnerIdTooLarge, FailureCategory.InvalidData, $"{sourcePath} is not backed up: {reason}.") { Target = sourcePath });
-                        skipped.Add(new SkippedEntry(entry.Path, reason));
-                        continue;
-                    }
-
-                    var header = Header(entry, source.ExtendedAttributes, sourcePath, host);
-                    if (entry.Type != FileEntryType.File)
-                    {
-                        await tar.WriteEntryAsync(header, cancellationToken).ConfigureAwait(false);
-                        files.Add(entry);
-                        continue;
-                    }
-
-                    var open = source.OpenContent ?? throw new InvalidOperationException($"The file entry {entry.Path} has no content to open.");
-                    Stream? content;
-                    try
-                    {
-                        content = open();
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        unreadable.Add($"{sourcePath}: {e.Message}");
-                        continue;
-                    }
-
-                    if (content is null)
-                    {
-                        host.WriteWarning($"File {sourcePath} was removed or replaced before it was read; it is not in the backup.");
-                        skipped.Add(new SkippedEntry(entry.Path, "it was removed or replaced before it was read"));
-                        continue;
-                    }
-
-                    await using (content)
-                    {
-                        var opened = content is FileStream file ? EntryStatus.Read(file.SafeFileHandle) : (EntryStatus?)null;
-                        using var sized = new DeclaredSizeStream(content, entry.Size, sourcePath, read =>
-                        {
-                            contentBytes += read;
-                            progress.Bytes(contentBytes, 0, "archived");
-                        });
-                        header.DataStream = sized;
-                        await tar.WriteEntryAsync(header, cancellationToken).ConfigureAwait(false);
-                        await sized.CheckForMore(cancellationToken).ConfigureAwait(false);
-                        var finished = content is FileStream same ? EntryStatus.Read(same.SafeFileHandle) : (EntryStatus?)null;
-                        var torn = sized.Shrank || sized.Grew
-                            || (opened is { } o && (o.Size != entry.Size || o.Modified != entry.Modified))
-                            || (opened is { } a && finished is { } b && (a.Size != b.Size || a.Modified != b.Modified || a.ChangedNanoseconds != b.ChangedNanoseconds));
-                        if (torn)
-                        {
-                            changed++;
-                            host.WriteWarning($"{sourcePath}: file changed as we read it; its copy may be torn (recorded as ChangedWhileRead, the backup as crash-consistent).");
-                        }
-
-                        files.Add(entry with { Sha256 = sized.Sha256(), ChangedWhileRead = torn });
-                    }
+                    unreadable.Add(why);
+                    continue;
                 }
 
-                if (unreadable.Count > 0)
+                if (entry.Type == FileEntryType.File && unchanged.TryGetValue(entry.Path, out var earlier) && IsUnchanged(entry, earlier))
                 {
-                    throw FileSetErrors.SourceNotReadable(string.Join(", ", spec.SourcePaths), unreadable);
+                    files.Add(entry with { Sha256 = earlier.Sha256, StoredIn = earlier.StoredIn ?? spec.Base!.FileName });
+                    continue;
+                }
+
+                var sourcePath = SourcePathOf(spec, entry);
+                if (entry.Uid > int.MaxValue || entry.Gid > int.MaxValue)
+                {
+                    // System.Formats.Tar takes ids as int: a larger one (NFS's 4294967294) would be written as a negative number.
+                    var reason = $"its owner {entry.Uid}:{entry.Gid} is larger than the tar writer can record ({int.MaxValue}); chown it to a smaller id";
+                    host.WriteError(new BackupPsException(FileSetErrorIds.OwnerIdTooLarge, FailureCategory.InvalidData, $"{sourcePath} is not backed up: {reason}.") { Target = sourcePath });
+                    skipped.Add(new SkippedEntry(entry.Path, reason));
+                    continue;
+                }
+
+                var header = Header(entry, source.ExtendedAttributes, sourcePath, host);
+                if (entry.Type != FileEntryType.File)
+                {
+                    await tar.WriteEntryAsync(header, cancellationToken).ConfigureAwait(false);
+                    files.Add(entry);
+                    continue;
+                }
+
+                var open = source.OpenContent ?? throw new InvalidOperationException($"The file entry {entry.Path} has no content to open.");
+                Stream? content;
+                try
+                {
+                    content = open();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    unreadable.Add($"{sourcePath}: {e.Message}");
+                    continue;
+                }
+
+                if (content is null)
+                {
+                    host.WriteWarning($"File {sourcePath} was removed or replaced before it was read; it is not in the backup.");
+                    skipped.Add(new SkippedEntry(entry.Path, "it was removed or replaced before it was read"));
+                    continue;
+                }
+
+                await using (content)
+                {
+                    var opened = content is FileStream file ? EntryStatus.Read(file.SafeFileHandle) : (EntryStatus?)null;
+                    using var sized = new DeclaredSizeStream(content, entry.Size, sourcePath, read =>
+                    {
+                        contentBytes += read;
+                        progress.Bytes(contentBytes, 0, "archived");
+                    });
+                    header.DataStream = sized;
+                    await tar.WriteEntryAsync(header, cancellationToken).ConfigureAwait(false);
+                    await sized.CheckForMore(cancellationToken).ConfigureAwait(false);
+                    var finished = content is FileStream same ? EntryStatus.Read(same.SafeFileHandle) : (EntryStatus?)null;
+                    var torn = sized.Shrank || sized.Grew
+                        || (opened is { } o && (o.Size != entry.Size || o.Modified != entry.Modified))
+                        || (opened is { } a && finished is { } b && (a.Size != b.Size || a.Modified != b.Modified || a.ChangedNanoseconds != b.ChangedNanoseconds));
+                    if (torn)
+                    {
+                        changed++;
+                        host.WriteWarning($"{sourcePath}: file changed as we read it; its copy may be torn (recorded as ChangedWhileRead, the backup as crash-consistent).");
+                    }
+
+                    files.Add(entry with { Sha256 = sized.Sha256(), ChangedWhileRead = torn });
                 }
             }
 
+            if (unreadable.Count > 0)
+            {
+                throw FileSetErrors.SourceNotReadable(string.Join(", ", spec.SourcePaths), unreadable);
+            }
+
+            await tar.DisposeAsync().ConfigureAwait(false);
             await compressor.FinishAsync(cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -268,4 +268,16 @@ public sealed class FileSetArchiveTests : IDisposable
         Assert.Equal(second.FileName, thirdFiles["photos/5.jpg"].StoredIn);
         Assert.Null(thirdFiles["notes.txt"].StoredIn);
     }
+
+    [Fact]
+    public async Task AFullDiskIsThatErrorAndLeavesNothingBehind()
+    {
+        _scratch.Sh("head -c 3000000 /dev/urandom > photo.raw");
+        using var disk = new BackupPs.Tests.Storage.TmpfsMount("size=1m");
+
+        var e = await Assert.ThrowsAsync<BackupPs.Core.Errors.BackupPsException>(() => _scratch.BackupAsync(new RecordingHost(), _scratch.Spec() with { StoreRoot = disk.Path }));
+
+        Assert.Equal(BackupPs.Core.Storage.StorageErrorIds.Full, e.ErrorId);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(disk.Path));
+    }
 }
