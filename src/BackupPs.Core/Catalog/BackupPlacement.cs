@@ -1,5 +1,7 @@
 using BackupPs.Core.Errors;
+using BackupPs.Core.Hosting;
 using BackupPs.Core.Storage;
+using BackupPs.Core.Verification;
 
 namespace BackupPs.Core.Catalog;
 
@@ -59,6 +61,57 @@ internal static class BackupPlacement
             throw;
         }
     }
+
+    /// <summary>
+    /// The last two steps of every backup (of three, on <paramref name="progress"/>): the written <paramref name="artifact"/>
+    /// is read back by <paramref name="readBack"/> (given the temporary file, the manifest under the provisional name and a
+    /// progress callback) and, only when every check passes, stored with <see cref="StoreAsync"/>. A failed check is
+    /// BackupNotProven (WriteError) naming <paramref name="description"/>; a store that changed under the finished file
+    /// (its folder removed or made unreadable) is the storage error that says so, not "a bug".
+    /// </summary>
+    public static async Task<BackupRecord> ProveAndStoreAsync(AtomicFile artifact, Func<int, string> fileNameFor, Func<string, BackupManifest> describe,
+        long sizeBytes, string description, Func<string, BackupManifest, Action<long>, Task<IEnumerable<BackupCheck>>> readBack,
+        ProgressActivity progress, IOperationHost host, CancellationToken cancellationToken)
+    {
+        var provisionalName = fileNameFor(1);
+        try
+        {
+            progress.Step(2, 3, "reading the written file back");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            BackupCheck[] failed;
+            using (var reading = progress.Child($"Reading back {provisionalName}", "Starting"))
+            {
+                failed = (await readBack(artifact.TempPath, describe(provisionalName), read => reading.Bytes(read, sizeBytes, "read back")).ConfigureAwait(false))
+                    .Where(c => !c.Passed).ToArray();
+            }
+
+            host.WriteVerbose($"Read back and checked in {watch.Elapsed.TotalSeconds:0.0} s: {(failed.Length == 0 ? "every check passed" : $"{failed.Length} check(s) failed")}.");
+            if (failed.Length > 0)
+            {
+                throw new BackupPsException(NotProvenErrorId, FailureCategory.WriteError,
+                    $"The written backup of {description} failed its read-back check ({string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}"))}); nothing was kept. Check the disk under {artifact.Directory}.")
+                { Target = Path.Combine(artifact.Directory, provisionalName) };
+            }
+
+            progress.Step(3, 3, "storing the backup and its manifest");
+            var record = await StoreAsync(artifact, fileNameFor, describe, cancellationToken).ConfigureAwait(false);
+            host.WriteVerbose($"Stored {record.Path} and its manifest.");
+            return record;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The store changed under the finished file (its folder removed, renamed or made unreadable): say so, not "a bug".
+            throw artifact.MapFailure(e);
+        }
+        catch (BackupPsException e) when (e.InnerException is IOException or UnauthorizedAccessException)
+        {
+            // The read-back could not open the file it had just written: the same change, seen from the reading side.
+            throw artifact.MapFailure(e.InnerException);
+        }
+    }
+
+    /// <summary>WriteError: the written file failed its read-back; nothing was kept.</summary>
+    public const string NotProvenErrorId = "BackupNotProven";
 
     /// <summary>False when the name was taken (by a rival or a leftover), so the next claim is tried.</summary>
     private static async Task<bool> TryAsync(Func<Task> claim)

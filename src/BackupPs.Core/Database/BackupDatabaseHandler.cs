@@ -161,40 +161,9 @@ public sealed class BackupDatabaseHandler : ICommandHandler<BackupDatabaseOption
         };
 
         host.WriteVerbose($"Dumped {dump.Inspection.TotalBytes} bytes in {watch.Elapsed.TotalSeconds:0.0} s, {dump.SizeBytes} bytes compressed; reading the written file back to prove it.");
-        try
-        {
-            progress.Step(2, 3, "reading the written file back");
-            watch.Restart();
-            BackupCheck[] failed;
-            using (var reading = progress.Child($"Reading back {provisionalName}", "Starting"))
-            {
-                failed = (await ArtifactVerifier.VerifyAsync(artifact.TempPath, provisionalName, Describe(provisionalName),
-                    read => reading.Bytes(read, dump.SizeBytes, "read back"), cancellationToken).ConfigureAwait(false)).Where(c => !c.Passed).ToArray();
-            }
-
-            host.WriteVerbose($"Read back and checked in {watch.Elapsed.TotalSeconds:0.0} s: {(failed.Length == 0 ? "every check passed" : $"{failed.Length} check(s) failed")}.");
-            if (failed.Length > 0)
-            {
-                throw new BackupPsException("BackupNotProven", FailureCategory.WriteError,
-                    $"The written backup of {target.Description} failed its read-back check ({string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}"))}); nothing was kept. Check the disk under {folder}.")
-                { Target = Path.Combine(folder, provisionalName) };
-            }
-
-            progress.Step(3, 3, "storing the backup and its manifest");
-            var record = await BackupPlacement.StoreAsync(artifact, FileName, Describe, cancellationToken).ConfigureAwait(false);
-            host.WriteVerbose($"Stored {record.Path} and its manifest.");
-            return record;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The store changed under the finished dump (its folder removed, renamed or made unreadable): say so, not "a bug".
-            throw artifact.MapFailure(e);
-        }
-        catch (BackupPsException e) when (e.InnerException is IOException or UnauthorizedAccessException)
-        {
-            // The read-back could not open the file it had just written: the same change, seen from the reading side.
-            throw artifact.MapFailure(e.InnerException);
-        }
+        return await BackupPlacement.ProveAndStoreAsync(artifact, FileName, Describe, dump.SizeBytes, target.Description,
+            async (path, manifest, read) => await ArtifactVerifier.VerifyAsync(path, provisionalName, manifest, read, cancellationToken).ConfigureAwait(false),
+            progress, host, cancellationToken).ConfigureAwait(false);
     }
 
     private sealed record DumpResult(DumpInspection Inspection, long SizeBytes, string Sha256);

@@ -65,7 +65,7 @@ namespace BackupPs.Core.Directories;
 public sealed class BackupDirectoryOptions
 {
     [Option(Mandatory = true, Position = 0, IsSourcePath = true,
-        Help = "The folders to back up (wildcards allowed; Get-Item and Get-ChildItem -Directory output binds); each becomes a backup of its own, named after the folder. A symbolic link to a folder is followed (the folder it names is backed up).")]
+        Help = "The folders to back up; each becomes a backup of its own, named after the folder. A symbolic link to a folder is followed (the folder it names is backed up). In PowerShell, wildcards expand and folders piped from Get-Item or Get-ChildItem -Directory bind here.")]
     public string[]? SourcePath { get; set; }
 
     [Option(Mandatory = true, FromPipelineByPropertyName = true, Rule = OptionRule.EnvironmentName, Completion = CompletionSource.Environment,

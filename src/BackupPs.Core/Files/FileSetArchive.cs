@@ -4,7 +4,6 @@ using BackupPs.Core.Compression;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Storage;
-using BackupPs.Core.Verification;
 
 namespace BackupPs.Core.Files;
 
@@ -129,39 +128,11 @@ internal static class FileSetArchive
 
         host.WriteVerbose($"Archived {tar.Files.Count} entries ({stored} file(s) with content{(spec.Base is null ? "" : $", {tar.Files.Count(f => f.StoredIn is not null)} unchanged since the base")}), "
             + $"{tar.TarBytes} tar bytes, {tar.SizeBytes} compressed, in {watch.Elapsed.TotalSeconds:0.0} s; reading the written file back to prove it.");
-        try
-        {
-            progress.Step(2, 3, "reading the written file back");
-            BackupCheck[] failed;
-            using (var reading = progress.Child($"Reading back {provisionalName}", "Starting"))
-            {
-                // The temporary file's name is not the artifact's yet (that is settled when it is stored): its FileName check cannot pass.
-                failed = (await FileSetVerifier.VerifyAsync(artifact.TempPath, Describe(provisionalName),
-                        read => reading.Bytes(read, tar.SizeBytes, "read back"), cancellationToken, hashChain: false).ConfigureAwait(false))
-                    .Where(c => !c.Passed && c.Name != "FileName").ToArray();
-            }
-
-            if (failed.Length > 0)
-            {
-                throw new BackupPsException(FileSetErrorIds.BackupNotProven, FailureCategory.WriteError,
-                    $"The written backup of {string.Join(", ", spec.SourcePaths)} failed its read-back check ({string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail}"))}); nothing was kept. Check the disk under {folder}.")
-                { Target = Path.Combine(folder, provisionalName) };
-            }
-
-            progress.Step(3, 3, "storing the backup and its manifest");
-            var record = await BackupPlacement.StoreAsync(artifact, FileName, Describe, cancellationToken).ConfigureAwait(false);
-            host.WriteVerbose($"Stored {record.Path} and its manifest.");
-            return record;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The store changed under the finished archive (its folder removed, renamed or made unreadable).
-            throw artifact.MapFailure(e);
-        }
-        catch (BackupPsException e) when (e.InnerException is IOException or UnauthorizedAccessException)
-        {
-            throw artifact.MapFailure(e.InnerException);
-        }
+        // The temporary file's name is not the artifact's yet (that is settled when it is stored): its FileName check cannot pass.
+        return await BackupPlacement.ProveAndStoreAsync(artifact, FileName, Describe, tar.SizeBytes, string.Join(", ", spec.SourcePaths),
+            async (path, manifest, read) => (await FileSetVerifier.VerifyAsync(path, manifest, read, cancellationToken, hashChain: false).ConfigureAwait(false))
+                .Where(c => c.Name != "FileName"),
+            progress, host, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What writing the tar produced.</summary>
@@ -180,82 +151,93 @@ internal static class FileSetArchive
         await using var compressor = CompressionStreams.CreateCompressor(spec.Compression, hashing);
         try
         {
-            await using (var tar = new TarWriter(compressor, TarEntryFormat.Pax, leaveOpen: true))
+            // Not disposed on failure: disposing writes the end-of-archive blocks, and a second write error (disk full) must not
+            // hide the first. It holds nothing else (leaveOpen).
+            var tar = new TarWriter(compressor, TarEntryFormat.Pax, leaveOpen: true);
+            foreach (var source in entries)
             {
-                foreach (var source in entries)
+                cancellationToken.ThrowIfCancellationRequested();
+                var entry = source.Entry;
+                if (source.Unreadable is { } why)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var entry = source.Entry;
-                    if (source.Unreadable is { } why)
-                    {
-                        unreadable.Add(why);
-                        continue;
-                    }
-
-                    if (entry.Type == FileEntryType.File && unchanged.TryGetValue(entry.Path, out var earlier) && IsUnchanged(entry, earlier))
-                    {
-                        files.Add(entry with { Sha256 = earlier.Sha256, StoredIn = earlier.StoredIn ?? spec.Base!.FileName });
-                        continue;
-                    }
-
-                    var sourcePath = SourcePathOf(spec, entry);
-                    var header = Header(entry, source.ExtendedAttributes, sourcePath, host);
-                    if (entry.Type != FileEntryType.File)
-                    {
-                        await tar.WriteEntryAsync(header, cancellationToken).ConfigureAwait(false);
-                        files.Add(entry);
-                        continue;
-                    }
-
-                    Stream? content;
-                    try
-                    {
-                        content = source.OpenContent?.Invoke() ?? throw new InvalidOperationException($"The file entry {entry.Path} has no content to open.");
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        unreadable.Add($"{sourcePath}: {e.Message}");
-                        continue;
-                    }
-
-                    if (content is null)
-                    {
-                        host.WriteWarning($"File {sourcePath} was removed or replaced before it was read; it is not in the backup.");
-                        skipped.Add(new SkippedEntry(entry.Path, "it was removed or replaced before it was read"));
-                        continue;
-                    }
-
-                    await using (content)
-                    {
-                        var opened = content is FileStream file ? EntryStatus.Read(file.SafeFileHandle) : (EntryStatus?)null;
-                        using var sized = new DeclaredSizeStream(content, entry.Size, sourcePath, read =>
-                        {
-                            contentBytes += read;
-                            progress.Bytes(contentBytes, 0, "archived");
-                        });
-                        header.DataStream = sized;
-                        await tar.WriteEntryAsync(header, cancellationToken).ConfigureAwait(false);
-                        await sized.CheckForMore(cancellationToken).ConfigureAwait(false);
-                        var finished = content is FileStream same ? EntryStatus.Read(same.SafeFileHandle) : (EntryStatus?)null;
-                        var torn = sized.Shrank || sized.Grew
-                            || (opened is { } o && (o.Size != entry.Size || o.Modified != entry.Modified))
-                            || (opened is { } a && finished is { } b && (a.Size != b.Size || a.Modified != b.Modified || a.ChangedNanoseconds != b.ChangedNanoseconds));
-                        if (torn)
-                        {
-                            changed++;
-                            host.WriteWarning($"{sourcePath}: file changed as we read it; its copy may be torn (recorded as ChangedWhileRead, the backup as crash-consistent).");
-                        }
-
-                        files.Add(entry with { Sha256 = sized.Sha256(), ChangedWhileRead = torn });
-                    }
+                    unreadable.Add(why);
+                    continue;
                 }
 
-                if (unreadable.Count > 0)
+                if (entry.Type == FileEntryType.File && unchanged.TryGetValue(entry.Path, out var earlier) && IsUnchanged(entry, earlier))
                 {
-                    throw FileSetErrors.SourceNotReadable(string.Join(", ", spec.SourcePaths), unreadable);
+                    files.Add(entry with { Sha256 = earlier.Sha256, StoredIn = earlier.StoredIn ?? spec.Base!.FileName });
+                    continue;
+                }
+
+                var sourcePath = SourcePathOf(spec, entry);
+                if (entry.Uid > int.MaxValue || entry.Gid > int.MaxValue)
+                {
+                    // System.Formats.Tar takes ids as int: a larger one (NFS's 4294967294) would be written as a negative number.
+                    var reason = $"its owner {entry.Uid}:{entry.Gid} is larger than the tar writer can record ({int.MaxValue}); chown it to a smaller id";
+                    host.WriteError(new BackupPsException(FileSetErrorIds.OwnerIdTooLarge, FailureCategory.InvalidData, $"{sourcePath} is not backed up: {reason}.") { Target = sourcePath });
+                    skipped.Add(new SkippedEntry(entry.Path, reason));
+                    continue;
+                }
+
+                var header = Header(entry, source.ExtendedAttributes, sourcePath, host);
+                if (entry.Type != FileEntryType.File)
+                {
+                    await tar.WriteEntryAsync(header, cancellationToken).ConfigureAwait(false);
+                    files.Add(entry);
+                    continue;
+                }
+
+                var open = source.OpenContent ?? throw new InvalidOperationException($"The file entry {entry.Path} has no content to open.");
+                Stream? content;
+                try
+                {
+                    content = open();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    unreadable.Add($"{sourcePath}: {e.Message}");
+                    continue;
+                }
+
+                if (content is null)
+                {
+                    host.WriteWarning($"File {sourcePath} was removed or replaced before it was read; it is not in the backup.");
+                    skipped.Add(new SkippedEntry(entry.Path, "it was removed or replaced before it was read"));
+                    continue;
+                }
+
+                await using (content)
+                {
+                    var opened = content is FileStream file ? EntryStatus.Read(file.SafeFileHandle) : (EntryStatus?)null;
+                    using var sized = new DeclaredSizeStream(content, entry.Size, sourcePath, read =>
+                    {
+                        contentBytes += read;
+                        progress.Bytes(contentBytes, 0, "archived");
+                    });
+                    header.DataStream = sized;
+                    await tar.WriteEntryAsync(header, cancellationToken).ConfigureAwait(false);
+                    await sized.CheckForMore(cancellationToken).ConfigureAwait(false);
+                    var finished = content is FileStream same ? EntryStatus.Read(same.SafeFileHandle) : (EntryStatus?)null;
+                    var torn = sized.Shrank || sized.Grew
+                        || (opened is { } o && (o.Size != entry.Size || o.Modified != entry.Modified))
+                        || (opened is { } a && finished is { } b && (a.Size != b.Size || a.Modified != b.Modified || a.ChangedNanoseconds != b.ChangedNanoseconds));
+                    if (torn)
+                    {
+                        changed++;
+                        host.WriteWarning($"{sourcePath}: file changed as we read it; its copy may be torn (recorded as ChangedWhileRead, the backup as crash-consistent).");
+                    }
+
+                    files.Add(entry with { Sha256 = sized.Sha256(), ChangedWhileRead = torn });
                 }
             }
 
+            if (unreadable.Count > 0)
+            {
+                throw FileSetErrors.SourceNotReadable(string.Join(", ", spec.SourcePaths), unreadable);
+            }
+
+            await tar.DisposeAsync().ConfigureAwait(false);
             await compressor.FinishAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -304,8 +286,8 @@ internal static class FileSetArchive
         var header = new PaxTarEntry(type, name, records)
         {
             Mode = (UnixFileMode)Convert.ToInt32(entry.Mode, 8),
-            Uid = checked((int)entry.Uid),
-            Gid = checked((int)entry.Gid),
+            Uid = (int)entry.Uid,
+            Gid = (int)entry.Gid,
             ModificationTime = entry.Modified,
         };
         if (entry.LinkTarget is { } target)

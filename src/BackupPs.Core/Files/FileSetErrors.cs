@@ -17,6 +17,9 @@ public static class FileSetErrorIds
     /// </summary>
     public const string NameHasNewline = "NameHasNewline";
 
+    /// <summary>InvalidData, per entry, non-terminating: an owner or group id above 2147483647, which System.Formats.Tar cannot write; recorded in Skipped.</summary>
+    public const string OwnerIdTooLarge = "OwnerIdTooLarge";
+
     /// <summary>
     /// PermissionDenied: entries of the source that could not be read (a file that cannot be opened, a folder that
     /// cannot be listed). The backup of that source fails after the whole tree was walked, naming them all; nothing is kept.
@@ -32,8 +35,6 @@ public static class FileSetErrorIds
     /// <summary>InvalidArgument: a -SourcePath that is not a folder (Backup-Directory).</summary>
     public const string SourceNotDirectory = "SourceNotDirectory";
 
-    /// <summary>WriteError: the written artifact failed its read-back against the file list; nothing was kept.</summary>
-    public const string BackupNotProven = "BackupNotProven";
 }
 
 /// <summary>Builders of the engine's errors, so each message is worded once.</summary>

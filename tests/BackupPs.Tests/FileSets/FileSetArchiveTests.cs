@@ -39,7 +39,7 @@ public sealed class FileSetArchiveTests : IDisposable
     public async Task StoresTheWholeTreeAndGnuTarExtractsTheSameTree()
     {
         BuildRichTree();
-        var xattrs = _scratch.Sh("setfattr -n user.origin -v camera-1 photos/2024/a.jpg 2>/dev/null && echo yes || python3 -c \"import os; os.setxattr('photos/2024/a.jpg', 'user.origin', b'camera-1'); print('yes')\"").Trim() == "yes";
+        var xattrs = FileSetScratch.SetXattr(Path.Combine(_scratch.Source, "photos/2024/a.jpg"), "user.origin", "camera-1"u8.ToArray());
         var host = new RecordingHost();
 
         var record = await _scratch.BackupAsync(host);
@@ -267,5 +267,17 @@ public sealed class FileSetArchiveTests : IDisposable
         Assert.Equal(full.FileName, thirdFiles["photos/1.jpg"].StoredIn);
         Assert.Equal(second.FileName, thirdFiles["photos/5.jpg"].StoredIn);
         Assert.Null(thirdFiles["notes.txt"].StoredIn);
+    }
+
+    [Fact]
+    public async Task AFullDiskIsThatErrorAndLeavesNothingBehind()
+    {
+        _scratch.Sh("head -c 3000000 /dev/urandom > photo.raw");
+        using var disk = new BackupPs.Tests.Storage.TmpfsMount("size=1m");
+
+        var e = await Assert.ThrowsAsync<BackupPs.Core.Errors.BackupPsException>(() => _scratch.BackupAsync(new RecordingHost(), _scratch.Spec() with { StoreRoot = disk.Path }));
+
+        Assert.Equal(BackupPs.Core.Storage.StorageErrorIds.Full, e.ErrorId);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(disk.Path));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using BackupPs.Core.Catalog;
 using BackupPs.Core.Compression;
 using BackupPs.Core.Files;
@@ -10,7 +11,7 @@ namespace BackupPs.Tests.FileSets;
 /// A scratch folder with a source tree and a store beside it, built with the shell (names that are not UTF-8, FIFOs,
 /// owners, xattrs are made as an operator would make them) and removed with rm -rf (.NET cannot name a non-UTF-8 entry).
 /// </summary>
-internal sealed class FileSetScratch : IDisposable
+internal sealed partial class FileSetScratch : IDisposable
 {
     public FileSetScratch()
     {
@@ -86,6 +87,24 @@ internal sealed class FileSetScratch : IDisposable
             .ToArray();
 
     public void Dispose() => ProcessRunner.Run("rm", ["-rf", Root]);
+
+    private const int ENOTSUP = 95;
+
+    [LibraryImport("libc", EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LSetXattr(string path, string name, byte[] value, nint size, int flags);
+
+    /// <summary>Sets an xattr; false only when the file system has none (ENOTSUP), the one reason a test may skip its xattr checks.</summary>
+    public static bool SetXattr(string path, string name, byte[] value)
+    {
+        if (LSetXattr(path, name, value, value.Length, 0) == 0)
+        {
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        Assert.True(errno == ENOTSUP, $"lsetxattr {name} on {path} failed with errno {errno}");
+        return false;
+    }
 
     /// <summary>A touch -d argument for an instant with a 100 ns fraction (what the tar's PAX mtime keeps).</summary>
     public static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fffffff", CultureInfo.InvariantCulture) + " UTC";
