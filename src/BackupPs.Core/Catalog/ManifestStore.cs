@@ -18,10 +18,11 @@ public static class ManifestStore
     }
 
     /// <summary>
-    /// A manifest larger than this is refused unread: a real one holds a few hundred bytes per table, so
-    /// this is room for ~100,000 tables, and a bound keeps a hostile or damaged file from exhausting memory.
+    /// A manifest larger than this is refused unread: a real one holds a few hundred bytes per table or per file
+    /// of a file set (~300 bytes an entry, measured on photo trees), so this is room for ~200,000 files, and a
+    /// bound keeps a hostile or damaged file from exhausting memory.
     /// </summary>
-    public const int MaxManifestBytes = 16 << 20;
+    public const int MaxManifestBytes = 64 << 20;
 
     /// <summary>
     /// Reads a manifest and validates every field (<see cref="ManifestValidator"/>). Throws ManifestNotFound,

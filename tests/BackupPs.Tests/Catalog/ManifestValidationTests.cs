@@ -154,7 +154,7 @@ public sealed class ManifestValidationTests : IDisposable
 
         var error = Assert.Throws<BackupPsException>(() => ManifestStore.Read(path));
         Assert.Equal("ManifestInvalid", error.ErrorId);
-        Assert.Contains("larger than 16 MiB", error.Message);
+        Assert.Contains("larger than 64 MiB", error.Message);
     }
 
     /// <summary>Whole files that are no manifest at all: each is ManifestInvalid naming the file, never a .NET exception.</summary>

@@ -134,12 +134,12 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
         var copy = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileName(other));
         File.Copy(other, copy);
         // Valid JSON (trailing whitespace is allowed), so only the size gives it away.
-        File.WriteAllText(BackupNames.ManifestPathFor(copy), File.ReadAllText(BackupNames.ManifestPathFor(other)) + new string(' ', 17 << 20));
+        File.WriteAllText(BackupNames.ManifestPathFor(copy), File.ReadAllText(BackupNames.ManifestPathFor(other)) + new string(' ', 65 << 20));
 
         var listing = BackupPsCli.RunWithin(NoHang, "get-backup", root, "--json");
         Assert.True(listing.ExitCode == 1, listing.ToString());
         Assert.Equal(path, Assert.Single(BackupPsCli.JsonLines(listing)).GetProperty("Path").GetString());
-        Assert.Contains("larger than 16 MiB", listing.Stderr);
+        Assert.Contains("larger than 64 MiB", listing.Stderr);
         Assert.Contains("[ManifestInvalid]", listing.Stderr);
         Assert.Contains("[ManifestInvalid]", Fails("ManifestInvalid", RunRestore(copy, "--database", "app_huge")).Stderr);
     }
