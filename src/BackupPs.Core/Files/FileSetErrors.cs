@@ -32,6 +32,9 @@ public static class FileSetErrorIds
     /// <summary>InvalidArgument: a -SourcePath that is not a folder (Backup-Directory).</summary>
     public const string SourceNotDirectory = "SourceNotDirectory";
 
+    /// <summary>InvalidArgument: a -SourcePath that is the backup store (-Path) or lies inside it; a store inside the source is left out instead.</summary>
+    public const string SourceInStore = "SourceInStore";
+
     /// <summary>WriteError: the written artifact failed its read-back against the file list; nothing was kept.</summary>
     public const string BackupNotProven = "BackupNotProven";
 }
