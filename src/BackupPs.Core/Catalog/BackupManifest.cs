@@ -275,6 +275,13 @@ public sealed record FileEntry
     /// <summary>Last modification time, UTC, to the precision the source gave (nanoseconds kept to 100 ns ticks).</summary>
     public DateTimeOffset Modified { get; init; }
 
+    /// <summary>
+    /// Last status change (ctime), UTC, to 100 ns ticks, when the source gave one (a folder tree; null otherwise). Kept so
+    /// that -Incremental stores again a file rewritten with its size and mtime kept (touch -d, cp -p, rsync -t), as GNU tar
+    /// and restic do; a restore cannot set it and never compares it.
+    /// </summary>
+    public DateTimeOffset? Changed { get; init; }
+
     /// <summary>The target of a symbolic link as stored in it (never followed), or the first name of a hard link's file.</summary>
     public string? LinkTarget { get; init; }
 

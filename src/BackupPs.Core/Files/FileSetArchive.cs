@@ -273,9 +273,14 @@ internal static class FileSetArchive
     private static Dictionary<string, FileEntry> UnchangedFiles(BackupRecord? baseRecord) =>
         (baseRecord?.Files ?? []).Where(f => f.Type == FileEntryType.File).ToDictionary(f => f.Path, StringComparer.Ordinal);
 
-    /// <summary>The quick check rsync and tar --listed-incremental make: same size, mtime, mode and owner means the same content.</summary>
+    /// <summary>
+    /// The quick check tar --listed-incremental and restic make: same size, mtime, ctime, mode and owner means the same
+    /// content. The ctime catches a rewrite that kept size and mtime (touch -d, cp -p); a source that gives none (null on
+    /// both sides) is judged by the rest, and a base recorded without one stores the file again.
+    /// </summary>
     private static bool IsUnchanged(FileEntry now, FileEntry earlier) =>
-        now.Size == earlier.Size && now.Modified == earlier.Modified && now.Mode == earlier.Mode && now.Uid == earlier.Uid && now.Gid == earlier.Gid
+        now.Size == earlier.Size && now.Modified == earlier.Modified && now.Changed == earlier.Changed
+        && now.Mode == earlier.Mode && now.Uid == earlier.Uid && now.Gid == earlier.Gid
         && !earlier.ChangedWhileRead;
 
     /// <param name="sourcePath">Where the entry is on the source, for warnings.</param>

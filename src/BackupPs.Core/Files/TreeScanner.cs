@@ -268,6 +268,7 @@ public static class TreeScanner
         Uid = status.Owner,
         Gid = status.Group,
         Modified = status.Modified,
+        Changed = DateTimeOffset.UnixEpoch.AddTicks(status.ChangedNanoseconds / 100),
         LinkTarget = linkTarget,
     };
 
