@@ -224,7 +224,7 @@ internal static class FileSetRestore
         }
 
         return differences.Count == 0
-            ? new BackupCheck("Compare", true, $"{files.Count.ToString(CultureInfo.InvariantCulture)} entries match the manifest (type, mode, "
+            ? new BackupCheck("Compare", true, $"{Counted.Of(files.Count, "entry matches", "entries match")} the manifest (type, mode, "
                 + (compareOwners ? "owner, " : "") + "mtime, links, content)")
             : new BackupCheck("Compare", false, string.Join("; ", differences.Take(5)) + (differences.Count > 5 ? $"; and {differences.Count - 5} more" : ""));
     }
