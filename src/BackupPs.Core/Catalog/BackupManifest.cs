@@ -34,6 +34,9 @@ public static class BackupKindExtensions
         BackupKind.Volume => "Restore-Volume",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown backup kind."),
     };
+
+    /// <summary>The kind's name with its article, for sentences: "a Database", "an EnvFile".</summary>
+    public static string WithArticle(this BackupKind kind) => (kind == BackupKind.EnvFile ? "an " : "a ") + kind;
 }
 
 /// <summary>How consistent the copy of a live source is.</summary>

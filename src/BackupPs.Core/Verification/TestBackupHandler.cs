@@ -193,7 +193,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         if (OperatingSystem.IsWindows())
         {
             throw new BackupPsException("NotSupportedOnWindows", FailureCategory.InvalidOperation,
-                $"{path} is a {manifest.Kind} backup: restoring one (owners, modes, links) needs Linux.")
+                $"{path} is {manifest.Kind.WithArticle()} backup: restoring one (owners, modes, links) needs Linux.")
             { Target = path };
         }
 
@@ -216,7 +216,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         if (databaseOnly.Length > 0)
         {
             throw new BackupPsException(DatabaseDrillOptionErrorId, FailureCategory.InvalidOperation,
-                $"{path} is a {manifest.Kind} backup, and {string.Join(", ", databaseOnly)} only concern(s) the drill of a database backup; "
+                $"{path} is {manifest.Kind.WithArticle()} backup, and {string.Join(", ", databaseOnly)} only concern(s) the drill of a database backup; "
                 + "drill it with -Restore alone (it is restored into a throwaway folder and compared file by file).")
             { Target = path };
         }

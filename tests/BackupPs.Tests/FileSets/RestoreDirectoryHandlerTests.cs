@@ -184,7 +184,7 @@ public sealed class RestoreDirectoryHandlerTests : IDisposable
         Assert.Equal("AmbiguousBackup", ambiguous.ErrorId);
         Assert.Contains("Restore-Directory restores one", ambiguous.Message);
         Assert.Equal("WrongBackupKind", wrongKind.ErrorId);
-        Assert.Contains("Import-EnvFile", wrongKind.Message);
+        Assert.Contains("is an EnvFile backup of env, and Restore-Directory restores Directory backups only; restore it with Import-EnvFile", wrongKind.Message);
         Assert.Empty(Directory.GetFileSystemEntries(App));
     }
 }
