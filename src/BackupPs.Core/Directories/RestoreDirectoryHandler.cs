@@ -7,6 +7,7 @@ using BackupPs.Core.Files;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Restore;
 using BackupPs.Core.Storage;
+using BackupPs.Core.Verification;
 
 namespace BackupPs.Core.Directories;
 
@@ -53,7 +54,7 @@ public sealed class RestoreDirectoryHandler : ICommandHandler<RestoreDirectoryOp
         var staging = $"{destination}.restoring-{stamp}";
         var previous = $"{destination}.before-{stamp}";
         var extractOptions = new ExtractOptions { AllowExternalLinks = options.AllowExternalLinks };
-        var what = $"{manifest.FileCount} entries, {manifest.TotalBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes of {backup.Path}"
+        var what = $"{Counted.Of(manifest.FileCount, "entry", "entries")}, {Counted.Of(manifest.TotalBytes, "byte", "bytes")} of {backup.Path}"
             + (manifest.BaseFileName is null ? "" : $" (incremental on {manifest.BaseFileName})");
         var plan = replacing
             ? $"Restore {what} into {staging}, verify every file against the manifest, swap it with {destination} by rename, then "

@@ -127,7 +127,7 @@ internal static class FileSetArchive
             TotalBytes = tar.Files.Sum(f => f.Size),
         };
 
-        host.WriteVerbose($"Archived {tar.Files.Count} entries ({stored} file(s) with content{(spec.Base is null ? "" : $", {tar.Files.Count(f => f.StoredIn is not null)} unchanged since the base")}), "
+        host.WriteVerbose($"Archived {Counted.Of(tar.Files.Count, "entry", "entries")} ({Counted.Of(stored, "file", "files")} with content{(spec.Base is null ? "" : $", {Counted.Of(tar.Files.Count(f => f.StoredIn is not null), "file", "files")} unchanged since the base")}), "
             + $"{tar.TarBytes} tar bytes, {tar.SizeBytes} compressed, in {watch.Elapsed.TotalSeconds:0.0} s; reading the written file back to prove it.");
         try
         {

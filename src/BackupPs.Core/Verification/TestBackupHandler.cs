@@ -183,7 +183,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         if (!options.Restore)
         {
             progress.Step(2, 2, "checking the file: hash, decompression, every entry, the chain");
-            host.WriteVerbose($"Checking {path}: its SHA-256, its {manifest.Compression} stream, every tar entry against the manifest's {manifest.FileCount} entries, "
+            host.WriteVerbose($"Checking {path}: its SHA-256, its {manifest.Compression} stream, every tar entry against the manifest's {Counted.Of(manifest.FileCount, "entry", "entries")}, "
                 + $"{(manifest.BaseFileName is null ? "no chain (a full backup)" : "and the earlier backups it builds on")}.");
             using var reading = progress.Child($"Reading {System.IO.Path.GetFileName(path)}", "Starting");
             checks.AddRange(await FileSetVerifier.VerifyAsync(path, manifest, read => reading.Bytes(read, manifest.SizeBytes, "checked"), cancellationToken).ConfigureAwait(false));

@@ -112,6 +112,18 @@ public sealed class TestBackupFileSetTests : IDisposable
     }
 
     [Fact]
+    public async Task A_drill_of_a_single_entry_counts_it_as_one_entry()
+    {
+        var backup = TestArtifact.Write(Folder, [TestArtifact.Folder(".")]);
+
+        var (result, _) = await Run(new TestBackupOptions { Path = [backup.Path], Restore = true });
+
+        Assert.StartsWith("restored 1 entry into ", Check(result!, "Restore").Detail);
+        Assert.Equal("1 entry matches the manifest (type, mode, owner, mtime, links, content)", Check(result!, "Compare").Detail);
+        Assert.StartsWith("1 entry as recorded", Check(result!, "Entries").Detail);
+    }
+
+    [Fact]
     public async Task A_drill_of_a_damaged_backup_restores_nothing()
     {
         var backup = TestArtifact.Write(Folder, Tree, spoilTar: tar => [.. tar, 1, 2, 3]);
