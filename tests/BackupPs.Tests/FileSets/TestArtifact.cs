@@ -131,7 +131,7 @@ internal static class TestArtifact
     /// </summary>
     public static (string Path, BackupManifest Manifest) Write(string folder, IReadOnlyList<TestEntry> entries, string name = "certs",
         DateTimeOffset? started = null, CompressionKind compression = CompressionKind.Zstd, string? baseFileName = null,
-        Action<TarWriter>? writeTar = null, Func<byte[], byte[]>? spoilTar = null, BackupKind kind = BackupKind.Directory, string? sourcePath = null)
+        Action<TarWriter>? writeTar = null, Func<byte[], byte[]>? spoilTar = null, BackupKind kind = BackupKind.Directory, string? sourcePath = null, bool readBack = true)
     {
         var start = started ?? Started;
         var tarBytes = new MemoryStream();
@@ -172,6 +172,7 @@ internal static class TestArtifact
             TotalBytes = files.Sum(f => f.Size),
         };
         ManifestStore.WriteAsync(BackupNames.ManifestPathFor(path), manifest, CancellationToken.None).GetAwaiter().GetResult();
-        return (path, ManifestStore.Read(BackupNames.ManifestPathFor(path)));
+        // readBack: false gives a manifest the validator refuses (a hostile one) as it was written, for the restore to refuse.
+        return (path, readBack ? ManifestStore.Read(BackupNames.ManifestPathFor(path)) : manifest);
     }
 }
