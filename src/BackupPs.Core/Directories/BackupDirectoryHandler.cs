@@ -159,7 +159,7 @@ public sealed class BackupDirectoryHandler : ICommandHandler<BackupDirectoryOpti
         if (IsWithin(source.Full, store))
         {
             throw new BackupPsException(FileSetErrorIds.SourceInStore, FailureCategory.InvalidArgument,
-                $"The -SourcePath {source.Given} is inside the backup store {root} the backup would be written to; back it up to another -Path.")
+                $"The -SourcePath {source.Given} {(source.Full == store ? "is" : "lies inside")} the backup store {root} the backup would be written to; back it up to another -Path.")
             { Target = source.Given };
         }
 

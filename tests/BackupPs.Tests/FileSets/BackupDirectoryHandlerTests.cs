@@ -55,6 +55,7 @@ public sealed class BackupDirectoryHandlerTests : IDisposable
             Run(new BackupDirectoryOptions { SourcePath = [Path.Combine(_root, source)], Environment = "prod", Path = storePath }, new RecordingHost()));
 
         Assert.Equal(FileSetErrorIds.SourceInStore, e.ErrorId);
+        Assert.Contains(source == store ? " is the backup store " : " lies inside the backup store ", e.Message);
         Assert.Equal(before, Directory.GetFileSystemEntries(storePath, "*", SearchOption.AllDirectories));
     }
 }
