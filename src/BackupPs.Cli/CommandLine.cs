@@ -53,6 +53,13 @@ internal sealed class CommandLine
         for (var i = 1; i < args.Count; i++)
         {
             var arg = args[i];
+            if (arg.Length > 1 && arg[0] == '-' && arg[1] != '-')
+            {
+                // "-v" would otherwise be taken for a path and fail far from its cause ("/cwd/-v does not exist").
+                throw new UsageException($"Unknown option '{arg}' for {command.Attribute.CliName}: options are spelled with two dashes (--verbose, --force); "
+                    + $"a path that starts with '-' is given as ./{arg}. Run 'backupps {command.Attribute.CliName} --help'.");
+            }
+
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
                 // A list of paths at a position takes every later positional argument too (the shell expands wildcards).

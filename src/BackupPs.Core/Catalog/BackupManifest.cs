@@ -34,6 +34,9 @@ public static class BackupKindExtensions
         BackupKind.Volume => "Restore-Volume",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown backup kind."),
     };
+
+    /// <summary>The kind's name with its article, for sentences: "a Database", "an EnvFile".</summary>
+    public static string WithArticle(this BackupKind kind) => (kind == BackupKind.EnvFile ? "an " : "a ") + kind;
 }
 
 /// <summary>How consistent the copy of a live source is.</summary>
@@ -274,6 +277,13 @@ public sealed record FileEntry
 
     /// <summary>Last modification time, UTC, to the precision the source gave (nanoseconds kept to 100 ns ticks).</summary>
     public DateTimeOffset Modified { get; init; }
+
+    /// <summary>
+    /// Last status change (ctime), UTC, to 100 ns ticks, when the source gave one (a folder tree; null otherwise). Kept so
+    /// that -Incremental stores again a file rewritten with its size and mtime kept (touch -d, cp -p, rsync -t), as GNU tar
+    /// and restic do; a restore cannot set it and never compares it.
+    /// </summary>
+    public DateTimeOffset? Changed { get; init; }
 
     /// <summary>The target of a symbolic link as stored in it (never followed), or the first name of a hard link's file.</summary>
     public string? LinkTarget { get; init; }

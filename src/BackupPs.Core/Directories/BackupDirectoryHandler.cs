@@ -90,7 +90,7 @@ public sealed class BackupDirectoryHandler : ICommandHandler<BackupDirectoryOpti
         }
 
         var baseRecord = options.Incremental ? FindBase(folder, source.Full, host) : null;
-        var scan = TreeScanner.Scan(source.Full, exclude, host);
+        var scan = TreeScanner.Scan(source.Full, exclude, host, StoreInside(source, root));
         var spec = new FileSetSpec
         {
             Kind = BackupKind.Directory,
@@ -137,6 +137,38 @@ public sealed class BackupDirectoryHandler : ICommandHandler<BackupDirectoryOpti
 
         return new Source(absolute, real);
     }
+
+    /// <summary>
+    /// Where the store <paramref name="root"/> is when it lies inside the source folder (links resolved, as the walk sees
+    /// it), for the walk to leave out; null when it lies elsewhere. A source that is the store or lies inside it is refused:
+    /// the backup would read the store while it writes into it.
+    /// </summary>
+    private static string? StoreInside(Source source, string root)
+    {
+        // The store may not exist yet: resolve its nearest existing folder and append the rest.
+        var missing = new Stack<string>();
+        var existing = root;
+        string? real;
+        while ((real = EntryStatus.RealPath(existing)) is null && System.IO.Path.GetDirectoryName(existing) is { } parent)
+        {
+            missing.Push(System.IO.Path.GetFileName(existing));
+            existing = parent;
+        }
+
+        var store = System.IO.Path.Join([real ?? existing, .. missing]);
+        if (IsWithin(source.Full, store))
+        {
+            throw new BackupPsException(FileSetErrorIds.SourceInStore, FailureCategory.InvalidArgument,
+                $"The -SourcePath {source.Given} {(source.Full == store ? "is" : "lies inside")} the backup store {root} the backup would be written to; back it up to another -Path.")
+            { Target = source.Given };
+        }
+
+        return IsWithin(store, source.Full) ? store : null;
+    }
+
+    /// <summary>True when <paramref name="path"/> is <paramref name="folder"/> or lies below it (absolute paths, links resolved).</summary>
+    private static bool IsWithin(string path, string folder) =>
+        path == folder || path.StartsWith(System.IO.Path.TrimEndingDirectorySeparator(folder) + "/", StringComparison.Ordinal);
 
     /// <summary>
     /// The newest backup of <paramref name="source"/> in <paramref name="folder"/> whose chain is complete (every artifact

@@ -7,6 +7,7 @@ using BackupPs.Core.Files;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Restore;
 using BackupPs.Core.Storage;
+using BackupPs.Core.Verification;
 
 namespace BackupPs.Core.Directories;
 
@@ -36,9 +37,9 @@ public sealed class RestoreDirectoryHandler : ICommandHandler<RestoreDirectoryOp
 
         var backup = StoredBackup.Load(StoredBackup.One(options.Path ?? [], BackupKind.Directory, host), host).RequireKind(BackupKind.Directory, "Restore-Directory");
         var manifest = backup.Manifest;
-        var destination = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Destination is null
+        var destination = FolderBehindLinks(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Destination is null
             ? manifest.SourcePaths![0]
-            : BackupPaths.NotBlank(options.Destination, "-Destination")));
+            : BackupPaths.NotBlank(options.Destination, "-Destination"))), host);
         var replacing = options.Replace && Holds(destination);
         if (!replacing && Holds(destination))
         {
@@ -53,7 +54,7 @@ public sealed class RestoreDirectoryHandler : ICommandHandler<RestoreDirectoryOp
         var staging = $"{destination}.restoring-{stamp}";
         var previous = $"{destination}.before-{stamp}";
         var extractOptions = new ExtractOptions { AllowExternalLinks = options.AllowExternalLinks };
-        var what = $"{manifest.FileCount} entries, {manifest.TotalBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes of {backup.Path}"
+        var what = $"{Counted.Of(manifest.FileCount, "entry", "entries")}, {Counted.Of(manifest.TotalBytes, "byte", "bytes")} of {backup.Path}"
             + (manifest.BaseFileName is null ? "" : $" (incremental on {manifest.BaseFileName})");
         var plan = replacing
             ? $"Restore {what} into {staging}, verify every file against the manifest, swap it with {destination} by rename, then "
@@ -99,9 +100,25 @@ public sealed class RestoreDirectoryHandler : ICommandHandler<RestoreDirectoryOp
         });
     }
 
-    /// <summary>True when <paramref name="path"/> is anything but a missing name or an empty folder (a file counts: it is refused later in words).</summary>
+    /// <summary>True when <paramref name="path"/> is a folder with something in it (a file or a link there is refused by the extraction as no folder).</summary>
     private static bool Holds(string path) =>
-        EntryStatus.Read(path) is { } status && (status.Kind != EntryKind.Directory || Directory.EnumerateFileSystemEntries(path).Any());
+        EntryStatus.Read(path) is { Kind: EntryKind.Directory } && Directory.EnumerateFileSystemEntries(path).Any();
+
+    /// <summary>
+    /// The folder a destination given as a symbolic link to a folder leads to (/opt/app/certs -> /data/certs): what is
+    /// restored or replaced is that folder, as Backup-Directory backs up the folder behind a link, and the link stays.
+    /// Anything else (a new path, a folder, a file, a dangling link) as it is, for the checks that refuse what is no folder.
+    /// </summary>
+    private static string FolderBehindLinks(string destination, IOperationHost host)
+    {
+        if (EntryStatus.Read(destination, followLinks: true) is not { Kind: EntryKind.Directory } || EntryStatus.RealPath(destination) is not { } real || real == destination)
+        {
+            return destination;
+        }
+
+        host.WriteVerbose($"The destination {destination} leads to {real}: restoring into {real}.");
+        return real;
+    }
 
     /// <summary>The swap, after the staged tree was verified; not cancellable. On failure the staged tree is removed and the target is as it was.</summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]

@@ -21,7 +21,7 @@ public sealed class ExcludePatterns
 {
     private readonly (Regex Regex, bool NameOnly)[] _patterns;
 
-    /// <summary>Compiles <paramref name="patterns"/>; an empty one or an unclosed '[' is an InvalidExcludePattern error naming it.</summary>
+    /// <summary>Compiles <paramref name="patterns"/>; an empty one, an unclosed '[' or a reversed range ([z-a]) is an InvalidExcludePattern error naming it.</summary>
     public ExcludePatterns(IEnumerable<string>? patterns)
     {
         _patterns = (patterns ?? []).Select(Compile).ToArray();
@@ -85,7 +85,8 @@ public sealed class ExcludePatterns
             }
             else if (c == '[')
             {
-                var close = trimmed.IndexOf(']', i + 2);
+                // A ']' right after the '[' (or "[!") belongs to the set, as in fnmatch; a '[' at the end closes nothing.
+                var close = i + 2 <= trimmed.Length ? trimmed.IndexOf(']', i + 2) : -1;
                 if (close < 0)
                 {
                     throw Invalid(pattern, "a '[' is not closed by ']'");
@@ -103,7 +104,15 @@ public sealed class ExcludePatterns
         }
 
         regex.Append('$');
-        return (new Regex(regex.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline), !trimmed.Contains('/'));
+        try
+        {
+            return (new Regex(regex.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline), !trimmed.Contains('/'));
+        }
+        catch (ArgumentException)
+        {
+            // The only part taken over unchecked is the inside of a [..] set: a range in reverse order ([z-a]).
+            throw Invalid(pattern, "a [..] set in it is not a set of characters (a range must run upwards: [a-z], not [z-a])");
+        }
     }
 
     private static BackupPsException Invalid(string? pattern, string why) =>

@@ -4,6 +4,7 @@ using BackupPs.Core.Compression;
 using BackupPs.Core.Errors;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Storage;
+using BackupPs.Core.Verification;
 
 namespace BackupPs.Core.Files;
 
@@ -126,7 +127,7 @@ internal static class FileSetArchive
             TotalBytes = tar.Files.Sum(f => f.Size),
         };
 
-        host.WriteVerbose($"Archived {tar.Files.Count} entries ({stored} file(s) with content{(spec.Base is null ? "" : $", {tar.Files.Count(f => f.StoredIn is not null)} unchanged since the base")}), "
+        host.WriteVerbose($"Archived {Counted.Of(tar.Files.Count, "entry", "entries")} ({Counted.Of(stored, "file", "files")} with content{(spec.Base is null ? "" : $", {Counted.Of(tar.Files.Count(f => f.StoredIn is not null), "file", "files")} unchanged since the base")}), "
             + $"{tar.TarBytes} tar bytes, {tar.SizeBytes} compressed, in {watch.Elapsed.TotalSeconds:0.0} s; reading the written file back to prove it.");
         // The temporary file's name is not the artifact's yet (that is settled when it is stored): its FileName check cannot pass.
         return await BackupPlacement.ProveAndStoreAsync(artifact, FileName, Describe, tar.SizeBytes, string.Join(", ", spec.SourcePaths),
@@ -255,9 +256,14 @@ internal static class FileSetArchive
     private static Dictionary<string, FileEntry> UnchangedFiles(BackupRecord? baseRecord) =>
         (baseRecord?.Files ?? []).Where(f => f.Type == FileEntryType.File).ToDictionary(f => f.Path, StringComparer.Ordinal);
 
-    /// <summary>The quick check rsync and tar --listed-incremental make: same size, mtime, mode and owner means the same content.</summary>
+    /// <summary>
+    /// The quick check tar --listed-incremental and restic make: same size, mtime, ctime, mode and owner means the same
+    /// content. The ctime catches a rewrite that kept size and mtime (touch -d, cp -p); a source that gives none (null on
+    /// both sides) is judged by the rest, and a base recorded without one stores the file again.
+    /// </summary>
     private static bool IsUnchanged(FileEntry now, FileEntry earlier) =>
-        now.Size == earlier.Size && now.Modified == earlier.Modified && now.Mode == earlier.Mode && now.Uid == earlier.Uid && now.Gid == earlier.Gid
+        now.Size == earlier.Size && now.Modified == earlier.Modified && now.Changed == earlier.Changed
+        && now.Mode == earlier.Mode && now.Uid == earlier.Uid && now.Gid == earlier.Gid
         && !earlier.ChangedWhileRead;
 
     /// <param name="sourcePath">Where the entry is on the source, for warnings.</param>

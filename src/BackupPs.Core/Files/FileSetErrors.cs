@@ -35,6 +35,8 @@ public static class FileSetErrorIds
     /// <summary>InvalidArgument: a -SourcePath that is not a folder (Backup-Directory).</summary>
     public const string SourceNotDirectory = "SourceNotDirectory";
 
+    /// <summary>InvalidArgument: a -SourcePath that is the backup store (-Path) or lies inside it; a store inside the source is left out instead.</summary>
+    public const string SourceInStore = "SourceInStore";
 }
 
 /// <summary>Builders of the engine's errors, so each message is worded once.</summary>

@@ -145,6 +145,48 @@ internal static class FileSetRestore
     /// </summary>
     public static BackupCheck CompareTree(string destination, BackupManifest manifest, bool compareOwners, CancellationToken cancellationToken)
     {
+        // A user who is not root cannot read what a restored mode closes to its owner (a 0000 key file, a 0300 folder),
+        // though the user owns it all: the owner's read (and a folder's search) is granted while the tree is compared, and
+        // the restored mode put back afterwards, children first.
+        var opened = new List<(string Path, UnixFileMode Mode)>();
+        try
+        {
+            if (EntryStatus.CurrentUser != 0)
+            {
+                OpenToOwner(destination, manifest.Files ?? [], opened);
+            }
+
+            return Compare(destination, manifest, compareOwners, opened.ToDictionary(o => o.Path, o => o.Mode, StringComparer.Ordinal), cancellationToken);
+        }
+        finally
+        {
+            foreach (var (path, mode) in Enumerable.Reverse(opened))
+            {
+                File.SetUnixFileMode(path, mode);
+            }
+        }
+    }
+
+    /// <summary>Grants the owner read (files) or read and search (folders) where the restored mode lacks it, on what the current user owns; <paramref name="opened"/> gets each changed path's mode, in tree order.</summary>
+    private static void OpenToOwner(string destination, IReadOnlyList<FileEntry> files, List<(string Path, UnixFileMode Mode)> opened)
+    {
+        foreach (var entry in files.Where(e => e.Type is FileEntryType.File or FileEntryType.Directory))
+        {
+            var full = entry.Path == "." ? destination : Path.Combine(destination, entry.Path);
+            var needed = entry.Type == FileEntryType.Directory ? UnixFileMode.UserRead | UnixFileMode.UserExecute : UnixFileMode.UserRead;
+            if (EntryStatus.Read(full) is { Kind: EntryKind.RegularFile or EntryKind.Directory } status && status.Owner == EntryStatus.CurrentUser
+                && (status.Mode & needed) != needed)
+            {
+                File.SetUnixFileMode(full, status.Mode | needed);
+                opened.Add((full, status.Mode));
+            }
+        }
+    }
+
+    /// <param name="opened">The modes of entries opened to their owner for the comparison, by full path: compared instead of the current one.</param>
+    private static BackupCheck Compare(string destination, BackupManifest manifest, bool compareOwners, IReadOnlyDictionary<string, UnixFileMode> opened,
+        CancellationToken cancellationToken)
+    {
         var files = manifest.Files ?? [];
         var differences = new List<string>();
         var inodes = new Dictionary<string, (ulong Device, ulong Inode)>(StringComparer.Ordinal);
@@ -183,9 +225,10 @@ internal static class FileSetRestore
                 continue;
             }
 
-            if (kind != EntryKind.SymbolicLink && ManifestEntryMatch.ModeText(found.Mode) != entry.Mode)
+            var mode = opened.GetValueOrDefault(Full(entry.Path), found.Mode);
+            if (kind != EntryKind.SymbolicLink && ManifestEntryMatch.ModeText(mode) != entry.Mode)
             {
-                differences.Add($"{shown} has the mode {ManifestEntryMatch.ModeText(found.Mode)}, recorded {entry.Mode}");
+                differences.Add($"{shown} has the mode {ManifestEntryMatch.ModeText(mode)}, recorded {entry.Mode}");
             }
 
             if (compareOwners && (found.Owner != entry.Uid || found.Group != entry.Gid))
@@ -224,7 +267,7 @@ internal static class FileSetRestore
         }
 
         return differences.Count == 0
-            ? new BackupCheck("Compare", true, $"{files.Count.ToString(CultureInfo.InvariantCulture)} entries match the manifest (type, mode, "
+            ? new BackupCheck("Compare", true, $"{Counted.Of(files.Count, "entry matches", "entries match")} the manifest (type, mode, "
                 + (compareOwners ? "owner, " : "") + "mtime, links, content)")
             : new BackupCheck("Compare", false, string.Join("; ", differences.Take(5)) + (differences.Count > 5 ? $"; and {differences.Count - 5} more" : ""));
     }

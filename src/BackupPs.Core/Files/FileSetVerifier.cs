@@ -164,9 +164,10 @@ public static class FileSetVerifier
 
         var stored = files.Count - inThisTar;
         return new BackupCheck("Entries", true,
-            $"{inThisTar} entries as recorded ({files.Count(e => e.Type == FileEntryType.File && e.StoredIn is null)} files, "
-            + $"{files.Count(e => e.Type == FileEntryType.Directory)} folders, {files.Count(e => e.Type is FileEntryType.SymbolicLink or FileEntryType.HardLink)} links), "
-            + $"{contentBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes of content" + (stored > 0 ? $"; {stored} unchanged file(s) in earlier backups" : ""));
+            $"{Counted.Of(inThisTar, "entry", "entries")} as recorded ({Counted.Of(files.Count(e => e.Type == FileEntryType.File && e.StoredIn is null), "file", "files")}, "
+            + $"{Counted.Of(files.Count(e => e.Type == FileEntryType.Directory), "folder", "folders")}, "
+            + $"{Counted.Of(files.Count(e => e.Type is FileEntryType.SymbolicLink or FileEntryType.HardLink), "link", "links")}), "
+            + $"{Counted.Of(contentBytes, "byte", "bytes")} of content" + (stored > 0 ? $"; {Counted.Of(stored, "unchanged file", "unchanged files")} in earlier backups" : ""));
     }
 
     private static (BackupCheck, IReadOnlyList<ChainLink>?) ChainCheck(string artifactPath, BackupManifest manifest, bool hashChain, CancellationToken cancellationToken)
@@ -180,7 +181,7 @@ public static class FileSetVerifier
         {
             var links = FileSetChain.Prove(artifactPath, manifest, cancellationToken, hashChain);
             return (new BackupCheck("Chain", true,
-                $"incremental on {manifest.BaseFileName}: {links.Sum(l => l.Entries.Count)} unchanged file(s) in {string.Join(", ", links.Where(l => l.Entries.Count > 0).Select(l => l.FileName))}, "
+                $"incremental on {manifest.BaseFileName}: {Counted.Of(links.Sum(l => l.Entries.Count), "unchanged file", "unchanged files")} in {string.Join(", ", links.Where(l => l.Entries.Count > 0).Select(l => l.FileName))}, "
                 + (hashChain ? "each artifact present with its recorded SHA-256" : "each artifact present with its recorded size")), links);
         }
         catch (BackupPsException e) when (e.ErrorId == FileSetChain.BrokenErrorId)

@@ -50,16 +50,21 @@ public static class TreeScanner
     /// <summary>Starts the walk of <paramref name="root"/> (an absolute path of an existing folder); nothing is read until <see cref="TreeScan.Entries"/> is enumerated.</summary>
     /// <param name="exclude">Patterns of entries to leave out (<see cref="ExcludePatterns"/>); an excluded folder is left out whole.</param>
     /// <param name="host">Receives the per-entry errors and warnings.</param>
-    public static TreeScan Scan(string root, IReadOnlyList<string>? exclude, IOperationHost host)
+    /// <param name="store">
+    /// The backup store the backup is written to, as an absolute path with its links resolved, when it lies inside
+    /// <paramref name="root"/>: left out whole, with a warning and a <see cref="SkippedEntry"/>, so a backup never holds
+    /// earlier backups (each run's artifact would grow by all the previous ones) or the one being written.
+    /// </param>
+    public static TreeScan Scan(string root, IReadOnlyList<string>? exclude, IOperationHost host, string? store = null)
     {
         var patterns = new ExcludePatterns(exclude);
-        return new TreeScan(scan => Walk(Path.TrimEndingDirectorySeparator(root), patterns, host, scan));
+        return new TreeScan(scan => Walk(Path.TrimEndingDirectorySeparator(root), patterns, store is null ? null : Path.TrimEndingDirectorySeparator(store), host, scan));
     }
 
     /// <summary>One folder being walked: its absolute path, its path in the tree, and its remaining child names.</summary>
     private sealed record Level(string FullPath, string RelativePath, Queue<byte[]> Children);
 
-    private static IEnumerable<SourceEntry> Walk(string root, ExcludePatterns exclude, IOperationHost host, TreeScan scan)
+    private static IEnumerable<SourceEntry> Walk(string root, ExcludePatterns exclude, string? store, IOperationHost host, TreeScan scan)
     {
         var rootStatus = EntryStatus.Read(root)
             ?? throw new BackupPsException(FileSetErrorIds.SourceNotFound, FailureCategory.ObjectNotFound, $"The folder {root} does not exist (any more).") { Target = root };
@@ -109,6 +114,13 @@ public static class TreeScanner
 
             if (exclude.Matches(relative))
             {
+                continue;
+            }
+
+            if (fullPath == store)
+            {
+                host.WriteWarning($"{fullPath} is the backup store this backup is written to; it is left out of the backup of {root}.");
+                scan.Skip(new SkippedEntry(relative, "it is the backup store the backup is written to"));
                 continue;
             }
 
@@ -252,15 +264,13 @@ public static class TreeScanner
         Path = relative,
         Type = type,
         Size = size,
-        Mode = FormatMode(status.Mode),
+        Mode = ManifestEntryMatch.ModeText(status.Mode),
         Uid = status.Owner,
         Gid = status.Group,
         Modified = status.Modified,
+        Changed = DateTimeOffset.UnixEpoch.AddTicks(status.ChangedNanoseconds / 100),
         LinkTarget = linkTarget,
     };
-
-    /// <summary>The permission bits with setuid, setgid and sticky as 4 octal digits ("0644", "4755"), as the manifest records them.</summary>
-    internal static string FormatMode(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');
 
     private static string Join(string folder, string name) => folder == "." ? name : folder + "/" + name;
 

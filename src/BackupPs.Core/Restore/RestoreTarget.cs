@@ -62,7 +62,7 @@ internal sealed record StoredBackup(string Path, BackupManifest Manifest)
         Manifest.Kind == kind
             ? this
             : throw new BackupPsException("WrongBackupKind", FailureCategory.InvalidArgument,
-                $"{Path} is a {Manifest.Kind} backup of {Manifest.CatalogName}, and {command} restores {kind} backups only; restore it with {Manifest.Kind.RestoreCommand()}.")
+                $"{Path} is {Manifest.Kind.WithArticle()} backup of {Manifest.CatalogName}, and {command} restores {kind} backups only; restore it with {Manifest.Kind.RestoreCommand()}.")
             { Target = Path };
 
     /// <summary>

@@ -53,7 +53,7 @@ internal static class FileSetDrill
             host.WriteVerbose($"Drilling: restoring {backup.Path} into the throwaway folder {tree}.");
             var compare = await FileSetRestore.ExtractVerifiedAsync(backup.Path, manifest, links, tree, new ExtractOptions { AllowExternalLinks = true }, host, progress, cancellationToken)
                 .ConfigureAwait(false);
-            checks.Add(new BackupCheck("Restore", true, $"restored {manifest.FileCount} entries into {tree} in {watch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"));
+            checks.Add(new BackupCheck("Restore", true, $"restored {Counted.Of(manifest.FileCount, "entry", "entries")} into {tree} in {watch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s"));
             checks.Add(compare);
             return new DrillResult(checks, watch.Elapsed, tree);
         }

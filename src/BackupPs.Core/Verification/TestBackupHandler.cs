@@ -188,7 +188,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         if (!options.Restore)
         {
             progress.Step(2, 2, "checking the file: hash, decompression, every entry, the chain");
-            host.WriteVerbose($"Checking {path}: its SHA-256, its {manifest.Compression} stream, every tar entry against the manifest's {manifest.FileCount} entries, "
+            host.WriteVerbose($"Checking {path}: its SHA-256, its {manifest.Compression} stream, every tar entry against the manifest's {Counted.Of(manifest.FileCount, "entry", "entries")}, "
                 + $"{(manifest.BaseFileName is null ? "no chain (a full backup)" : "and the earlier backups it builds on")}.");
             using var reading = progress.Child($"Reading {System.IO.Path.GetFileName(path)}", "Starting");
             checks.AddRange(await FileSetVerifier.VerifyAsync(path, manifest, read => reading.Bytes(read, manifest.SizeBytes, "checked"), cancellationToken).ConfigureAwait(false));
@@ -198,7 +198,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         if (OperatingSystem.IsWindows())
         {
             throw new BackupPsException("NotSupportedOnWindows", FailureCategory.InvalidOperation,
-                $"{path} is a {manifest.Kind} backup: restoring one (owners, modes, links) needs Linux.")
+                $"{path} is {manifest.Kind.WithArticle()} backup: restoring one (owners, modes, links) needs Linux.")
             { Target = path };
         }
 
@@ -229,7 +229,7 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         if (databaseOnly.Length > 0)
         {
             throw new BackupPsException(DatabaseDrillOptionErrorId, FailureCategory.InvalidOperation,
-                $"{path} is a {manifest.Kind} backup, and {string.Join(", ", databaseOnly)} only concern(s) the drill of a database backup; "
+                $"{path} is {manifest.Kind.WithArticle()} backup, and {string.Join(", ", databaseOnly)} only concern(s) the drill of a database backup; "
                 + "drill it with -Restore alone (it is restored into a throwaway folder and compared file by file).")
             { Target = path };
         }

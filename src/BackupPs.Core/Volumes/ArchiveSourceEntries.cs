@@ -158,7 +158,7 @@ internal sealed class ArchiveSourceEntries
     {
         Path = path,
         Type = type,
-        Mode = TreeScanner.FormatMode(tar.Mode),
+        Mode = ManifestEntryMatch.ModeText(tar.Mode),
         Uid = tar.Uid,
         Gid = tar.Gid,
         Modified = tar.ModificationTime.ToUniversalTime(),

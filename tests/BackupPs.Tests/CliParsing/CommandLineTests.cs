@@ -79,6 +79,8 @@ public sealed class CommandLineTests
     [InlineData("No command given", new string[0])]
     [InlineData("Unknown command 'frobnicate'", new[] { "frobnicate" })]
     [InlineData("Unknown option '--nope'", new[] { "get-backup", "--nope" })]
+    [InlineData("Unknown option '-v' for backup-directory: options are spelled with two dashes", new[] { "backup-directory", "certs", "--environment", "prod", "-v" })]
+    [InlineData("Unknown option '-x' for restore-directory", new[] { "restore-directory", "-x" })]
     [InlineData("The command backup-database needs --container, --environment (or --compose-project/--compose-service)", new[] { "backup-database" })]
     [InlineData("The options --container and --compose-project/--compose-service cannot be used together", new[] { "backup-database", "--container", "a", "--compose-project", "p", "--environment", "x" })]
     [InlineData("'zip' is not a valid value for --compression; use one of Zstd, Gzip", new[] { "backup-database", "a", "--environment", "x", "--compression", "zip" })]

@@ -32,6 +32,8 @@ public sealed class ExcludePatternsTests
     [InlineData("[0-9].txt", "7.txt", true)]
     [InlineData("a+b(c).txt", "a+b(c).txt", true)]
     [InlineData("Cache", "cache", false)]
+    [InlineData("[]x]", "]", true)]
+    [InlineData("[a-c].jpg", "photos/b.jpg", true)]
     public void MatchesAsDocumented(string pattern, string path, bool excluded)
     {
         Assert.Equal(excluded, new ExcludePatterns([pattern]).Matches(path));
@@ -49,6 +51,11 @@ public sealed class ExcludePatternsTests
     [InlineData("./")]
     [InlineData("/")]
     [InlineData("[abc")]
+    [InlineData("[")]
+    [InlineData("photos/[")]
+    [InlineData("a[!")]
+    [InlineData("[]")]
+    [InlineData("[z-a]")]
     public void UnusablePatternsAreRefusedNamingThem(string pattern)
     {
         var e = Assert.Throws<BackupPsException>(() => new ExcludePatterns([pattern]));

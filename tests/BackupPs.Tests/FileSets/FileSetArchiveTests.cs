@@ -280,4 +280,21 @@ public sealed class FileSetArchiveTests : IDisposable
         Assert.Equal(BackupPs.Core.Storage.StorageErrorIds.Full, e.ErrorId);
         Assert.Empty(Directory.EnumerateFileSystemEntries(disk.Path));
     }
+
+    [Fact]
+    public async Task AnIncrementalBackupStoresAgainAFileRewrittenWithItsSizeAndMtimeKept()
+    {
+        // touch -d after the rewrite restores the old mtime (as cp -p or rsync -t would): only the ctime tells.
+        _scratch.Sh("printf same-one > same.txt && touch -d '2021-01-01 00:00:00' same.txt && printf keep > kept.txt");
+        var host = new RecordingHost();
+        var full = await _scratch.BackupAsync(host, _scratch.Spec(clock: new PinnedClock(new DateTimeOffset(2026, 1, 1, 2, 0, 0, TimeSpan.Zero))));
+        _scratch.Sh("printf same-two > same.txt && touch -d '2021-01-01 00:00:00' same.txt");
+
+        var second = await _scratch.BackupAsync(host, _scratch.Spec(baseRecord: full, clock: new PinnedClock(new DateTimeOffset(2026, 1, 2, 2, 0, 0, TimeSpan.Zero))));
+
+        var files = ManifestStore.Read(second.ManifestPath).Files!.ToDictionary(f => f.Path);
+        Assert.Null(files["same.txt"].StoredIn);
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("same-two"u8)).ToLowerInvariant(), files["same.txt"].Sha256);
+        Assert.Equal(full.FileName, files["kept.txt"].StoredIn);
+    }
 }

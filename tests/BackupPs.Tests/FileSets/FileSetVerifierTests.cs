@@ -47,6 +47,16 @@ public sealed class FileSetVerifierTests : IDisposable
     }
 
     [Fact]
+    public async Task The_entries_detail_counts_in_words_that_agree_with_the_number()
+    {
+        var checks = await Verify(TestArtifact.Write(_store, [TestArtifact.Folder("."), TestArtifact.File("only.txt", "x")]));
+
+        Assert.Contains("2 entries as recorded (1 file, 1 folder, 0 links), 1 byte of content", Check(checks, "Entries").Detail);
+        var single = await Verify(TestArtifact.Write(_store, [TestArtifact.Folder(".")], name: "empty"));
+        Assert.Contains("1 entry as recorded (0 files, 1 folder, 0 links), 0 bytes of content", Check(single, "Entries").Detail);
+    }
+
+    [Fact]
     public async Task A_flipped_byte_fails_the_hash()
     {
         var artifact = TestArtifact.Write(_store, Tree());
@@ -191,7 +201,7 @@ public sealed class FileSetVerifierTests : IDisposable
         var checks = await Verify(incremental);
 
         Assert.All(checks, c => Assert.True(c.Passed, c.ToString()));
-        Assert.Contains("1 unchanged file(s)", Check(checks, "Chain").Detail);
+        Assert.Contains("1 unchanged file in", Check(checks, "Chain").Detail);
     }
 
     [Fact]

@@ -62,6 +62,28 @@ public sealed class RestoreDirectoryCliTests : IDisposable
     }
 
     [Fact]
+    public async Task As_nobody_a_tree_with_modes_closed_to_its_owner_is_restored_compared_and_closed_again()
+    {
+        var closed = new TestEntry[]
+        {
+            TestArtifact.Folder("."),
+            TestArtifact.File("sealed.key", "k", mode: "0000"),
+            TestArtifact.Folder("vault", mode: "0000"),
+            TestArtifact.File("vault/inner.txt", "inner", mode: "0200"),
+        };
+        var backup = TestArtifact.Write(BackupNames.FolderFor(Path.Combine(_root, "store"), TestArtifact.Environment, BackupKind.Directory, "certs"), closed);
+        ProcessRunner.Run("chown", ["-R", OperatorAccount.Nobody.Uid.ToString(CultureInfo.InvariantCulture), _root]);
+        var target = Path.Combine(_root, "out");
+
+        var result = await BackupPsCli.RunAsAsync(OperatorAccount.Nobody, _ => { }, "restore-directory", "--path", backup.Path, "--destination", target, "--force", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("0000", ManifestEntryMatch.ModeText(EntryStatus.Read(Path.Combine(target, "sealed.key"))!.Value.Mode));
+        Assert.Equal("0000", ManifestEntryMatch.ModeText(EntryStatus.Read(Path.Combine(target, "vault"))!.Value.Mode));
+        Assert.Equal("0200", ManifestEntryMatch.ModeText(EntryStatus.Read(Path.Combine(target, "vault", "inner.txt"))!.Value.Mode));
+    }
+
+    [Fact]
     public void What_if_prints_the_plan_and_writes_nothing()
     {
         var target = Path.Combine(_root, "out");

@@ -184,7 +184,42 @@ public sealed class RestoreDirectoryHandlerTests : IDisposable
         Assert.Equal("AmbiguousBackup", ambiguous.ErrorId);
         Assert.Contains("Restore-Directory restores one", ambiguous.Message);
         Assert.Equal("WrongBackupKind", wrongKind.ErrorId);
-        Assert.Contains("Import-EnvFile", wrongKind.Message);
+        Assert.Contains("is an EnvFile backup of env, and Restore-Directory restores Directory backups only; restore it with Import-EnvFile", wrongKind.Message);
         Assert.Empty(Directory.GetFileSystemEntries(App));
+    }
+
+    [Fact]
+    public async Task A_destination_that_is_a_link_to_a_folder_replaces_that_folder_and_keeps_the_link()
+    {
+        var backup = Backup();
+        var data = Path.Combine(_root, "data");
+        Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(data, "old.pem"), "old key");
+        File.CreateSymbolicLink(Live, data);
+        var host = new RecordingHost();
+
+        await Run(new RestoreDirectoryOptions { Path = [backup.Path], Destination = Live, Replace = true }, host);
+
+        var record = Assert.IsType<DirectoryRestoreRecord>(Assert.Single(host.Output));
+        Assert.Equal((data, data + ".before-20261201T100000Z"), (record.Destination, record.PreviousPath));
+        Assert.Equal(data, new FileInfo(Live).LinkTarget);
+        Assert.Equal("new key", File.ReadAllText(Path.Combine(Live, "live", "key.pem")));
+        Assert.Equal("old key", File.ReadAllText(Path.Combine(record.PreviousPath!, "old.pem")));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_destination_that_is_a_file_is_refused_as_no_folder_and_left_alone(bool replace)
+    {
+        var backup = Backup();
+        File.WriteAllText(Live, "not a folder");
+        var before = Snapshot();
+
+        var e = await Assert.ThrowsAsync<BackupPsException>(() => Run(new RestoreDirectoryOptions { Path = [backup.Path], Destination = Live, Replace = replace }, new RecordingHost()));
+
+        Assert.Equal("DestinationInvalid", e.ErrorId);
+        Assert.Contains("is a file, not a folder", e.Message);
+        Assert.Equal(before, Snapshot());
     }
 }
