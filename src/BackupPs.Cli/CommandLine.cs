@@ -131,11 +131,11 @@ internal sealed class CommandLine
         {
             case string text when text.Length == 0 && !attribute.AllowEmpty:
                 throw new UsageException($"--{option.CliName} must not be empty.", validation);
-            case string text when attribute.IsPath || attribute.Rule != OptionRule.None:
+            case string text when attribute.IsAnyPath || attribute.Rule != OptionRule.None:
                 try
                 {
                     // A blank path is no name (the core's rule), before "   " could become a folder of that name.
-                    if (attribute.IsPath)
+                    if (attribute.IsAnyPath)
                     {
                         _ = BackupPaths.NotBlank(text, "--" + option.CliName);
                     }
@@ -282,8 +282,11 @@ internal sealed record OptionSpec(PropertyInfo Property, OptionAttribute Attribu
 
     public bool IsSwitch => Property.PropertyType == typeof(bool);
 
-    /// <summary>A -Path that takes several paths (string[]): given once per path, positionally or with --path.</summary>
-    public bool IsPathList => Attribute.IsPath && Property.PropertyType == typeof(string[]);
+    /// <summary>
+    /// A path option that takes several paths (string[]: backups, or what is backed up): given once per path, positionally
+    /// or with --path/--source-path; a path may contain commas.
+    /// </summary>
+    public bool IsPathList => (Attribute.IsPath || Attribute.IsSourcePath) && Property.PropertyType == typeof(string[]);
 
     /// <summary>The values an enum option accepts: its members less ExcludedValues (the cmdlet's ValidateSet), for parsing and help alike.</summary>
     public string[] AcceptedNames(Type enumType) => Enum.GetNames(enumType).Except(Attribute.ExcludedValues).ToArray();

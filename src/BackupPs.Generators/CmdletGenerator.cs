@@ -84,6 +84,8 @@ public sealed class CmdletGenerator : IIncrementalGenerator
             .Select(o => new Option(o.Property, o.Attribute!))
             .ToList();
         var sets = ParameterSets.Of(optionList, defaultSet);
+        // What is backed up comes from the pipeline; the store then never does (a piped file must not become it).
+        var source = optionList.FirstOrDefault(o => o.IsSourcePath);
 
         var cmdletArgs = new List<string> { Literal(verb), Literal(noun) };
         if (impact > 0)
@@ -110,7 +112,7 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         {
             var name = option.Name;
             sb.AppendLine();
-            foreach (var parameter in sets.ParameterAttributes(option, ParameterArguments(option.Attribute)))
+            foreach (var parameter in sets.ParameterAttributes(option, ParameterArguments(option, storeFromPipeline: source is null)))
             {
                 sb.AppendLine($"    [{Sma}.Parameter({parameter})]");
             }
@@ -132,12 +134,16 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                 sb.AppendLine($"    [{Sma}.SupportsWildcards]");
                 sb.AppendLine($"    public {type} {name} {{ get; set; }} = new {optionsName}().{name};");
                 sb.AppendLine();
-                foreach (var parameter in sets.LiteralPathAttributes(["ValueFromPipelineByPropertyName = true", "HelpMessage = " + Literal("The same as -Path, taken exactly as typed: no wildcards ([ ] * ? are part of the name). Get-ChildItem output binds here (PSPath).")]))
+                var literalArguments = source is null
+                    ? new[] { "ValueFromPipelineByPropertyName = true", "HelpMessage = " + Literal("The same as -Path, taken exactly as typed: no wildcards ([ ] * ? are part of the name). Get-ChildItem output binds here (PSPath).") }
+                    : new[] { "HelpMessage = " + Literal("The same as -Path, taken exactly as typed: no wildcards ([ ] * ? are part of the name).") };
+                foreach (var parameter in sets.LiteralPathAttributes(literalArguments))
                 {
                     sb.AppendLine($"    [{Sma}.Parameter({parameter})]");
                 }
 
-                sb.AppendLine($"    [{Sma}.Alias(\"PSPath\", \"LP\")]");
+                // PSPath belongs to the source path where there is one: a piped file is what is backed up, never the store.
+                sb.AppendLine(source is null ? $"    [{Sma}.Alias(\"PSPath\", \"LP\")]" : $"    [{Sma}.Alias(\"LP\")]");
                 sb.AppendLine($"    [{Sma}.ValidateNotNullOrEmpty]");
                 sb.AppendLine($"    public {type} {ParameterSets.LiteralPath} {{ get; set; }}");
                 if (option.Property.Type is IArrayTypeSymbol)
@@ -152,6 +158,13 @@ public sealed class CmdletGenerator : IIncrementalGenerator
                 }
 
                 continue;
+            }
+
+            if (option.IsSourcePath)
+            {
+                // Get-ChildItem/Get-Item output binds by FullName (or PSPath, provider-qualified); resolved when collected.
+                sb.AppendLine($"    [{Sma}.Alias(\"FullName\", \"PSPath\")]");
+                sb.AppendLine($"    [{Sma}.SupportsWildcards]");
             }
 
             switch (option.Property.Type.ToDisplayString())
@@ -186,6 +199,10 @@ public sealed class CmdletGenerator : IIncrementalGenerator
             {
                 resolve.Add($"_options.{name} = ResolvePath(_options.{name}, {Literal("-" + name)});");
             }
+            else if (option.IsDestinationPath)
+            {
+                resolve.Add($"_options.{name} = _options.{name} is null ? null : ResolveDestinationPath(_options.{name}, literal: true, {Literal("-" + name)});");
+            }
         }
 
         sb.AppendLine();
@@ -196,31 +213,48 @@ public sealed class CmdletGenerator : IIncrementalGenerator
             sb.AppendLine("        " + line);
         }
 
-        sb.AppendLine($"        Run(new {handlerType}(), _options);");
-        sb.AppendLine("    }");
+        if (source is null)
+        {
+            sb.AppendLine($"        Run(new {handlerType}(), _options);");
+            sb.AppendLine("    }");
+        }
+        else
+        {
+            // Every piped path joins one run (Get-ChildItem -Filter .env | Export-EnvFile: one backup of all of them).
+            sb.AppendLine($"        CollectSourcePaths(new {handlerType}(), _options, {Literal(source.Name)}, {source.Name});");
+            sb.AppendLine("    }");
+            sb.AppendLine();
+            sb.AppendLine("    protected override void EndProcessing() => RunCollectedSourcePaths();");
+        }
+
         sb.AppendLine("}");
         return (cmdlet.Name + ".g.cs", sb.ToString());
     }
 
-    /// <summary>The [Parameter] arguments every parameter set of the option shares.</summary>
-    private static IEnumerable<string> ParameterArguments(AttributeData option)
+    /// <summary>
+    /// The [Parameter] arguments every parameter set of the option shares. A source path always takes pipeline input, by
+    /// value and by property name; the store (-Path) only where <paramref name="storeFromPipeline"/> (no source path).
+    /// </summary>
+    private static IEnumerable<string> ParameterArguments(Option option, bool storeFromPipeline)
     {
-        if (Named(option, "Position") is int position && position >= 0)
+        var attribute = option.Attribute;
+        var pipes = option.IsSourcePath || !option.IsBackupPath || storeFromPipeline;
+        if (Named(attribute, "Position") is int position && position >= 0)
         {
             yield return "Position = " + position;
         }
 
-        if (Named(option, "FromPipeline") is true)
+        if (option.IsSourcePath || (pipes && Named(attribute, "FromPipeline") is true))
         {
             yield return "ValueFromPipeline = true";
         }
 
-        if (Named(option, "FromPipelineByPropertyName") is true)
+        if (option.IsSourcePath || (pipes && Named(attribute, "FromPipelineByPropertyName") is true))
         {
             yield return "ValueFromPipelineByPropertyName = true";
         }
 
-        if (Named(option, "Help") is string help && help.Length > 0)
+        if (Named(attribute, "Help") is string help && help.Length > 0)
         {
             yield return "HelpMessage = " + Literal(help);
         }
@@ -274,7 +308,7 @@ public sealed class CmdletGenerator : IIncrementalGenerator
             // Without a source, PowerShell would offer file names, which are never a role, a query or a number: only a
             // path may get them, and switches and enums complete on their own (nothing, their names).
             var type = option.ValueType;
-            return Named(option.Attribute, "IsPath") is true || type.SpecialType == SpecialType.System_Boolean || type.TypeKind == TypeKind.Enum
+            return option.IsAnyPath || type.SpecialType == SpecialType.System_Boolean || type.TypeKind == TypeKind.Enum
                 ? null
                 : $"{Sma}.ArgumentCompleter(typeof(global::BackupPs.Completion.NothingCompleter))";
         }
@@ -317,6 +351,15 @@ public sealed class CmdletGenerator : IIncrementalGenerator
 
         /// <summary>-Path: always backups, with wildcards and a -LiteralPath twin.</summary>
         public bool IsBackupPath => Name == "Path" && Named(Attribute, "IsPath") is true;
+
+        /// <summary>What is backed up (-SourcePath): from the pipeline, collected into one run.</summary>
+        public bool IsSourcePath => Named(Attribute, "IsSourcePath") is true;
+
+        /// <summary>Where a restore writes (-Destination): one folder, taken as typed.</summary>
+        public bool IsDestinationPath => Named(Attribute, "IsDestinationPath") is true;
+
+        /// <summary>A file-system path of any role: completes file names.</summary>
+        public bool IsAnyPath => Named(Attribute, "IsPath") is true || IsSourcePath || IsDestinationPath;
 
         public string? ParameterSet => Named(Attribute, "ParameterSet") as string;
 

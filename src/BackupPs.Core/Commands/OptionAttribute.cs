@@ -32,6 +32,25 @@ public sealed class OptionAttribute : Attribute
     /// </summary>
     public bool IsPath { get; init; }
 
+    /// <summary>
+    /// What is backed up (-SourcePath, a string[]): files or folders of the FileSystem provider. The cmdlet binds it from
+    /// the pipeline by value and by property name with the aliases FullName and PSPath, so Get-ChildItem and Get-Item
+    /// output binds; expands wildcards with the provider (a path that exists as typed is taken as it is), resolves
+    /// provider-qualified and relative paths against the PowerShell location, and refuses other providers
+    /// (PathNotFileSystem). A path without wildcards is passed on even when missing: the core names what is missing.
+    /// Every path piped in is collected and the command runs once, at the end of the pipeline, with all of them (a
+    /// new run starts only where another parameter bound from the pipeline changes). In such a command, -Path and its
+    /// -LiteralPath twin never bind from the pipeline: a piped file is what is backed up, never the store.
+    /// The CLI takes it once per path (--source-path a --source-path b); paths are relative to its working directory.
+    /// </summary>
+    public bool IsSourcePath { get; init; }
+
+    /// <summary>
+    /// Where a restore writes (-Destination, a string): one FileSystem folder or file that may not exist yet, taken as
+    /// typed (no wildcards: a new name may contain [ ]), resolved against the PowerShell location, other providers refused.
+    /// </summary>
+    public bool IsDestinationPath { get; init; }
+
     /// <summary>Where the cmdlet's tab completion takes values from (an argument completer in the module).</summary>
     public CompletionSource Completion { get; init; }
 
@@ -63,6 +82,9 @@ public sealed class OptionAttribute : Attribute
     public OptionRule Rule { get; init; }
 
     public string Help { get; init; } = "";
+
+    /// <summary>Whether the option names a file-system path of any role (backups, a source, a destination).</summary>
+    public bool IsAnyPath => IsPath || IsSourcePath || IsDestinationPath;
 
     /// <summary>Whether <see cref="Minimum"/> or <see cref="Maximum"/> limits the value.</summary>
     public bool HasRange => Minimum != int.MinValue || Maximum != int.MaxValue;

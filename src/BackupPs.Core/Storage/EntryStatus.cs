@@ -24,6 +24,18 @@ internal enum EntryKind
 /// </summary>
 internal readonly record struct EntryStatus(EntryKind Kind, uint Owner, UnixFileMode Mode, long Size, ulong Device, ulong Inode)
 {
+    /// <summary>The numeric group (stx_gid).</summary>
+    public uint Group { get; init; }
+
+    /// <summary>How many names the entry has (stx_nlink): more than 1 for a hard-linked file.</summary>
+    public uint LinkCount { get; init; }
+
+    /// <summary>Last modification of the content (stx_mtime), UTC, to 100 ns ticks.</summary>
+    public DateTimeOffset Modified { get; init; }
+
+    /// <summary>Last change of the content or the metadata (stx_ctime) in nanoseconds since the epoch: compared, never shown.</summary>
+    public long ChangedNanoseconds { get; init; }
+
     private const int ENOENT = 2;
     private const int ENOTDIR = 20;
 
@@ -129,7 +141,15 @@ internal readonly record struct EntryStatus(EntryKind Kind, uint Owner, UnixFile
             0xC000 => EntryKind.Socket,
             _ => EntryKind.Other,
         };
+        // A struct statx_timestamp is tv_sec (int64) then tv_nsec (uint32) and padding: ctime at 96, mtime at 112.
+        long Nanoseconds(int offset) => (Field<long>(offset) * 1_000_000_000) + Field<uint>(offset + 8);
         return new EntryStatus(kind, Owner: Field<uint>(20), Mode: (UnixFileMode)(mode & 0xFFF), Size: (long)Field<ulong>(40),
-            Device: ((ulong)Field<uint>(136) << 32) | Field<uint>(140), Inode: Field<ulong>(32));
+            Device: ((ulong)Field<uint>(136) << 32) | Field<uint>(140), Inode: Field<ulong>(32))
+        {
+            Group = Field<uint>(24),
+            LinkCount = Field<uint>(16),
+            Modified = DateTimeOffset.UnixEpoch.AddTicks((Field<long>(112) * TimeSpan.TicksPerSecond) + (Field<uint>(120) / 100)),
+            ChangedNanoseconds = Nanoseconds(96),
+        };
     }
 }

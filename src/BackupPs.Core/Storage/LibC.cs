@@ -26,7 +26,10 @@ internal static partial class LibC
     public const int ENOSPC = 28;
     public const int EROFS = 30;
     public const int EMLINK = 31;
+    public const int ERANGE = 34;
     public const int ENOSYS = 38;
+    public const int ELOOP = 40;
+    public const int ENODATA = 61;
     public const int ENOTSUP = 95;
     public const int EDQUOT = 122;
 
@@ -44,6 +47,12 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags);
+
+    /// <summary>
+    /// O_NOFOLLOW on Linux: open fails with ELOOP when the final component is a symbolic link. 0100000 on 32-bit ARM
+    /// (Raspberry Pi OS armhf), 0400000 on x86_64 and arm64.
+    /// </summary>
+    public static int OpenNoFollow => RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Armv6 ? 0x8000 : 0x20000;
 
     /// <summary>O_WRONLY | O_NONBLOCK on Linux (same value on x86_64, arm64 and armhf).</summary>
     public const int OpenWriteOnlyNonBlocking = 0x1 | 0x800;
@@ -88,6 +97,40 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "geteuid")]
     public static partial uint GetEuid();
+
+    /// <summary>opendir(3) of a UTF-8 path: a DIR* for <see cref="ReadDir64"/>, or 0 with errno set.</summary>
+    [LibraryImport(Library, EntryPoint = "opendir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint OpenDir(string path);
+
+    /// <summary>
+    /// readdir64(3): the next struct dirent64, or 0 at the end (errno unchanged) or on failure (errno set; clear it
+    /// before the call to tell them apart). dirent64 has one layout on every glibc architecture: d_ino (8 bytes),
+    /// d_off (8), d_reclen (2), d_type (1), then d_name, NUL-terminated, at <see cref="DirentNameOffset"/>.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "readdir64", SetLastError = true)]
+    public static partial nint ReadDir64(nint directory);
+
+    /// <summary>Offset of d_name in struct dirent64.</summary>
+    public const int DirentNameOffset = 19;
+
+    [LibraryImport(Library, EntryPoint = "closedir")]
+    public static partial int CloseDir(nint directory);
+
+    /// <summary>readlink(2): the link's target as raw bytes into <paramref name="buffer"/> (not NUL-terminated); returns its length or -1.</summary>
+    [LibraryImport(Library, EntryPoint = "readlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint ReadLink(string path, [Out] byte[] buffer, nint size);
+
+    /// <summary>llistxattr(2): the extended attribute names of a path (not following a final link), NUL-separated; size 0 asks for the length.</summary>
+    [LibraryImport(Library, EntryPoint = "llistxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint LListXattr(string path, [Out] byte[]? buffer, nint size);
+
+    /// <summary>lgetxattr(2): one extended attribute's value (not following a final link); size 0 asks for the length.</summary>
+    [LibraryImport(Library, EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint LGetXattr(string path, string name, [Out] byte[]? buffer, nint size);
+
+    /// <summary>lsetxattr(2): sets one extended attribute of a path (not following a final link); flags 0 = create or replace.</summary>
+    [LibraryImport(Library, EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int LSetXattr(string path, string name, byte[] value, nint size, int flags);
 
     /// <summary>An IOException carrying <paramref name="errno"/> as HResult, like the ones .NET throws on Unix.</summary>
     public static IOException ErrnoException(int errno, string what) =>

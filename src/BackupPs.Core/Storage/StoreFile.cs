@@ -61,16 +61,7 @@ internal static class StoreFile
         }
 
         var checkedStatus = Require(path, what) ?? throw new FileNotFoundException($"{what} {path} does not exist.", path);
-        var fd = LibC.Open(path, LibC.OpenReadOnlyNonBlocking | LibC.OpenReadOnlyCloseOnExec);
-        if (fd < 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            throw errno == LibC.ENOENT
-                ? new FileNotFoundException($"{what} {path} does not exist.", path)
-                : LibC.ErrnoException(errno, $"Cannot open {path}");
-        }
-
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        var handle = OpenNonBlocking(path, followLink: true) ?? throw new FileNotFoundException($"{what} {path} does not exist.", path);
         try
         {
             var opened = EntryStatus.Read(handle);
@@ -86,6 +77,54 @@ internal static class StoreFile
             handle.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Opens the regular file <paramref name="path"/> for reading if it is still the entry <paramref name="expected"/>
+    /// describes (same device and inode), as a tree walk found it: never following a final symbolic link, never blocking
+    /// (a FIFO swapped in), never reading a file that moved in from outside the tree. Null when nothing is there any
+    /// more or something else is (the walk records it as gone); IOException or UnauthorizedAccessException when it
+    /// cannot be opened. Linux only.
+    /// </summary>
+    public static FileStream? OpenIfUnchanged(string path, EntryStatus expected, int bufferSize)
+    {
+        var handle = OpenNonBlocking(path, followLink: false);
+        if (handle is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var opened = EntryStatus.Read(handle);
+            if (opened.Kind != EntryKind.RegularFile || opened.Device != expected.Device || opened.Inode != expected.Inode)
+            {
+                handle.Dispose();
+                return null;
+            }
+
+            return new FileStream(handle, FileAccess.Read, bufferSize);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>open(2) read-only, non-blocking, close-on-exec, with O_NOFOLLOW unless <paramref name="followLink"/>; null when nothing is there (or, not following, a link is).</summary>
+    private static SafeFileHandle? OpenNonBlocking(string path, bool followLink)
+    {
+        var fd = LibC.Open(path, LibC.OpenReadOnlyNonBlocking | LibC.OpenReadOnlyCloseOnExec | (followLink ? 0 : LibC.OpenNoFollow));
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno == LibC.ENOENT || (!followLink && errno == LibC.ELOOP)
+                ? null
+                : throw LibC.ErrnoException(errno, $"Cannot open {path}");
+        }
+
+        return new SafeFileHandle(fd, ownsHandle: true);
     }
 
     private static BackupPsException NotRegular(string path, string what, string found) =>

@@ -63,7 +63,8 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
             try
             {
                 var literal = literalPaths is not null;
-                resolved.AddRange(Resolve(NotBlank(path, literal ? "-LiteralPath" : "-Path"), literal));
+                var parameter = literal ? "-LiteralPath" : "-Path";
+                resolved.AddRange(Resolve(NotBlank(path, parameter), literal, parameter));
             }
             catch (SessionStateException e)
             {
@@ -79,17 +80,20 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// The one file-system path a destination -Path (Backup-Database's store) names: a wildcard must match one
-    /// existing item, or none (then it is the name of a folder to create); two or more is a terminating error.
+    /// The one file-system path a destination names (Backup-Database's store -Path, a restore's -Destination): a
+    /// wildcard must match one existing item, or none (then it is the name of a folder to create); two or more is a
+    /// terminating error. <paramref name="literal"/> takes it as typed.
     /// </summary>
-    protected string ResolveDestinationPath(string path, bool literal)
+    /// <param name="parameter">The parameter as typed, for errors; default -Path or -LiteralPath.</param>
+    protected string ResolveDestinationPath(string path, bool literal, string? parameter = null)
     {
+        parameter ??= literal ? "-LiteralPath" : "-Path";
         try
         {
             List<string> resolved;
             try
             {
-                resolved = Resolve(NotBlank(path, literal ? "-LiteralPath" : "-Path"), literal);
+                resolved = Resolve(NotBlank(path, parameter), literal, parameter);
             }
             catch (PathErrorException e) when (e.ErrorRecord.FullyQualifiedErrorId == "PathNotFound")
             {
@@ -98,7 +102,7 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
 
             if (resolved.Count > 1)
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Path {path} matches {resolved.Count} items ({string.Join(", ", resolved.Take(3))}...); "
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"{parameter} {path} matches {resolved.Count} items ({string.Join(", ", resolved.Take(3))}...); "
                     + "a backup goes into one store: name one folder, or use -LiteralPath for a name with wildcard characters."), "AmbiguousPath", ErrorCategory.InvalidArgument, path));
             }
 
@@ -120,7 +124,12 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
     /// Wildcards are expanded by the provider, except in a path that exists as typed: a record's Path (bound by
     /// property name to -Path) is a real file name, and may contain [ ].
     /// </summary>
-    private List<string> Resolve(string path, bool literal)
+    /// <param name="parameter">The parameter as typed (-Path, -SourcePath), for the error of a pattern that matches nothing.</param>
+    /// <param name="source">
+    /// What is backed up: a pattern matches hidden items too (as Get-Item -Force), since .env files and dot-folders are
+    /// exactly what -SourcePath apps/*/.env names, and leaving them out would be a silent loss.
+    /// </param>
+    private List<string> Resolve(string path, bool literal, string parameter, bool source = false)
     {
         var (full, exists) = ProviderPath(path);
         if (literal || exists || !WildcardPattern.ContainsWildcardCharacters(path))
@@ -131,8 +140,10 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
         List<string> matches;
         try
         {
-            matches = [.. SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider)];
-            RequireFileSystem(provider, path);
+            // The provider was checked on the typed path (ProviderPath): a pattern stays in its provider.
+            matches = source
+                ? [.. InvokeProvider.Item.Get([path], force: true, literalPath: false).Select(i => ((FileSystemInfo)i.BaseObject).FullName)]
+                : [.. SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _)];
         }
         catch (ItemNotFoundException)
         {
@@ -141,7 +152,9 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
 
         // As Get-Item: a pattern that matches nothing is an error of its own, not silence.
         return matches.Count > 0 ? matches : throw new PathErrorException(new ErrorRecord(
-            new ItemNotFoundException($"Cannot find a backup path matching '{path}': no file or folder matches it. Check the pattern, or use -LiteralPath for a name with wildcard characters."),
+            new ItemNotFoundException(parameter is "-Path"
+                ? $"Cannot find a backup path matching '{path}': no file or folder matches it. Check the pattern, or use -LiteralPath for a name with wildcard characters."
+                : $"Cannot find a file or folder matching {parameter} '{path}'. Check the pattern; a name that exists as typed is taken as it is, wildcard characters and all."),
             "PathNotFound", ErrorCategory.ObjectNotFound, path));
     }
 
@@ -169,9 +182,105 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
     {
         if (provider.Name != "FileSystem")
         {
-            throw new PathErrorException(new ErrorRecord(new ArgumentException($"'{path}' is a path of the {provider.Name} provider; backups are files: pass a file-system path."),
+            throw new PathErrorException(new ErrorRecord(new ArgumentException($"'{path}' is a path of the {provider.Name} provider; BackupPs reads and writes files only: pass a file-system path."),
                 "PathNotFileSystem", ErrorCategory.InvalidArgument, path));
         }
+    }
+
+    /// <summary>
+    /// The file-system paths of what is backed up (-SourcePath) one pipeline item names, resolved as -Path's are (wildcards
+    /// expanded by the provider, a path that exists as typed kept, PSPath and relative forms made provider paths, other
+    /// providers refused); each that cannot be resolved is an error record of its own and left out.
+    /// </summary>
+    private List<string> ResolveSourcePaths(string[] paths, string parameter)
+    {
+        var resolved = new List<string>();
+        foreach (var path in paths)
+        {
+            try
+            {
+                resolved.AddRange(Resolve(NotBlank(path, parameter), literal: false, parameter, source: true));
+            }
+            catch (SessionStateException e)
+            {
+                WriteError(new ErrorRecord(e.ErrorRecord, e));
+            }
+            catch (PathErrorException e)
+            {
+                WriteError(e.ErrorRecord);
+            }
+        }
+
+        return resolved;
+    }
+
+    /// <summary>The run being collected from the pipeline by a command with a source path; null before the first item.</summary>
+    private SourceBatch? _sources;
+
+    /// <summary>
+    /// ProcessRecord of a command with a source path (<see cref="OptionAttribute.IsSourcePath"/>): resolves this item's
+    /// paths and adds them to the run, which starts in <see cref="RunCollectedSourcePaths"/>, so that
+    /// `Get-ChildItem -Filter .env -Recurse | Export-EnvFile` is one backup of every file, as the CLI's repeated
+    /// --source-path is. When another option differs from the run's (bound by property name from a piped object that
+    /// carries it), the run collected so far goes first and a new one starts with this item's.
+    /// </summary>
+    /// <param name="sourceOption">The name of the source path option (SourcePath).</param>
+    /// <param name="paths">Its value for this item as bound; null when it is not given.</param>
+    protected void CollectSourcePaths<TOptions>(ICommandHandler<TOptions> handler, TOptions options, string sourceOption, string[]? paths)
+        where TOptions : class
+    {
+        var snapshot = OptionValues.Copy(options);
+        if (_sources is not null && !OptionValues.EqualExcept(_sources.Options, snapshot, sourceOption))
+        {
+            RunCollectedSourcePaths();
+        }
+
+        _sources ??= new SourceBatch(snapshot, sourceOption, (c, o) => c.Run(handler, (TOptions)o));
+        if (paths is not null)
+        {
+            _sources.Given = true;
+            _sources.Paths.AddRange(ResolveSourcePaths(paths, "-" + sourceOption));
+        }
+    }
+
+    /// <summary>
+    /// EndProcessing of a command with a source path: runs the command once with every path collected. When paths were
+    /// given and none resolved, each was reported already and there is nothing to run.
+    /// </summary>
+    protected void RunCollectedSourcePaths()
+    {
+        if (_sources is not { } batch)
+        {
+            return;
+        }
+
+        _sources = null;
+        if (batch.Given)
+        {
+            if (batch.Paths.Count == 0)
+            {
+                return;
+            }
+
+            OptionValues.Set(batch.Options, batch.SourceOption, batch.Paths.ToArray());
+        }
+
+        batch.Run(this, batch.Options);
+    }
+
+    /// <summary>The options of one run of a source path command, and the paths collected for it.</summary>
+    private sealed class SourceBatch(object options, string sourceOption, Action<BackupPsCmdlet, object> run)
+    {
+        public object Options { get; } = options;
+
+        public string SourceOption { get; } = sourceOption;
+
+        public Action<BackupPsCmdlet, object> Run { get; } = run;
+
+        public List<string> Paths { get; } = [];
+
+        /// <summary>Whether any item gave the source option (else the options' own default stands).</summary>
+        public bool Given { get; set; }
     }
 
     /// <summary>A path that cannot be resolved, carried to where it is reported (non-terminating for one of many, terminating for a destination).</summary>

@@ -83,7 +83,7 @@ public sealed class CmdletContractTests
     [MemberData(nameof(CmdletTypes))]
     public void OnlyPathsFallBackToFileNames(Type cmdlet)
     {
-        var paths = OptionsOf(cmdlet).Where(o => o.GetCustomAttribute<OptionAttribute>()!.IsPath).Select(o => o.Name).Append("LiteralPath").ToHashSet();
+        var paths = OptionsOf(cmdlet).Where(o => o.GetCustomAttribute<OptionAttribute>()!.IsAnyPath).Select(o => o.Name).Append("LiteralPath").ToHashSet();
         foreach (var (property, _) in Parameters(cmdlet).Where(p => !paths.Contains(p.Property.Name)))
         {
             var type = Element(property.PropertyType);
@@ -111,10 +111,11 @@ public sealed class CmdletContractTests
     public void PipelineBoundParametersMatchABackupRecordProperty(Type cmdlet)
     {
         var recordProperties = typeof(BackupRecord).GetProperties().ToDictionary(p => p.Name, p => p.PropertyType);
+        var sources = OptionsOf(cmdlet).Where(o => o.GetCustomAttribute<OptionAttribute>()!.IsSourcePath).Select(o => o.Name).ToHashSet();
         foreach (var (property, parameters) in Parameters(cmdlet))
         {
-            // -LiteralPath binds Get-ChildItem's PSPath (its alias), not a record property.
-            if (property.Name != "LiteralPath" && parameters.Any(p => Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true))
+            // -LiteralPath binds Get-ChildItem's PSPath (its alias), a source path FullName/PSPath: not record properties.
+            if (property.Name != "LiteralPath" && !sources.Contains(property.Name) && parameters.Any(p => Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true))
             {
                 Assert.True(recordProperties.TryGetValue(property.Name, out var type), $"{CmdletName(cmdlet)} -{property.Name} binds by property name, but BackupRecord has no {property.Name}.");
                 Assert.Equal(Element(property.PropertyType), Element(type));
@@ -158,7 +159,8 @@ public sealed class CmdletContractTests
 
     /// <summary>
     /// -Path takes wildcards and string input from the pipeline where it reads backups, and has a -LiteralPath twin
-    /// (alias PSPath, so Get-ChildItem output binds) that is never in the same parameter set.
+    /// (alias PSPath, so Get-ChildItem output binds) that is never in the same parameter set. In a command with a source
+    /// path (what is backed up), piped files bind there: neither -Path nor -LiteralPath takes pipeline input or PSPath.
     /// </summary>
     [Theory]
     [MemberData(nameof(CmdletTypes))]
@@ -169,12 +171,21 @@ public sealed class CmdletContractTests
         Assert.True(parameters.TryGetValue("LiteralPath", out var literal), $"{CmdletName(cmdlet)} -Path has no -LiteralPath.");
         Assert.True(Has<SupportsWildcardsAttribute>(path.Property));
         Assert.False(Has<SupportsWildcardsAttribute>(literal.Property));
+        var source = OptionsOf(cmdlet).SingleOrDefault(o => o.GetCustomAttribute<OptionAttribute>()!.IsSourcePath);
         var aliases = literal.Property.GetCustomAttributesData().Single(a => a.AttributeType == typeof(AliasAttribute)).ConstructorArguments[0].Value;
-        Assert.Equal(["PSPath", "LP"], ((IEnumerable<CustomAttributeTypedArgument>)aliases!).Select(a => (string)a.Value!));
-        Assert.All(literal.Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true && Named(p, nameof(ParameterAttribute.Mandatory)) is true));
+        Assert.Equal(source is null ? ["PSPath", "LP"] : ["LP"], ((IEnumerable<CustomAttributeTypedArgument>)aliases!).Select(a => (string)a.Value!));
+        Assert.All(literal.Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true == (source is null) && Named(p, nameof(ParameterAttribute.Mandatory)) is true));
+        if (source is not null)
+        {
+            Assert.All(path.Parameters, p => Assert.False(Named(p, nameof(ParameterAttribute.ValueFromPipeline)) is true || Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true));
+            var sourceAliases = parameters[source.Name].Property.GetCustomAttributesData().Single(a => a.AttributeType == typeof(AliasAttribute)).ConstructorArguments[0].Value;
+            Assert.Equal(["FullName", "PSPath"], ((IEnumerable<CustomAttributeTypedArgument>)sourceAliases!).Select(a => (string)a.Value!));
+            Assert.All(parameters[source.Name].Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.ValueFromPipeline)) is true && Named(p, nameof(ParameterAttribute.ValueFromPipelineByPropertyName)) is true));
+        }
+
         Assert.Empty(SetsOf(path.Parameters).Intersect(SetsOf(literal.Parameters)));
         Assert.Equal(path.Property.PropertyType, literal.Property.PropertyType);
-        if (path.Property.PropertyType == typeof(string[]))
+        if (path.Property.PropertyType == typeof(string[]) && source is null)
         {
             Assert.All(path.Parameters, p => Assert.True(Named(p, nameof(ParameterAttribute.ValueFromPipeline)) is true, $"{CmdletName(cmdlet)} -Path does not take piped strings."));
         }
