@@ -15,8 +15,10 @@
     FormatsToProcess     = @('module/BackupPs.Format.ps1xml')
     CmdletsToExport      = @(
         'Backup-Database'
+        'Backup-Directory'
         'Get-Backup'
         'Restore-Database'
+        'Restore-Directory'
         'Test-Backup'
     )
     FunctionsToExport    = @()

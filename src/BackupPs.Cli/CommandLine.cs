@@ -104,7 +104,9 @@ internal sealed class CommandLine
                 return;
             }
 
-            if (!given.Add(option))
+            // A list option may be given again (--exclude a --exclude b): its values add up, as a path list's do.
+            var again = !given.Add(option);
+            if (again && !option.Property.PropertyType.IsArray)
             {
                 throw new UsageException($"Option '--{option.CliName}' is given twice.");
             }
@@ -113,6 +115,14 @@ internal sealed class CommandLine
             foreach (var item in value is Array array ? array.Cast<object?>() : [value])
             {
                 Validate(option, item);
+            }
+
+            if (again && value is Array more && option.Property.GetValue(options) is Array earlier)
+            {
+                var all = Array.CreateInstance(more.GetType().GetElementType()!, earlier.Length + more.Length);
+                earlier.CopyTo(all, 0);
+                more.CopyTo(all, earlier.Length);
+                value = all;
             }
 
             option.Property.SetValue(options, value);

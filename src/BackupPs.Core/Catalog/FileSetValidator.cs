@@ -20,7 +20,7 @@ internal static partial class FileSetValidator
 
     public static void Validate(BackupManifest m, Action<bool, string, Func<string>> require)
     {
-        require(m.Name is not null && m.Name.Length is > 0 and <= MaxNameLength && ManifestValidator.IsText(m.Name) && !m.Name.Contains('/'),
+        require(IsCatalogName(m.Name),
             nameof(m.Name), () => $"'{ManifestValidator.Shown(m.Name)}' is not the name of a {m.Kind} backup");
         require(m.FileName is not null && IsArtifactName(m), nameof(m.FileName),
             () => $"'{ManifestValidator.Shown(m.FileName)}' is not the name BackupPs gives a {m.Compression} {m.Kind} backup of {ManifestValidator.Shown(m.Name)} ({m.Environment}) started at {m.StartedUtc:o}");
@@ -86,6 +86,10 @@ internal static partial class FileSetValidator
         require(m.FileCount == m.Files.Count, nameof(m.FileCount), () => $"{m.FileCount} is not the number of entries ({m.Files.Count})");
         require(m.TotalBytes == total, nameof(m.TotalBytes), () => $"{m.TotalBytes} is not the sum of the files' sizes ({total})");
     }
+
+    /// <summary>A name a file set can be catalogued under: 1-200 characters, no control character, no '/'.</summary>
+    internal static bool IsCatalogName(string? name) =>
+        name is not null && name.Length is > 0 and <= MaxNameLength && ManifestValidator.IsText(name) && !name.Contains('/');
 
     /// <summary>
     /// A relative path with no empty, "." or ".." segment ("." alone is the root of a Directory or Volume), no NUL, no

@@ -135,8 +135,10 @@ internal static class FileSetArchive
             BackupCheck[] failed;
             using (var reading = progress.Child($"Reading back {provisionalName}", "Starting"))
             {
-                failed = (await InterimReadBack.VerifyAsync(artifact.TempPath, Describe(provisionalName),
-                    read => reading.Bytes(read, tar.SizeBytes, "read back"), cancellationToken).ConfigureAwait(false)).Where(c => !c.Passed).ToArray();
+                // The temporary file's name is not the artifact's yet (that is settled when it is stored): its FileName check cannot pass.
+                failed = (await FileSetVerifier.VerifyAsync(artifact.TempPath, Describe(provisionalName),
+                        read => reading.Bytes(read, tar.SizeBytes, "read back"), cancellationToken, hashChain: false).ConfigureAwait(false))
+                    .Where(c => !c.Passed && c.Name != "FileName").ToArray();
             }
 
             if (failed.Length > 0)
@@ -196,7 +198,8 @@ internal static class FileSetArchive
                         continue;
                     }
 
-                    var header = Header(spec, entry, source.ExtendedAttributes, host);
+                    var sourcePath = SourcePathOf(spec, entry);
+                    var header = Header(entry, source.ExtendedAttributes, sourcePath, host);
                     if (entry.Type != FileEntryType.File)
                     {
                         await tar.WriteEntryAsync(header, cancellationToken).ConfigureAwait(false);
@@ -211,13 +214,13 @@ internal static class FileSetArchive
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
-                        unreadable.Add($"{Shown(spec, entry)}: {e.Message}");
+                        unreadable.Add($"{sourcePath}: {e.Message}");
                         continue;
                     }
 
                     if (content is null)
                     {
-                        host.WriteWarning($"{Shown(spec, entry)}: removed or replaced before it was read; it is not in the backup.");
+                        host.WriteWarning($"File {sourcePath} was removed or replaced before it was read; it is not in the backup.");
                         skipped.Add(new SkippedEntry(entry.Path, "it was removed or replaced before it was read"));
                         continue;
                     }
@@ -225,7 +228,7 @@ internal static class FileSetArchive
                     await using (content)
                     {
                         var opened = content is FileStream file ? EntryStatus.Read(file.SafeFileHandle) : (EntryStatus?)null;
-                        using var sized = new DeclaredSizeStream(content, entry.Size, Shown(spec, entry), read =>
+                        using var sized = new DeclaredSizeStream(content, entry.Size, sourcePath, read =>
                         {
                             contentBytes += read;
                             progress.Bytes(contentBytes, 0, "archived");
@@ -240,7 +243,7 @@ internal static class FileSetArchive
                         if (torn)
                         {
                             changed++;
-                            host.WriteWarning($"{Shown(spec, entry)}: file changed as we read it; its copy may be torn (recorded as ChangedWhileRead, the backup as crash-consistent).");
+                            host.WriteWarning($"{sourcePath}: file changed as we read it; its copy may be torn (recorded as ChangedWhileRead, the backup as crash-consistent).");
                         }
 
                         files.Add(entry with { Sha256 = sized.Sha256(), ChangedWhileRead = torn });
@@ -275,7 +278,8 @@ internal static class FileSetArchive
         now.Size == earlier.Size && now.Modified == earlier.Modified && now.Mode == earlier.Mode && now.Uid == earlier.Uid && now.Gid == earlier.Gid
         && !earlier.ChangedWhileRead;
 
-    private static PaxTarEntry Header(FileSetSpec spec, FileEntry entry, IReadOnlyDictionary<string, byte[]>? attributes, IOperationHost host)
+    /// <param name="sourcePath">Where the entry is on the source, for warnings.</param>
+    private static PaxTarEntry Header(FileEntry entry, IReadOnlyDictionary<string, byte[]>? attributes, string sourcePath, IOperationHost host)
     {
         var (type, name) = entry.Type switch
         {
@@ -293,7 +297,7 @@ internal static class FileSetArchive
             }
             else
             {
-                host.WriteWarning($"{Shown(spec, entry)}: its extended attribute {key} is not kept: its value is binary, which the PAX writer cannot store.");
+                host.WriteWarning($"{sourcePath}: its extended attribute {key} is not kept: its value is binary, which the PAX writer cannot store.");
             }
         }
 
@@ -313,7 +317,7 @@ internal static class FileSetArchive
     }
 
     /// <summary>Where an entry is on the source, for messages: the folder's path joined with it, the absolute path of an .env file.</summary>
-    private static string Shown(FileSetSpec spec, FileEntry entry) => spec.Kind switch
+    private static string SourcePathOf(FileSetSpec spec, FileEntry entry) => spec.Kind switch
     {
         BackupKind.EnvFile => "/" + entry.Path,
         BackupKind.Volume => $"{spec.Name}:/{(entry.Path == "." ? "" : entry.Path)}",

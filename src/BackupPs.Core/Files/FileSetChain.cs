@@ -23,11 +23,12 @@ internal static class FileSetChain
     public const string BrokenErrorId = "BackupChainBroken";
 
     /// <summary>
-    /// Proves every link of <paramref name="manifest"/>'s chain (reading each artifact completely) and returns them, in the
-    /// order first named; throws <see cref="BrokenErrorId"/> (InvalidData) naming the first link that fails.
+    /// Proves every link of <paramref name="manifest"/>'s chain (reading each artifact completely, unless
+    /// <paramref name="hash"/> is false: then its size is compared only) and returns them, in the order first named; throws
+    /// <see cref="BrokenErrorId"/> (InvalidData) naming the first link that fails.
     /// </summary>
     /// <param name="artifactPath">The incremental backup's file: its links are looked for in the same folder.</param>
-    public static IReadOnlyList<ChainLink> Prove(string artifactPath, BackupManifest manifest, CancellationToken cancellationToken)
+    public static IReadOnlyList<ChainLink> Prove(string artifactPath, BackupManifest manifest, CancellationToken cancellationToken, bool hash = true)
     {
         var folder = System.IO.Path.GetDirectoryName(artifactPath)!;
         var names = new List<string>();
@@ -49,14 +50,14 @@ internal static class FileSetChain
         {
             cancellationToken.ThrowIfCancellationRequested();
             var wanted = (manifest.Files ?? []).Where(e => e.StoredIn == name).ToArray();
-            links.Add(ProveLink(artifactPath, manifest, folder, name, wanted, cancellationToken));
+            links.Add(ProveLink(artifactPath, manifest, folder, name, wanted, hash, cancellationToken));
         }
 
         return links;
     }
 
     private static ChainLink ProveLink(string artifactPath, BackupManifest manifest, string folder, string name, IReadOnlyList<FileEntry> wanted,
-        CancellationToken cancellationToken)
+        bool hash, CancellationToken cancellationToken)
     {
         var path = System.IO.Path.Combine(folder, name);
         BackupPsException Broken(string cause, Exception? inner = null) =>
@@ -95,11 +96,22 @@ internal static class FileSetChain
             }
         }
 
-        ContentHash hash;
+        if (!hash)
+        {
+            var size = StoreFile.Require(path, "The backup file") is { } status ? status.Size : -1;
+            if (size != linked.SizeBytes)
+            {
+                throw Broken(size < 0 ? "it is missing" : $"it is {size} bytes, and its manifest records {linked.SizeBytes}: it is damaged");
+            }
+
+            return new ChainLink(name, path, linked, wanted);
+        }
+
+        ContentHash content;
         try
         {
             using var reader = ArtifactTarReader.Open(path, null);
-            hash = reader.HashRest(cancellationToken);
+            content = reader.HashRest(cancellationToken);
         }
         catch (BackupPsException e)
         {
@@ -107,9 +119,9 @@ internal static class FileSetChain
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (hash.Length != linked.SizeBytes || hash.Sha256 != linked.Sha256)
+        if (content.Length != linked.SizeBytes || content.Sha256 != linked.Sha256)
         {
-            throw Broken($"it is {hash.Length} bytes with SHA-256 {hash.Sha256}, and its manifest records {linked.SizeBytes} bytes with {linked.Sha256}: it is damaged");
+            throw Broken($"it is {content.Length} bytes with SHA-256 {content.Sha256}, and its manifest records {linked.SizeBytes} bytes with {linked.Sha256}: it is damaged");
         }
 
         return new ChainLink(name, path, linked, wanted);

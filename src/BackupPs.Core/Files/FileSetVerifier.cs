@@ -26,11 +26,22 @@ public static class FileSetVerifier
     /// <param name="artifactPath">The artifact (.tar.zst / .tar.gz); an incremental backup's chain is looked for beside it.</param>
     /// <param name="manifest">Its manifest, as <see cref="ManifestStore.Read"/> validated it (or as the writer is about to store it).</param>
     /// <param name="progress">Called with the number of file bytes read so far, or null.</param>
-    public static Task<IReadOnlyList<BackupCheck>> VerifyAsync(string artifactPath, BackupManifest manifest, Action<long>? progress,
-        CancellationToken cancellationToken) =>
-        Task.Run(() => Verify(artifactPath, manifest, progress, cancellationToken), cancellationToken);
+    /// <param name="hashChain">
+    /// True (Test-Backup, restore): every earlier artifact of the chain is read and hashed. False (the writer's read-back of
+    /// an incremental backup, whose base was proven when it was written): each must be there with its manifest and its
+    /// recorded size, but is not read, so a daily incremental does not read the whole full backup again.
+    /// </param>
+    public static async Task<IReadOnlyList<BackupCheck>> VerifyAsync(string artifactPath, BackupManifest manifest, Action<long>? progress,
+        CancellationToken cancellationToken, bool hashChain = true) =>
+        (await VerifyWithChainAsync(artifactPath, manifest, progress, cancellationToken, hashChain).ConfigureAwait(false)).Checks;
 
-    private static IReadOnlyList<BackupCheck> Verify(string artifactPath, BackupManifest manifest, Action<long>? progress, CancellationToken cancellationToken)
+    /// <summary>As <see cref="VerifyAsync"/>, and the chain's links as proven (null when the Chain check failed): a restore reads them next.</summary>
+    internal static Task<(IReadOnlyList<BackupCheck> Checks, IReadOnlyList<ChainLink>? Links)> VerifyWithChainAsync(string artifactPath, BackupManifest manifest,
+        Action<long>? progress, CancellationToken cancellationToken, bool hashChain = true) =>
+        Task.Run(() => Verify(artifactPath, manifest, progress, hashChain, cancellationToken), cancellationToken);
+
+    private static (IReadOnlyList<BackupCheck>, IReadOnlyList<ChainLink>?) Verify(string artifactPath, BackupManifest manifest, Action<long>? progress, bool hashChain,
+        CancellationToken cancellationToken)
     {
         var files = manifest.Files ?? [];
         var inThisTar = new Dictionary<string, (int Index, FileEntry Entry)>(StringComparer.Ordinal);
@@ -118,6 +129,7 @@ public static class FileSetVerifier
             differences.AddRange(missing);
         }
 
+        var (chain, links) = ChainCheck(artifactPath, manifest, hashChain, cancellationToken);
         var fileName = Path.GetFileName(artifactPath);
         var decoded = decompressionError is null && tarBytes == manifest.DumpBytes;
         var checks = new List<BackupCheck>
@@ -129,9 +141,9 @@ public static class FileSetVerifier
             new("Decompression", decoded, decompressionError?.Message
                 ?? (decoded ? $"{manifest.Compression} stream decoded to the end ({tarBytes} bytes of tar)" : $"{manifest.Compression} stream decoded to {tarBytes} bytes of tar, {manifest.DumpBytes} recorded")),
             EntriesCheck(files, inThisTar.Count, contentBytes, differences, decompressionError ?? tarError),
-            ChainCheck(artifactPath, manifest, cancellationToken),
+            chain,
         };
-        return checks;
+        return (checks, links);
     }
 
     private static BackupCheck EntriesCheck(IReadOnlyList<FileEntry> files, int inThisTar, long contentBytes, List<string> differences, BackupPsException? readError)
@@ -157,23 +169,23 @@ public static class FileSetVerifier
             + $"{contentBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes of content" + (stored > 0 ? $"; {stored} unchanged file(s) in earlier backups" : ""));
     }
 
-    private static BackupCheck ChainCheck(string artifactPath, BackupManifest manifest, CancellationToken cancellationToken)
+    private static (BackupCheck, IReadOnlyList<ChainLink>?) ChainCheck(string artifactPath, BackupManifest manifest, bool hashChain, CancellationToken cancellationToken)
     {
         if (manifest.BaseFileName is null && (manifest.Files ?? []).All(e => e.StoredIn is null))
         {
-            return new BackupCheck("Chain", true, "a full backup: every file is in this artifact");
+            return (new BackupCheck("Chain", true, "a full backup: every file is in this artifact"), []);
         }
 
         try
         {
-            var links = FileSetChain.Prove(artifactPath, manifest, cancellationToken);
-            return new BackupCheck("Chain", true,
+            var links = FileSetChain.Prove(artifactPath, manifest, cancellationToken, hashChain);
+            return (new BackupCheck("Chain", true,
                 $"incremental on {manifest.BaseFileName}: {links.Sum(l => l.Entries.Count)} unchanged file(s) in {string.Join(", ", links.Where(l => l.Entries.Count > 0).Select(l => l.FileName))}, "
-                + "each artifact present with its recorded SHA-256");
+                + (hashChain ? "each artifact present with its recorded SHA-256" : "each artifact present with its recorded size")), links);
         }
         catch (BackupPsException e) when (e.ErrorId == FileSetChain.BrokenErrorId)
         {
-            return new BackupCheck("Chain", false, e.Message);
+            return (new BackupCheck("Chain", false, e.Message), null);
         }
     }
 }

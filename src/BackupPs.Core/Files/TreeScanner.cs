@@ -100,10 +100,10 @@ public static class TreeScanner
             }
 
             var relative = Join(level.RelativePath, name);
-            var full = Path.Combine(level.FullPath, name);
+            var fullPath = Path.Combine(level.FullPath, name);
             if (name.Contains('\n'))
             {
-                Refuse(FileSetErrorIds.NameHasNewline, shownPath, full, "its name holds a line feed, which the tar reader of the read-back and the restore cannot read back; rename it");
+                Refuse(FileSetErrorIds.NameHasNewline, shownPath, fullPath, "its name holds a line feed, which the tar reader of the read-back and the restore cannot read back; rename it");
                 continue;
             }
 
@@ -116,13 +116,13 @@ public static class TreeScanner
             string? unknown = null;
             try
             {
-                found = EntryStatus.Read(full);
+                found = EntryStatus.Read(fullPath);
             }
             catch (IOException e)
             {
                 // A folder that may be listed but not searched (r without x): its entries exist but cannot be described.
                 found = null;
-                unknown = $"{full}: its status cannot be read ({e.Message})";
+                unknown = $"{fullPath}: its status cannot be read ({e.Message})";
             }
 
             if (unknown is not null)
@@ -133,7 +133,7 @@ public static class TreeScanner
 
             if (found is not { } status)
             {
-                host.WriteWarning($"{full}: vanished while the tree was read; it is not in the backup.");
+                host.WriteWarning($"{fullPath}: vanished while the tree was read; it is not in the backup.");
                 scan.Skip(new SkippedEntry(relative, "it vanished while the tree was read"));
                 continue;
             }
@@ -141,26 +141,26 @@ public static class TreeScanner
             switch (status.Kind)
             {
                 case EntryKind.Directory:
-                    var (folder, children) = Folder(full, relative, status);
+                    var (folder, children) = Folder(fullPath, relative, status);
                     yield return folder;
                     if (children is not null)
                     {
-                        stack.Push(new Level(full, relative, children));
+                        stack.Push(new Level(fullPath, relative, children));
                     }
 
                     break;
                 case EntryKind.RegularFile:
-                    yield return RegularFile(full, relative, status, firstNames, host);
+                    yield return RegularFile(fullPath, relative, status, firstNames, host);
                     break;
                 case EntryKind.SymbolicLink:
-                    if (SymbolicLink(full, relative, shownPath, status) is { } link)
+                    if (SymbolicLink(fullPath, relative, shownPath, status) is { } link)
                     {
                         yield return link;
                     }
 
                     break;
                 default:
-                    Refuse(FileSetErrorIds.SpecialFileSkipped, relative, full,
+                    Refuse(FileSetErrorIds.SpecialFileSkipped, relative, fullPath,
                         $"it is {status.Describe()}, which a backup cannot hold as it is (tar of a pipe would block or copy nothing, a device's content is not a file's); exclude it, or back up what it stands for");
                     break;
             }
@@ -172,30 +172,30 @@ public static class TreeScanner
             scan.Skip(new SkippedEntry(shownPath, why));
         }
 
-        (SourceEntry, Queue<byte[]>?) Folder(string full, string relative, EntryStatus status)
+        (SourceEntry, Queue<byte[]>?) Folder(string fullPath, string relative, EntryStatus status)
         {
             var entry = Describe(relative, FileEntryType.Directory, status, size: 0, linkTarget: null);
-            var attributes = ExtendedAttributes(full, host);
+            var attributes = ExtendedAttributes(fullPath, host);
             try
             {
-                return (new SourceEntry { Entry = entry, ExtendedAttributes = attributes }, ListNames(full));
+                return (new SourceEntry { Entry = entry, ExtendedAttributes = attributes }, ListNames(fullPath));
             }
             catch (IOException e)
             {
-                return (new SourceEntry { Entry = entry, ExtendedAttributes = attributes, Unreadable = $"{full}: the folder cannot be listed ({e.Message})" }, null);
+                return (new SourceEntry { Entry = entry, ExtendedAttributes = attributes, Unreadable = $"{fullPath}: the folder cannot be listed ({e.Message})" }, null);
             }
         }
 
-        SourceEntry? SymbolicLink(string full, string relative, string shownPath, EntryStatus status)
+        SourceEntry? SymbolicLink(string fullPath, string relative, string shownPath, EntryStatus status)
         {
             byte[] target;
             try
             {
-                target = ReadLink(full);
+                target = ReadLink(fullPath);
             }
             catch (FileNotFoundException)
             {
-                host.WriteWarning($"{full}: vanished while the tree was read; it is not in the backup.");
+                host.WriteWarning($"{fullPath}: vanished while the tree was read; it is not in the backup.");
                 scan.Skip(new SkippedEntry(relative, "it vanished while the tree was read"));
                 return null;
             }
@@ -207,21 +207,21 @@ public static class TreeScanner
             }
             catch (DecoderFallbackException)
             {
-                Refuse(FileSetErrorIds.NameNotUtf8, shownPath, full, $"it is a symbolic link whose target ({FileSetErrors.ShowBytes(target)}) is not valid UTF-8; point it at a UTF-8 name");
+                Refuse(FileSetErrorIds.NameNotUtf8, shownPath, fullPath, $"it is a symbolic link whose target ({FileSetErrors.ShowBytes(target)}) is not valid UTF-8; point it at a UTF-8 name");
                 return null;
             }
 
             if (text.Contains('\n'))
             {
-                Refuse(FileSetErrorIds.NameHasNewline, shownPath, full, "it is a symbolic link whose target holds a line feed, which the tar reader of the read-back and the restore cannot read back");
+                Refuse(FileSetErrorIds.NameHasNewline, shownPath, fullPath, "it is a symbolic link whose target holds a line feed, which the tar reader of the read-back and the restore cannot read back");
                 return null;
             }
 
-            return new SourceEntry { Entry = Describe(relative, FileEntryType.SymbolicLink, status, size: 0, linkTarget: text), ExtendedAttributes = ExtendedAttributes(full, host) };
+            return new SourceEntry { Entry = Describe(relative, FileEntryType.SymbolicLink, status, size: 0, linkTarget: text), ExtendedAttributes = ExtendedAttributes(fullPath, host) };
         }
     }
 
-    private static SourceEntry RegularFile(string full, string relative, EntryStatus status, Dictionary<(ulong, ulong), string> firstNames, IOperationHost host)
+    private static SourceEntry RegularFile(string fullPath, string relative, EntryStatus status, Dictionary<(ulong, ulong), string> firstNames, IOperationHost host)
     {
         // Only files with more than one name can be met again: only those are remembered.
         if (status.LinkCount > 1)
@@ -238,8 +238,8 @@ public static class TreeScanner
         {
             Entry = Describe(relative, FileEntryType.File, status, status.Size, linkTarget: null),
             // Unbuffered: the archive writer reads in large blocks of its own.
-            OpenContent = () => StoreFile.OpenIfUnchanged(full, status, bufferSize: 0),
-            ExtendedAttributes = ExtendedAttributes(full, host),
+            OpenContent = () => StoreFile.OpenIfUnchanged(fullPath, status, bufferSize: 0),
+            ExtendedAttributes = ExtendedAttributes(fullPath, host),
         };
     }
 

@@ -37,7 +37,7 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
     public async Task ExecuteAsync(RestoreDatabaseOptions options, IOperationHost host, CancellationToken cancellationToken)
     {
         // -KeepPrevious, -SkipSafetyBackup and -SafetyBackupPath without -Replace, and -Jobs outside 0-64, are refused at binding (OptionAttribute).
-        var backup = StoredBackup.Load(OneBackup(options.Path ?? [], host), host).RequireKind(BackupKind.Database, "Restore-Database");
+        var backup = StoredBackup.Load(StoredBackup.One(options.Path ?? [], BackupKind.Database, host), host).RequireKind(BackupKind.Database, "Restore-Database");
         var manifest = backup.Manifest;
         using var docker = _connect();
         var target = await RestoreTarget.ConnectAsync(docker, options.Container, manifest, options.Credential, host, cancellationToken).ConfigureAwait(false);
@@ -214,25 +214,6 @@ public sealed class RestoreDatabaseHandler : ICommandHandler<RestoreDatabaseOpti
     {
         var suffix = $"_before_{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}" + (claim == 1 ? "" : $"_{claim}");
         return PostgresNames.Shorten(database, PostgresNames.MaxBytes - suffix.Length) + suffix;
-    }
-
-    /// <summary>
-    /// The one backup -Path names. A folder (or a wildcard) holding several is refused rather than guessed: the newest
-    /// of one database is not necessarily the one meant, and a restore replaces what is there.
-    /// </summary>
-    private static string OneBackup(IReadOnlyList<string> paths, IOperationHost host)
-    {
-        var files = paths.SelectMany(p => BackupPaths.Files(p, host)).Distinct().ToArray();
-        if (files.Length == 1)
-        {
-            return files[0];
-        }
-
-        var given = string.Join(", ", paths);
-        throw new BackupPsException("AmbiguousBackup", FailureCategory.InvalidArgument,
-            $"-Path {given} names {files.Length} backups ({string.Join(", ", files.Take(3).Select(Path.GetFileName))}{(files.Length > 3 ? ", ..." : "")}), and Restore-Database restores one. "
-            + "Pick it: pass its file, or pipe one record, e.g. Get-Backup -Path <store> -Environment <env> -Database <db> -Latest | Restore-Database.")
-        { Target = given };
     }
 
     /// <summary>

@@ -32,6 +32,28 @@ internal sealed record StoredBackup(string Path, BackupManifest Manifest)
     }
 
     /// <summary>
+    /// The one backup file that -Path names (files, manifests, folders: <see cref="BackupPaths.Files"/>), for a command that
+    /// restores one. A folder (or a wildcard) holding several is refused (AmbiguousBackup) rather than guessed: the newest
+    /// is not necessarily the one meant, and a restore replaces what is there.
+    /// </summary>
+    /// <param name="kind">What the command restores: names the command and the Get-Backup filter in the message.</param>
+    public static string One(IReadOnlyList<string> paths, BackupKind kind, IOperationHost host)
+    {
+        var files = paths.SelectMany(p => BackupPaths.Files(p, host)).Distinct().ToArray();
+        if (files.Length == 1)
+        {
+            return files[0];
+        }
+
+        var given = string.Join(", ", paths);
+        var filter = kind == BackupKind.Database ? "-Database <db>" : $"-Kind {kind}";
+        throw new BackupPsException("AmbiguousBackup", FailureCategory.InvalidArgument,
+            $"-Path {given} names {files.Length} backups ({string.Join(", ", files.Take(3).Select(System.IO.Path.GetFileName))}{(files.Length > 3 ? ", ..." : "")}), and {kind.RestoreCommand()} restores one. "
+            + $"Pick it: pass its file, or pipe one record, e.g. Get-Backup -Path <store> -Environment <env> {filter} -Latest | {kind.RestoreCommand()}.")
+        { Target = given };
+    }
+
+    /// <summary>
     /// This backup, when it is of <paramref name="kind"/>; else WrongBackupKind, naming the command that restores it
     /// (a volume's backup piped into Restore-Database, say).
     /// </summary>

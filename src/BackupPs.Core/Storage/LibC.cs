@@ -128,9 +128,29 @@ internal static partial class LibC
     [LibraryImport(Library, EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint LGetXattr(string path, string name, [Out] byte[]? buffer, nint size);
 
-    /// <summary>lsetxattr(2): sets one extended attribute of a path (not following a final link); flags 0 = create or replace.</summary>
+    /// <summary>renameat2's flag: swap the two names atomically (both must exist; Linux 3.15+, most local file systems).</summary>
+    public const uint RenameExchange = 2;
+
+    /// <summary>utimensat's tv_nsec value that leaves a time as it is.</summary>
+    public const long UtimeOmit = (1L << 30) - 2;
+
+    [LibraryImport(Library, EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MkDir(string path, uint mode);
+
+    /// <summary>lchown(2): the owner of the entry itself, a symbolic link's included (never its target).</summary>
+    [LibraryImport(Library, EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int LChown(string path, uint owner, uint group);
+
+    /// <summary>
+    /// utimensat(2): <paramref name="times"/> is struct timespec[2] (access, modification) as 4 native longs (time_t and
+    /// long are both pointer-sized on the Linux ABIs .NET runs on); with <see cref="AtSymlinkNoFollow"/>, a link's own times.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int UtimensAt(int dirFd, string path, [In] nint[] times, int flags);
+
+    /// <summary>lsetxattr(2): an extended attribute of the entry itself, never of a link's target.</summary>
     [LibraryImport(Library, EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int LSetXattr(string path, string name, byte[] value, nint size, int flags);
+    public static partial int LSetXattr(string path, string name, [In] byte[] value, nuint size, int flags);
 
     /// <summary>An IOException carrying <paramref name="errno"/> as HResult, like the ones .NET throws on Unix.</summary>
     public static IOException ErrnoException(int errno, string what) =>

@@ -3,6 +3,7 @@ using BackupPs.Core.Catalog;
 using BackupPs.Core.Commands;
 using BackupPs.Core.Docker;
 using BackupPs.Core.Errors;
+using BackupPs.Core.Files;
 using BackupPs.Core.Hosting;
 using BackupPs.Core.Restore;
 using BackupPs.Core.Storage;
@@ -17,6 +18,9 @@ namespace BackupPs.Core.Verification;
 /// </summary>
 public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
 {
+    /// <summary>The ErrorId of a database drill's option (-Container, -Query, ...) given with -Restore for a file set backup.</summary>
+    public const string DatabaseDrillOptionErrorId = "DrillOptionNotForFileSet";
+
     /// <summary>The ErrorId for -Expected without -Query.</summary>
     public const string ExpectedWithoutQueryErrorId = "ExpectedWithoutQuery";
 
@@ -86,7 +90,11 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             // A drill runs the backup's SQL in a server: refused like a restore when anyone could have planted it.
             new StoreTrust(host).Check(path, manifestPath, BackupNames.StoreRootOf(path, manifest), refuseUnsafe: options.Restore);
             checks = [new BackupCheck("Manifest", true, manifestPath)];
-            if (options.Restore && new FileInfo(path).Length == manifest.SizeBytes)
+            if (manifest.Kind != BackupKind.Database)
+            {
+                drill = await TestFileSetAsync(path, manifest, options, checks, host, progress, cancellationToken).ConfigureAwait(false);
+            }
+            else if (options.Restore && new FileInfo(path).Length == manifest.SizeBytes)
             {
                 if (!host.ShouldProcess(DrillTarget(options, manifest), $"Restore drill of {path}: restore it into a throwaway database, compare its rows with the manifest"
                     + (options.Query is null ? "" : " and run -Query") + ", then drop it"))
@@ -133,6 +141,8 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
         {
             Path = path,
             Environment = manifest?.Environment,
+            Kind = manifest?.Kind,
+            Name = manifest?.CatalogName,
             Database = manifest?.Database,
             Passed = checks.All(c => c.Passed),
             Checks = checks,
@@ -147,6 +157,61 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             host.WriteError(new BackupPsException("BackupTestFailed", FailureCategory.InvalidData,
                 $"Backup {path} failed {failed.Length} check(s): {string.Join("; ", failed.Select(c => $"{c.Name}: {c.Detail.TrimEnd('.')}"))}.")
             { Target = path });
+        }
+    }
+
+    /// <summary>
+    /// A file set (EnvFile, Directory, Volume): <see cref="FileSetVerifier"/>'s checks, or with -Restore a drill into a
+    /// throwaway folder (<see cref="FileSetDrill"/>). Adds the checks to <paramref name="checks"/>; returns the drill's result
+    /// or null. The -Restore options that only concern a database drill are refused for it, as they would be ignored.
+    /// </summary>
+    private static async Task<DrillResult?> TestFileSetAsync(string path, BackupManifest manifest, TestBackupOptions options, List<BackupCheck> checks,
+        IOperationHost host, ProgressActivity progress, CancellationToken cancellationToken)
+    {
+        if (!options.Restore)
+        {
+            progress.Step(2, 2, "checking the file: hash, decompression, every entry, the chain");
+            host.WriteVerbose($"Checking {path}: its SHA-256, its {manifest.Compression} stream, every tar entry against the manifest's {manifest.FileCount} entries"
+                + (manifest.BaseFileName is null ? "." : ", and the earlier backups it builds on."));
+            using var reading = progress.Child($"Reading {System.IO.Path.GetFileName(path)}", "Starting");
+            checks.AddRange(await FileSetVerifier.VerifyAsync(path, manifest, read => reading.Bytes(read, manifest.SizeBytes, "checked"), cancellationToken).ConfigureAwait(false));
+            return null;
+        }
+
+        var databaseOnly = new (bool Given, string Name)[]
+        {
+            (options.Isolated, "-Isolated"), (options.Container is not null, "-Container"), (options.Query is not null, "-Query"),
+            (options.Expected is not null, "-Expected"), (options.Credential is not null, "-Credential"),
+        }.Where(o => o.Given).Select(o => o.Name).ToArray();
+        if (databaseOnly.Length > 0)
+        {
+            throw new BackupPsException(DatabaseDrillOptionErrorId, FailureCategory.InvalidOperation,
+                $"{path} is a {manifest.Kind} backup, and {string.Join(", ", databaseOnly)} only concern(s) the drill of a database backup; "
+                + "drill it with -Restore alone (it is restored into a throwaway folder and compared file by file).")
+            { Target = path };
+        }
+
+        switch (manifest.Kind)
+        {
+            case BackupKind.Directory or BackupKind.EnvFile when !OperatingSystem.IsWindows():
+                if (!host.ShouldProcess($"a throwaway folder under {System.IO.Path.GetTempPath()}",
+                    $"Restore drill of {path}: restore it into a throwaway folder, compare every entry with the manifest, then remove it"))
+                {
+                    return null;
+                }
+
+                var drill = await FileSetDrill.RunAsync(new StoredBackup(path, manifest), host, progress, cancellationToken).ConfigureAwait(false);
+                checks.AddRange(drill.Checks);
+                return drill;
+            case BackupKind.Volume:
+                // The seam of the volume drill (restore into a throwaway volume, compare, remove), which Restore-Volume's engine fills in.
+                throw new BackupPsException("VolumeDrillNotSupported", FailureCategory.InvalidOperation,
+                    $"{path} is a Volume backup, and Test-Backup -Restore cannot drill volume backups yet; Test-Backup without -Restore proves its file and every entry.")
+                { Target = path };
+            default:
+                throw new BackupPsException("NotSupportedOnWindows", FailureCategory.InvalidOperation,
+                    $"{path} is a {manifest.Kind} backup: restoring one (owners, modes, links) needs Linux.")
+                { Target = path };
         }
     }
 

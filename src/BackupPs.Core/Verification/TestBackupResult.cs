@@ -18,6 +18,13 @@ public sealed class TestBackupResult
 
     public string? Environment { get; init; }
 
+    /// <summary>What the backup holds (Database, EnvFile, Directory, Volume); null when its manifest could not be read.</summary>
+    public BackupKind? Kind { get; init; }
+
+    /// <summary>What the backup is catalogued as: the database, the file set's name (<see cref="BackupManifest.CatalogName"/>).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The database dumped (Database backups only).</summary>
     public string? Database { get; init; }
 
     public bool Passed { get; init; }
@@ -40,7 +47,7 @@ public sealed class TestBackupResult
     [JsonInclude, JsonPropertyName(nameof(RestoreDuration))]
     internal TimeSpan? RestoreElapsed { get; init; }
 
-    /// <summary>With -Restore: the throwaway database and container the drill restored into (both gone now).</summary>
+    /// <summary>With -Restore: the throwaway database and container, or for a file set the throwaway folder, the drill restored into (all gone now).</summary>
     public string? RestoredInto { get; init; }
 
     /// <summary>"app-prod-20261121T020000Z.dump.zst: passed" or "...: failed (Sha256, Decompression)": what "$result" prints.</summary>

@@ -15,7 +15,7 @@ public sealed class CommandLineTests
     [Fact]
     public void VerbsAreTheCmdletNamesInLowerCase()
     {
-        Assert.Equal(["backup-database", "get-backup", "restore-database", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName).Order());
+        Assert.Equal(["backup-database", "backup-directory", "get-backup", "restore-database", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName).Order());
     }
 
     [Fact]

@@ -95,7 +95,8 @@ internal static class TestArtifact
     }
 
     /// <summary>Writes one tar entry for <paramref name="item"/>, as the engine contract says the writer does.</summary>
-    public static void WriteEntry(TarWriter tar, TestEntry item, string? name = null, byte[]? content = null)
+    /// <param name="xattrs">Extended attributes, written as GNU tar's SCHILY.xattr.* records.</param>
+    public static void WriteEntry(TarWriter tar, TestEntry item, string? name = null, byte[]? content = null, IReadOnlyDictionary<string, string>? xattrs = null)
     {
         var e = item.Entry;
         var type = e.Type switch
@@ -105,7 +106,8 @@ internal static class TestArtifact
             FileEntryType.SymbolicLink => TarEntryType.SymbolicLink,
             _ => TarEntryType.HardLink,
         };
-        var entry = new PaxTarEntry(type, name ?? ManifestEntryMatch.TarName(e))
+        var records = (xattrs ?? new Dictionary<string, string>()).ToDictionary(x => "SCHILY.xattr." + x.Key, x => x.Value);
+        var entry = new PaxTarEntry(type, name ?? ManifestEntryMatch.TarName(e), records)
         {
             Mode = ManifestEntryMatch.Mode(e), Uid = (int)e.Uid, Gid = (int)e.Gid, ModificationTime = e.Modified,
         };
