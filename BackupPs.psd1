@@ -16,14 +16,21 @@
     CmdletsToExport      = @(
         'Backup-Database'
         'Backup-Directory'
+        'Backup-Volume'
+        'Export-EnvFile'
         'Get-Backup'
+        'Import-EnvFile'
         'Restore-Database'
         'Restore-Directory'
+        'Restore-Volume'
         'Test-Backup'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
-    AliasesToExport      = @()
+    # The [Alias]es of the cmdlets (CommandAttribute.Aliases): a binary module's aliases are only exported when listed here.
+    AliasesToExport      = @(
+        'Export-EnvFiles'
+    )
     PrivateData          = @{
         PSData = @{
             Tags         = @('PSEdition_Core', 'Linux', 'Backup', 'PostgreSQL', 'Docker', 'RaspberryPi')

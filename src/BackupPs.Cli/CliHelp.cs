@@ -23,6 +23,10 @@ internal static class CliHelp
         foreach (var c in CommandLine.Commands)
         {
             text.AppendLine($"  {c.Attribute.CliName,-18} {c.Attribute.Synopsis}");
+            foreach (var alias in c.Attribute.CliAliases)
+            {
+                text.AppendLine($"  {alias,-18} The same as {c.Attribute.CliName}.");
+            }
         }
 
         text.AppendLine();
@@ -37,6 +41,11 @@ internal static class CliHelp
             .Select(o => o.Attribute.Mandatory ? $"<{o.CliName}>" : $"[<{o.CliName}>]");
         var text = new StringBuilder();
         text.AppendLine($"usage: backupps {attribute.CliName} {string.Join("", positional.Select(p => p + " "))}[options]");
+        if (attribute.Aliases.Length > 0)
+        {
+            text.AppendLine($"       (also: {string.Join(", ", attribute.CliAliases.Select(a => "backupps " + a))})");
+        }
+
         Paragraphs(text, attribute.Synopsis, "");
         Paragraphs(text, attribute.Description, "");
 

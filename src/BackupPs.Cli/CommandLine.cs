@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text;
 using BackupPs.Core.Catalog;
 using BackupPs.Core.Commands;
 using BackupPs.Core.Errors;
@@ -44,7 +43,7 @@ internal sealed class CommandLine
             throw new UsageException("No command given; run 'backupps --help' for the list.");
         }
 
-        var command = Commands.FirstOrDefault(c => c.Attribute.CliName == args[0].ToLowerInvariant())
+        var command = Commands.FirstOrDefault(c => c.Attribute.CliNames.Contains(args[0], StringComparer.OrdinalIgnoreCase))
             ?? throw new UsageException($"Unknown command '{args[0]}'; run 'backupps --help' for the list.");
 
         var options = Activator.CreateInstance(command.OptionsType)!;
@@ -302,21 +301,7 @@ internal sealed record OptionSpec(PropertyInfo Property, OptionAttribute Attribu
     public string[] AcceptedNames(Type enumType) => Enum.GetNames(enumType).Except(Attribute.ExcludedValues).ToArray();
 
     /// <summary>ComposeProject → compose-project.</summary>
-    public static string Kebab(string name)
-    {
-        var text = new StringBuilder();
-        foreach (var c in name)
-        {
-            if (char.IsUpper(c) && text.Length > 0)
-            {
-                text.Append('-');
-            }
-
-            text.Append(char.ToLowerInvariant(c));
-        }
-
-        return text.ToString();
-    }
+    public static string Kebab(string name) => CommandAttribute.Kebab(name);
 }
 
 /// <summary>Flags every command accepts: the CLI's counterparts of pwsh's common parameters.</summary>

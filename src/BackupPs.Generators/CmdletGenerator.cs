@@ -103,6 +103,12 @@ public sealed class CmdletGenerator : IIncrementalGenerator
         sb.AppendLine($"[{Sma}.OutputType(typeof({outputType}))]");
         // The stable PSTypeName the objects carry (BackupPsCmdlet.WriteOutput adds it): "BackupPs." + the type's name.
         sb.AppendLine($"[{Sma}.OutputType({Literal("BackupPs." + ((ITypeSymbol)command.ConstructorArguments[2].Value!).Name)})]");
+        if (Strings(command, "Aliases") is { Length: > 0 } aliases)
+        {
+            // Exported by BackupPs.psd1's AliasesToExport, which must list them too.
+            sb.AppendLine($"[{Sma}.Alias({string.Join(", ", aliases.Select(Literal))})]");
+        }
+
         sb.AppendLine($"partial class {cmdlet.Name}");
         sb.AppendLine("{");
         sb.AppendLine($"    private readonly {optionsName} _options = new {optionsName}();");
@@ -125,6 +131,17 @@ public sealed class CmdletGenerator : IIncrementalGenerator
             if (Completer(option) is { } completer)
             {
                 sb.AppendLine($"    [{completer}]");
+            }
+
+            if (Named(option.Attribute, "FromPipeline") is true && Named(option.Attribute, "FromPipelineByPropertyName") is true && !option.IsBackupPath && !option.IsSourcePath)
+            {
+                // A piped backup record binds as its property of this name, not as itself turned into text (see the attribute).
+                sb.AppendLine($"    [global::BackupPs.Commands.RecordPropertyTransformation({Literal(name)})]");
+            }
+
+            if (Strings(option.Attribute, "Aliases") is { Length: > 0 } parameterAliases)
+            {
+                sb.AppendLine($"    [{Sma}.Alias({string.Join(", ", parameterAliases.Select(Literal))})]");
             }
 
             var type = option.Property.Type.ToDisplayString(TypeFormat);
@@ -203,6 +220,12 @@ public sealed class CmdletGenerator : IIncrementalGenerator
             {
                 resolve.Add($"_options.{name} = _options.{name} is null ? null : ResolveDestinationPath(_options.{name}, literal: true, {Literal("-" + name)});");
             }
+        }
+
+        if (optionList.Any(o => o.Name == "Force" && o.Property.Type.SpecialType == SpecialType.System_Boolean))
+        {
+            sb.AppendLine();
+            sb.AppendLine("    protected override bool ForceConfirms => _options.Force;");
         }
 
         sb.AppendLine();
@@ -319,6 +342,13 @@ public sealed class CmdletGenerator : IIncrementalGenerator
 
     private static object? Named(AttributeData attribute, string name) =>
         attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value;
+
+    /// <summary>A string[] named argument (Aliases), or null when it is not given.</summary>
+    private static string[]? Strings(AttributeData attribute, string name)
+    {
+        var value = attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value;
+        return value.IsNull || value.Kind != TypedConstantKind.Array ? null : value.Values.Select(v => (string)v.Value!).ToArray();
+    }
 
     private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

@@ -30,7 +30,8 @@ internal static class AboutTopic
         var list = new StringBuilder();
         foreach (var command in commands)
         {
-            list.AppendLine($"    {command.Name} (CLI: backupps {command.Command.CliName})");
+            var aliases = command.Command.Aliases.Length == 0 ? "" : $"; alias {string.Join(", ", command.Command.Aliases)}";
+            list.AppendLine($"    {command.Name} (CLI: backupps {command.Command.CliName}{aliases})");
             foreach (var line in HelpText.Wrap(command.Command.Synopsis, 72))
             {
                 list.AppendLine("        " + line);

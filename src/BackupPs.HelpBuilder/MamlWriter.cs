@@ -54,7 +54,10 @@ internal static class MamlWriter
                     Paragraphs(Maml + "description", help.Command.OutputDescription)))),
             new XElement(Maml + "alertSet",
                 new XElement(Maml + "alert",
-                    Para($"The same command without pwsh, for cron and systemd timers: backupps {help.Command.CliName}, each parameter as a kebab-case option (-ComposeProject is --compose-project); 'backupps {help.Command.CliName} --help' lists them. Exit codes: 0 success, 1 the operation failed, 2 bad usage."))),
+                    Para($"The same command without pwsh, for cron and systemd timers: backupps {help.Command.CliName}, each parameter as a kebab-case option (-ComposeProject is --compose-project); 'backupps {help.Command.CliName} --help' lists them. Exit codes: 0 success, 1 the operation failed, 2 bad usage."),
+                    help.Command.Aliases.Length == 0
+                        ? null
+                        : Para($"Also named {string.Join(", ", help.Command.Aliases)} (alias; in the CLI: {string.Join(", ", help.Command.CliAliases.Select(a => "backupps " + a))})."))),
             new XElement(Command + "examples", help.Examples.Select((e, i) =>
                 new XElement(Command + "example",
                     new XElement(Maml + "title", $"--------- Example {i + 1}: {e.Title} ---------"),

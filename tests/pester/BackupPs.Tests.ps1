@@ -16,7 +16,11 @@ AfterAll {
 
 Describe 'BackupPs module' {
     It 'exports exactly the cmdlets of the manifest' {
-        (Get-Command -Module BackupPs).Name | Sort-Object | Should -Be @('Backup-Database', 'Get-Backup', 'Restore-Database', 'Test-Backup')
+        $manifest = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../BackupPs.psd1')
+        (Get-Command -Module BackupPs -CommandType Cmdlet).Name | Sort-Object | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+        $manifest.CmdletsToExport | Should -Contain 'Backup-Database'
+        $manifest.CmdletsToExport | Should -Contain 'Backup-Directory'
+        (Get-Alias Export-EnvFiles).ResolvedCommandName | Should -Be 'Export-EnvFile'
     }
 
     It 'declares output types' {

@@ -218,6 +218,13 @@ public sealed class BackupRecord : BackupManifest
     public required string ManifestPath { get; init; }
 
     /// <summary>
+    /// <see cref="BackupManifest.CatalogName"/> in the CLI's --json, as PowerShell's ConvertTo-Json writes the public
+    /// property; manifests do not store it (it is derived from Name and Database).
+    /// </summary>
+    [JsonInclude, JsonPropertyName(nameof(CatalogName))]
+    internal string CatalogNameInOutput => CatalogName;
+
+    /// <summary>
     /// "app-prod-20261121T020000Z.dump.zst (prod/app, 2026-11-21 02:00:00Z, 1.2 MB)", "certs-prod-...tar.zst (prod/directory/certs, ...)":
     /// what "$record" prints.
     /// </summary>
@@ -310,4 +317,7 @@ public sealed record VolumeSource
 
     /// <summary>Containers stopped for the copy and started again (-StopContainer), by name.</summary>
     public IReadOnlyList<string>? StoppedContainers { get; init; }
+
+    /// <summary>The volume's name: what a record's Volume means when piped into -Volume (Get-Backup -Kind Volume | Backup-Volume).</summary>
+    public override string ToString() => Name;
 }

@@ -51,15 +51,22 @@ internal static partial class FileSetValidator
         require(m.BaseFileName is null || (m.Kind != BackupKind.EnvFile && IsArtifactNameOf(m, m.BaseFileName) && m.BaseFileName != m.FileName),
             nameof(m.BaseFileName), () => $"'{ManifestValidator.Shown(m.BaseFileName)}' is not the name of an earlier {m.Kind} backup of {ManifestValidator.Shown(m.Name)}");
         require(m.Files is not null, nameof(m.Files), () => "it is missing");
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Each entry's type by path, as far as read: what a later entry may link to or lie under.
+        var seen = new Dictionary<string, FileEntryType>(StringComparer.Ordinal);
         long total = 0;
         foreach (var entry in m.Files!)
         {
             require(entry is not null && IsEntryPath(entry.Path, m.Kind), nameof(m.Files),
                 () => $"'{ManifestValidator.Shown(entry?.Path)}' is not a relative path inside the backed-up tree");
             var shown = ManifestValidator.Shown(entry!.Path);
-            require(seen.Add(entry.Path), nameof(m.Files), () => $"{shown} is listed twice");
+            require(seen.TryAdd(entry.Path, entry.Type), nameof(m.Files), () => $"{shown} is listed twice");
             require(Enum.IsDefined(entry.Type), nameof(m.Files), () => $"{shown} has the type '{entry.Type}'");
+            // The root is the destination folder itself, made first; anything else there would replace the destination.
+            require(entry.Path != "." || (entry.Type == FileEntryType.Directory && seen.Count == 1), nameof(m.Files),
+                () => "the root '.' is not the first entry, or not a folder");
+            // A path under a file or a symbolic link is a write through it (a link then a write through the link).
+            var under = Ancestors(entry.Path).FirstOrDefault(a => seen.TryGetValue(a, out var type) && type != FileEntryType.Directory);
+            require(under is null, nameof(m.Files), () => $"{shown} lies under {ManifestValidator.Shown(under)}, which is not a folder");
             require(entry.Mode is not null && ModePattern().IsMatch(entry.Mode), nameof(m.Files), () => $"{shown} has the mode '{ManifestValidator.Shown(entry.Mode)}' (4 octal digits)");
             require(entry.Uid is >= 0 and <= uint.MaxValue && entry.Gid is >= 0 and <= uint.MaxValue, nameof(m.Files), () => $"{shown} has the owner {entry.Uid}:{entry.Gid}");
             require(entry.Size >= 0 && (entry.Type == FileEntryType.File || entry.Size == 0), nameof(m.Files), () => $"{shown} has the size {entry.Size}");
@@ -69,13 +76,17 @@ internal static partial class FileSetValidator
                     ? entry.LinkTarget is { Length: > 0 and <= MaxPathLength } && !entry.LinkTarget.Contains('\0')
                     : entry.LinkTarget is null,
                 nameof(m.Files), () => $"{shown} has the link target '{ManifestValidator.Shown(entry.LinkTarget)}'");
-            // A hard link names an entry met before it, inside the tree: the restore links to what it has written.
-            require(entry.Type != FileEntryType.HardLink || (seen.Contains(entry.LinkTarget!) && entry.LinkTarget != entry.Path), nameof(m.Files),
-                () => $"{shown} is a hard link to '{ManifestValidator.Shown(entry.LinkTarget)}', which is not an earlier entry");
+            // A hard link names a file met before it, inside the tree: the restore links to what it has written (a folder
+            // cannot be hard-linked, and a link to a link would make two names of something else than the file recorded).
+            require(entry.Type != FileEntryType.HardLink
+                    || (entry.LinkTarget != entry.Path && seen.TryGetValue(entry.LinkTarget!, out var target) && target == FileEntryType.File),
+                nameof(m.Files), () => $"{shown} is a hard link to '{ManifestValidator.Shown(entry.LinkTarget)}', which is not an earlier file entry");
             require(entry.StoredIn is null || (entry.Type == FileEntryType.File && m.BaseFileName is not null && IsArtifactNameOf(m, entry.StoredIn) && entry.StoredIn != m.FileName),
                 nameof(m.Files), () => $"{shown} is stored in '{ManifestValidator.Shown(entry.StoredIn)}', which is not an earlier backup of this source");
-            require(entry.Variables is null || (m.Kind == BackupKind.EnvFile && entry.Variables.All(v => v is not null && VariableNamePattern().IsMatch(v))),
-                nameof(m.Files), () => $"{shown} lists a variable name that is not one");
+            require(entry.Variables is null || (m.Kind == BackupKind.EnvFile && entry.Type == FileEntryType.File && entry.Variables.All(v => v is not null && VariableNamePattern().IsMatch(v))),
+                nameof(m.Files), () => $"{shown} lists variables, but only an env file's regular files have them, by name only");
+            require(entry.Variables is null || entry.Variables.Distinct(StringComparer.Ordinal).Count() == entry.Variables.Count, nameof(m.Files),
+                () => $"{shown} lists a variable twice");
             require(long.MaxValue - total >= entry.Size, nameof(m.Files), () => "the sizes add up to more than any tree holds");
             total += entry.Size;
         }
@@ -108,6 +119,15 @@ internal static partial class FileSetValidator
         }
 
         return path.Split('/').All(segment => segment.Length > 0 && segment != "." && segment != "..");
+    }
+
+    /// <summary>The folders a relative entry path lies in, nearest last: "a/b/c" gives "a", "a/b".</summary>
+    private static IEnumerable<string> Ancestors(string path)
+    {
+        for (var slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
+        {
+            yield return path[..slash];
+        }
     }
 
     /// <summary>The manifest's own FileName is the name of its Name, Environment, start and compression for some claim.</summary>

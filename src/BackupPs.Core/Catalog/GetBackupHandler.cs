@@ -29,12 +29,13 @@ public sealed class GetBackupHandler : ICommandHandler<GetBackupOptions>
         var records = listed.DistinctBy(r => r.Path).OrderBy(r => r.StartedUtc).AsEnumerable()
             .Where(r => environment is null || r.Environment == environment)
             .Where(r => options.Database is null || r.Database == options.Database)
-            .Where(r => options.Kind is null || r.Kind == options.Kind)
+            .Where(r => options.Kind is null || options.Kind.Contains(r.Kind))
+            .Where(r => options.Name is null || r.CatalogName == options.Name)
             .Where(r => options.Since is null || r.StartedUtc >= options.Since);
 
         if (options.Latest)
         {
-            records = records.GroupBy(r => (r.Environment, r.Database, r.Kind))
+            records = records.GroupBy(r => (r.Environment, r.Kind, r.CatalogName))
                 .Select(g => g.Last()) // the records are in catalog order, so this is the latest, ties broken as listed
                 .OrderBy(r => r.StartedUtc);
         }
@@ -69,7 +70,12 @@ public sealed class GetBackupHandler : ICommandHandler<GetBackupOptions>
 
         if (options.Kind is not null)
         {
-            filters.Add($"-Kind {options.Kind}");
+            filters.Add($"-Kind {string.Join(", ", options.Kind)}");
+        }
+
+        if (options.Name is not null)
+        {
+            filters.Add($"-Name {options.Name}");
         }
 
         if (options.Since is not null)

@@ -219,12 +219,13 @@ public static class ManifestStore
         status is { } s ? $"{s.Device}:{s.Inode}" : new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
 
     /// <summary>
-    /// The manifests below <paramref name="root"/>. A symbolic link to a folder is followed at the environment and
-    /// database levels (store/dev -> /mnt/usb/dev, as a linked root is): Backup-Database writes through such links,
-    /// so the catalog must list what it wrote. Deeper links are not followed (BackupPs creates no folders there), nor is
-    /// a link (or bind mount) back to a folder above it, a loop; both with a warning. A folder reached under two names
-    /// is read under both, but a backup is listed only where its manifest says it belongs (root/environment/database),
-    /// so never twice.
+    /// The manifests below <paramref name="root"/>. A symbolic link to a folder is followed at the levels BackupPs
+    /// creates folders at (store/dev -> /mnt/usb/dev, as a linked root is): the environment, the database, and for
+    /// file sets the kind and the name (&lt;environment&gt;/&lt;kind&gt;/&lt;name&gt;, one level deeper; a link below a kind
+    /// folder is followed): the backup commands write through such links, so the catalog must list what they wrote.
+    /// Links inside a backup's own folder are not followed (BackupPs creates no folders there), nor is a link (or bind
+    /// mount) back to a folder above it, a loop; both with a warning. A folder reached under two names is read under
+    /// both, but a backup is listed only where its manifest says it belongs, so never twice.
     /// </summary>
     private static List<string> Manifests(string root, IOperationHost host)
     {
@@ -251,13 +252,15 @@ public static class ManifestStore
                 .OrderBy(e => e.Path, StringComparer.Ordinal) // the warnings and errors about entries come in the same order on every run and file system
                 .ToList();
             manifests.AddRange(entries.Where(e => e.Path.EndsWith(BackupNames.ManifestSuffix, StringComparison.Ordinal)).Select(e => e.Path));
+            // <env>/<kind>/ holds the file sets' <name> folders: a level deeper than <env>/<database>/ (which may share the name).
+            var followedDepth = depth == 2 && KindFolders.Contains(Path.GetFileName(folder)) ? 3 : 2;
             foreach (var (path, _, isLink) in entries.Where(e => e.IsFolder))
             {
                 var identity = FolderIdentity(path);
-                if (isLink && depth >= 2)
+                if (isLink && depth >= followedDepth)
                 {
-                    host.WriteWarning($"Skipping {path}: it is a symbolic link to a folder ({new DirectoryInfo(path).LinkTarget}) inside a database's folder, where BackupPs "
-                        + "creates no folders, so it is not followed. Pass its target as -Path to list it.");
+                    host.WriteWarning($"Skipping {path}: it is a symbolic link to a folder ({new DirectoryInfo(path).LinkTarget}) inside a backup's folder "
+                        + "(a database's, or a file set's <kind>/<name>), where BackupPs creates no folders, so it is not followed. Pass its target as -Path to list it.");
                 }
                 else if (above.TryGetValue(identity, out var ancestor))
                 {
@@ -272,6 +275,9 @@ public static class ManifestStore
             }
         }
     }
+
+    /// <summary>The folders of the file-set kinds under an environment (envfile, directory, volume).</summary>
+    private static readonly HashSet<string> KindFolders = new(Enum.GetValues<BackupKind>().Select(BackupNames.KindFolder).OfType<string>(), StringComparer.Ordinal);
 
     /// <summary>What makes two paths one folder: its device and inode (bind mounts included), else its real path.</summary>
     private static string FolderIdentity(string folder) =>

@@ -45,8 +45,27 @@ public sealed class CommandAttribute : Attribute
     /// <summary>What the command emits: Get-Help's OUTPUTS, next to <see cref="OutputType"/>.</summary>
     public string OutputDescription { get; init; } = "";
 
-    /// <summary>The CLI verb: the cmdlet name in lower case.</summary>
-    public string CliName => $"{Verb}-{Noun}".ToLowerInvariant();
+    /// <summary>
+    /// Other names of the command ("Export-EnvFiles", the name in a user's runbook): [Alias] on the cmdlet, exported by
+    /// BackupPs.psd1 (AliasesToExport), and verbs of the CLI in lower case (export-env-files), which help lists.
+    /// </summary>
+    public string[] Aliases { get; init; } = [];
+
+    /// <summary>The CLI verb: the cmdlet name in kebab case (backup-database, export-env-file).</summary>
+    public string CliName => Kebab($"{Verb}-{Noun}");
+
+    /// <summary>The CLI verbs of <see cref="Aliases"/> (export-env-files), which help lists.</summary>
+    public IEnumerable<string> CliAliases => Aliases.Select(Kebab);
+
+    /// <summary>
+    /// Every verb the CLI takes for the command: <see cref="CliName"/> and <see cref="CliAliases"/>, and each name in plain
+    /// lower case too (export-envfile), as the cmdlet name typed in lower case.
+    /// </summary>
+    public IEnumerable<string> CliNames => Aliases.Prepend($"{Verb}-{Noun}").SelectMany(n => new[] { Kebab(n), n.ToLowerInvariant() }).Distinct();
+
+    /// <summary>A pwsh name in the CLI's kebab case: ComposeProject → compose-project, Export-EnvFile → export-env-file.</summary>
+    public static string Kebab(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 && name[i - 1] != '-' ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }
 
 public enum CommandImpact

@@ -23,4 +23,13 @@ public enum CompletionSource
 
     /// <summary>Databases recorded in the backup store (of the -Environment given, when one is).</summary>
     Database,
+
+    /// <summary>
+    /// Catalog names recorded in the backup store (BackupManifest.CatalogName: a database, an env-file set, a folder, a
+    /// volume), of the -Environment and the -Kind given, when they are; a command of one kind lists that kind only.
+    /// </summary>
+    Name,
+
+    /// <summary>Names of the Docker volumes of the daemon (GET /volumes).</summary>
+    Volume,
 }

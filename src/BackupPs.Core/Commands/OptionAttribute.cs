@@ -81,6 +81,12 @@ public sealed class OptionAttribute : Attribute
     /// <summary>A rule of the core that a value must follow (an environment name, a PostgreSQL name), checked at binding.</summary>
     public OptionRule Rule { get; init; }
 
+    /// <summary>
+    /// Other names of the cmdlet parameter ([Alias]): property names of piped objects it binds from by property name too
+    /// (-Volume from a Name or VolumeName property), or short forms. The CLI knows the option by its kebab-case name only.
+    /// </summary>
+    public string[] Aliases { get; init; } = [];
+
     public string Help { get; init; } = "";
 
     /// <summary>Whether the option names a file-system path of any role (backups, a source, a destination).</summary>

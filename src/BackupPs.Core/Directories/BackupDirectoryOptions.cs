@@ -76,7 +76,7 @@ public sealed class BackupDirectoryOptions
         Help = "Backup store folder, created when missing; a backup file means the store it lives in. Default: ./backups")]
     public string? Path { get; set; } = BackupNames.DefaultRoot;
 
-    [Option(Help = "The name the backup is catalogued under (its folder and file names). Default: the source folder's name. Only with one -SourcePath.")]
+    [Option(Completion = CompletionSource.Name, Help = "The name the backup is catalogued under (its folder and file names). Default: the source folder's name. Only with one -SourcePath.")]
     public string? Name { get; set; }
 
     [Option(Help = "Patterns of entries to leave out, relative to the source folder: *.tmp or cache (a name at any depth), logs/*.log or thumbnails/** (a path from the root). An excluded folder is left out whole.")]

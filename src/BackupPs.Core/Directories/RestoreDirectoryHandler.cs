@@ -43,7 +43,7 @@ public sealed class RestoreDirectoryHandler : ICommandHandler<RestoreDirectoryOp
         if (!replacing && Holds(destination))
         {
             throw new BackupPsException(FileSetRestore.DestinationNotEmptyErrorId, FailureCategory.ResourceExists,
-                $"{destination} is not empty, and Restore-Directory never writes over files; use -Replace to swap the restored tree in (the old one is kept as "
+                $"The destination {destination} is not empty, and Restore-Directory never writes over files; use -Replace to swap the restored tree in (the old one is kept as "
                 + $"{Path.GetFileName(destination)}.before-<UTC stamp>), or choose a new or empty -Destination.")
             { Target = destination };
         }

@@ -26,8 +26,8 @@ namespace BackupPs.Core.Directories;
         the old tree is kept as <name>.before-<UTC stamp> unless -RemovePrevious. Until the swap the
         existing folder is not touched.
 
-        It asks for confirmation (ConfirmImpact High; the CLI asks on a terminal and needs --force
-        without one). -WhatIf prints the plan and changes nothing.
+        It asks for confirmation (ConfirmImpact High; -Force or -Confirm:$false skips it; the CLI asks
+        on a terminal and needs --force without one). -WhatIf prints the plan and changes nothing.
         """,
     OutputDescription = "One record per restore: the backup (Path, Kind, Name, Environment), the Destination, Mode (New or Replace), where the replaced tree was kept (PreviousPath), FileCount and TotalBytes, whether owners were restored, the checks made, the start and duration.")]
 [Example(Title = "Restore a lost certificate folder where it was",
@@ -36,8 +36,8 @@ namespace BackupPs.Core.Directories;
     Cli = "backupps restore-directory --path /opt/backups/prod/directory/certs/certs-prod-20261121T020000Z.tar.zst --force",
     CliTitle = "Restore one backup file where it was taken from")]
 [Example(Title = "Look at a backup in another folder first",
-    Code = "Restore-Directory -Path /opt/backups/prod/directory/photos/photos-prod-20261121T020000Z.tar.zst -Destination /tmp/photos-check",
-    Remarks = "Restores into /tmp/photos-check (created; its parent must exist), leaving the live folder alone.",
+    Code = "Restore-Directory -Path /opt/backups/prod/directory/photos/photos-prod-20261121T020000Z.tar.zst -Destination /tmp/photos-check -Force",
+    Remarks = "Restores into /tmp/photos-check (created; its parent must exist) without asking, leaving the live folder alone.",
     Cli = "backupps restore-directory --path /opt/backups/prod/directory/photos/photos-prod-20261121T020000Z.tar.zst --destination /tmp/photos-check --force")]
 [Example(Title = "Replace a damaged folder, keeping the old tree",
     Code = """
@@ -66,4 +66,7 @@ public sealed class RestoreDirectoryOptions
 
     [Option(Help = "Restore symbolic links whose target is absolute or leads out of the restored tree, as links (never written through). Without it such a backup is refused before anything is written.")]
     public bool AllowExternalLinks { get; set; }
+
+    [Option(Help = "Restore without asking for confirmation. -WhatIf still only shows what would be done.")]
+    public bool Force { get; set; }
 }

@@ -18,6 +18,11 @@ public sealed partial class DockerClient
         }
 
         using JsonDocument doc = await GetJsonAsync(query, new RequestContext("list containers", ObjectKind.None, null), cancellationToken).ConfigureAwait(false);
+        return ReadSummaries(doc);
+    }
+
+    private static List<DockerContainerSummary> ReadSummaries(JsonDocument doc)
+    {
         var result = new List<DockerContainerSummary>();
         if (doc.RootElement.ValueKind != JsonValueKind.Array)
         {
@@ -37,6 +42,25 @@ public sealed partial class DockerClient
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// <c>GET /containers/json?all=true&amp;filters={"volume":[…]}</c>: every container, running or not, that mounts the named
+    /// volume <paramref name="volume"/> (the daemon also matches a mount destination of that text, which a volume name, having
+    /// no '/', never is). Inspect each for how it mounts it.
+    /// </summary>
+    public async Task<IReadOnlyList<DockerContainerSummary>> ListContainersUsingVolumeAsync(string volume, CancellationToken cancellationToken = default)
+    {
+        RequireId(volume, nameof(volume));
+        string filters = System.Text.Encoding.UTF8.GetString(DockerJson.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStringArray("volume", [volume]);
+            w.WriteEndObject();
+        }));
+        using JsonDocument doc = await GetJsonAsync("containers/json?all=true&filters=" + Esc(filters),
+            new RequestContext("list the containers that use volume", ObjectKind.Volume, volume), cancellationToken).ConfigureAwait(false);
+        return ReadSummaries(doc);
     }
 
     /// <summary><c>GET /containers/{id}/json</c>. Throws DockerContainerNotFound (ObjectNotFound) for a 404.</summary>
@@ -182,13 +206,22 @@ public sealed partial class DockerClient
     /// <summary><c>POST /containers/{id}/stop?t=N</c>: the stop signal, then SIGKILL after <paramref name="timeout"/>
     /// (rounded up to whole seconds). Returns false when the container was already stopped (304). The call blocks
     /// until the container has stopped.</summary>
-    public async Task<bool> StopContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<bool> StopContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        return StopAsync(id, "?t=" + ((long)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture), cancellationToken);
+    }
+
+    /// <summary><c>POST /containers/{id}/stop</c> without a timeout: the container's own stop signal and grace period
+    /// (<c>docker run --stop-timeout</c>, compose's <c>stop_grace_period</c>; 10 s when it has none), as <c>docker stop</c>
+    /// does. Returns false when it was already stopped (304). Blocks until the container has stopped.</summary>
+    public Task<bool> StopContainerAsync(string id, CancellationToken cancellationToken = default) => StopAsync(id, "", cancellationToken);
+
+    private async Task<bool> StopAsync(string id, string query, CancellationToken cancellationToken)
     {
         RequireId(id, nameof(id));
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
-        long seconds = (long)Math.Ceiling(timeout.TotalSeconds);
         (HttpStatusCode status, JsonDocument? doc) = await SendJsonAsync(
-            HttpMethod.Post, "containers/" + Esc(id) + "/stop?t=" + seconds.ToString(CultureInfo.InvariantCulture), null,
+            HttpMethod.Post, "containers/" + Esc(id) + "/stop" + query, null,
             new RequestContext("stop container", ObjectKind.Container, id), cancellationToken, HttpStatusCode.NotModified).ConfigureAwait(false);
         doc?.Dispose();
         return status != HttpStatusCode.NotModified;

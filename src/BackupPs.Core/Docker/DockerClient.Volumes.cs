@@ -42,16 +42,27 @@ public sealed partial class DockerClient
 
     /// <summary><c>POST /volumes/create</c> with the local driver. Creating an existing name returns the existing volume
     /// (daemon behaviour), so compare labels if that matters.</summary>
-    public async Task<DockerVolume> CreateVolumeAsync(
+    public Task<DockerVolume> CreateVolumeAsync(
         string name, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken = default)
+        => CreateVolumeAsync(name, "local", labels, null, cancellationToken);
+
+    /// <summary>
+    /// <c>POST /volumes/create</c> with <paramref name="driver"/> and its <paramref name="driverOptions"/> (for local:
+    /// type, device, o), as Restore-Volume recreates a backed-up volume. Creating an existing name returns the existing
+    /// volume (daemon behaviour): inspect first when a new one is meant.
+    /// </summary>
+    public async Task<DockerVolume> CreateVolumeAsync(string name, string driver, IReadOnlyDictionary<string, string>? labels,
+        IReadOnlyDictionary<string, string>? driverOptions, CancellationToken cancellationToken = default)
     {
         RequireId(name, nameof(name));
+        ArgumentException.ThrowIfNullOrWhiteSpace(driver);
         byte[] body = DockerJson.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("Name", name);
-            w.WriteString("Driver", "local");
+            w.WriteString("Driver", driver);
             w.WriteStringMap("Labels", labels ?? new Dictionary<string, string>());
+            w.WriteStringMap("DriverOpts", driverOptions ?? new Dictionary<string, string>());
             w.WriteEndObject();
         });
         (_, JsonDocument? doc) = await SendJsonAsync(
@@ -82,7 +93,24 @@ public sealed partial class DockerClient
         v.StrOrEmpty("Mountpoint"),
         v.StrOrEmpty("Scope"),
         v.Str("CreatedAt"),
-        v.StrMap("Labels"));
+        v.StrMap("Labels"),
+        v.StrMap("Options"));
+
+    /// <summary><c>GET /images/json</c>: the images present locally (never pulls), newest first as the daemon lists them.</summary>
+    public async Task<IReadOnlyList<DockerImageSummary>> ListImagesAsync(CancellationToken cancellationToken = default)
+    {
+        using JsonDocument doc = await GetJsonAsync("images/json", new RequestContext("list images", ObjectKind.None, null), cancellationToken).ConfigureAwait(false);
+        var result = new List<DockerImageSummary>();
+        if (doc.RootElement.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement i in doc.RootElement.EnumerateArray())
+            {
+                result.Add(new DockerImageSummary(i.StrOrEmpty("Id"), i.StrList("RepoTags"), i.Int64("Size") ?? 0));
+            }
+        }
+
+        return result;
+    }
 
     /// <summary><c>GET /images/{name}/json</c>; null when the image is not present locally.</summary>
     public async Task<DockerImage?> InspectImageAsync(string name, CancellationToken cancellationToken = default)

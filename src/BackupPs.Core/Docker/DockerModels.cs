@@ -152,13 +152,22 @@ public enum DockerWaitCondition
 public sealed record DockerWaitResult(long StatusCode, string? Error);
 
 /// <summary><c>GET /volumes/{name}</c> and the rows of <c>GET /volumes</c>.</summary>
+/// <param name="Mountpoint">Where the daemon keeps the volume's files on its host (local driver: /var/lib/docker/volumes/&lt;name&gt;/_data).</param>
+/// <param name="Options">The driver options it was created with (<c>Options</c>; for local: type, device, o); empty when none.</param>
 public sealed record DockerVolume(
     string Name,
     string Driver,
     string Mountpoint,
     string Scope,
     string? CreatedAt,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyDictionary<string, string> Options);
+
+/// <summary>A row of <c>GET /images/json</c>.</summary>
+/// <param name="Id">The image id (<c>sha256:…</c>).</param>
+/// <param name="RepoTags">Its tags (<c>&lt;none&gt;:&lt;none&gt;</c> or none for an untagged image).</param>
+/// <param name="Size">Its size in bytes.</param>
+public sealed record DockerImageSummary(string Id, IReadOnlyList<string> RepoTags, long Size);
 
 /// <summary><c>GET /images/{name}/json</c>, reduced.</summary>
 /// <param name="Id">The image id (<c>sha256:…</c>).</param>

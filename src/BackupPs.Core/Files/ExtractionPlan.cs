@@ -4,18 +4,14 @@ using BackupPs.Core.Errors;
 namespace BackupPs.Core.Files;
 
 /// <summary>
-/// The prescan of a restore, on the manifest: every entry a restore would write, checked before anything is written. The
-/// tar itself may hold nothing but these entries (<see cref="FileSetVerifier"/> and the extraction compare every header
-/// with the manifest), so what is safe here is what gets written. <see cref="FileSetValidator"/> has already refused
-/// absolute names, "..", empty segments and hard links to later entries; this adds what depends on the tree as a whole:
-/// <list type="bullet">
-/// <item>no entry lies below a symbolic link, a file or a hard link (a link, then a write through it);</item>
-/// <item>a hard link names a file or a symbolic link (never a folder), resolved to the first name;</item>
-/// <item>a symbolic link resolves, from its own place and through the tree's other links, to a path inside the
-/// destination; an absolute target counts as outside. <see cref="ExtractOptions.AllowExternalLinks"/> lets such links be
-/// created as links (the extraction never writes through any link), as a tree with links into /etc or to ../shared
-/// cannot be restored otherwise.</item>
-/// </list>
+/// The prescan of a restore, on the manifest: what the tree as a whole must not do, checked before anything is written. The
+/// tar itself may hold nothing but the manifest's entries (<see cref="FileSetVerifier"/> and the extraction compare every
+/// header with it), so what is safe here is what gets written. <see cref="FileSetValidator"/> has already refused absolute
+/// names, "..", empty segments, an entry under a file or a symbolic link (a link, then a write through it) and hard links
+/// to anything but an earlier file; this adds the symbolic links: each must resolve, from its own place and through the
+/// tree's other links, to a path inside the destination; an absolute target counts as outside.
+/// <see cref="ExtractOptions.AllowExternalLinks"/> lets such links be created as links (the extraction never writes
+/// through any link), as a tree with links into /etc or to ../shared cannot be restored otherwise.
 /// </summary>
 internal sealed class ExtractionPlan
 {
@@ -27,23 +23,22 @@ internal sealed class ExtractionPlan
 
     private readonly Dictionary<string, FileEntry> _byPath;
 
-    private ExtractionPlan(Dictionary<string, FileEntry> byPath, IReadOnlyList<string> implicitFolders, IReadOnlyDictionary<string, FileEntry> linkedFirst)
+    private ExtractionPlan(Dictionary<string, FileEntry> byPath, IReadOnlyList<string> implicitFolders)
     {
         _byPath = byPath;
         ImplicitFolders = implicitFolders;
-        HardLinkTargets = linkedFirst;
     }
 
     /// <summary>Folders an entry lies in that the manifest does not list (the parents of an EnvFile set's files), parents first.</summary>
     public IReadOnlyList<string> ImplicitFolders { get; }
 
-    /// <summary>For each hard link's path, the entry that holds its content or link (its first name, resolved through other hard links).</summary>
-    public IReadOnlyDictionary<string, FileEntry> HardLinkTargets { get; }
-
     /// <summary>The manifest's entry of <paramref name="path"/>, or null.</summary>
     public FileEntry? Find(string path) => _byPath.GetValueOrDefault(path);
 
-    /// <summary>Checks every entry of <paramref name="manifest"/>; throws <see cref="UnsafeEntryErrorId"/> (InvalidData) at the first one refused.</summary>
+    /// <summary>
+    /// Checks every entry of <paramref name="manifest"/>, which <see cref="ManifestValidator"/> accepted; throws
+    /// <see cref="UnsafeEntryErrorId"/> (InvalidData) at the first one refused.
+    /// </summary>
     /// <param name="artifactPath">Named in the error.</param>
     public static ExtractionPlan Build(string artifactPath, BackupManifest manifest, ExtractOptions options)
     {
@@ -51,7 +46,6 @@ internal sealed class ExtractionPlan
         var byPath = files.ToDictionary(e => e.Path, StringComparer.Ordinal);
         var implicitFolders = new List<string>();
         var implicitSeen = new HashSet<string>(StringComparer.Ordinal);
-        var linkedFirst = new Dictionary<string, FileEntry>(StringComparer.Ordinal);
         BackupPsException Refused(FileEntry entry, string reason) =>
             new(UnsafeEntryErrorId, FailureCategory.InvalidData,
                 $"{artifactPath} holds {ManifestValidator.Shown(entry.Path)}, which {reason}; a restore refuses such a backup before writing anything, and nothing was written.")
@@ -68,33 +62,10 @@ internal sealed class ExtractionPlan
             for (var depth = 1; depth < segments.Length; depth++)
             {
                 var ancestor = string.Join('/', segments, 0, depth);
-                if (byPath.TryGetValue(ancestor, out var above))
-                {
-                    if (above.Type != FileEntryType.Directory)
-                    {
-                        throw Refused(entry, $"lies below {ManifestValidator.Shown(ancestor)}, a {ManifestEntryMatch.Describe(above.Type)}: writing it would go through that");
-                    }
-                }
-                else if (implicitSeen.Add(ancestor))
+                if (!byPath.ContainsKey(ancestor) && implicitSeen.Add(ancestor))
                 {
                     implicitFolders.Add(ancestor);
                 }
-            }
-
-            if (entry.Type == FileEntryType.HardLink)
-            {
-                var first = byPath[entry.LinkTarget!];
-                while (first.Type == FileEntryType.HardLink)
-                {
-                    first = byPath[first.LinkTarget!];
-                }
-
-                if (first.Type == FileEntryType.Directory)
-                {
-                    throw Refused(entry, $"is a hard link to the folder {ManifestValidator.Shown(first.Path)}");
-                }
-
-                linkedFirst[entry.Path] = first;
             }
 
             if (entry.Type == FileEntryType.SymbolicLink && !options.AllowExternalLinks && LeadsOutside(entry, byPath) is { } why)
@@ -104,7 +75,7 @@ internal sealed class ExtractionPlan
             }
         }
 
-        return new ExtractionPlan(byPath, implicitFolders, linkedFirst);
+        return new ExtractionPlan(byPath, implicitFolders);
     }
 
     /// <summary>
@@ -163,22 +134,14 @@ internal sealed class ExtractionPlan
             }
 
             var candidate = string.Join('/', place.Append(segment));
-            if (byPath.TryGetValue(candidate, out var met))
+            if (byPath.TryGetValue(candidate, out var met) && met.Type == FileEntryType.SymbolicLink)
             {
-                while (met.Type == FileEntryType.HardLink && byPath.TryGetValue(met.LinkTarget!, out var linked))
+                if (Follow(met.LinkTarget!) is { } why)
                 {
-                    met = linked;
+                    return $"through {ManifestValidator.Shown(candidate)} {why}";
                 }
 
-                if (met.Type == FileEntryType.SymbolicLink)
-                {
-                    if (Follow(met.LinkTarget!) is { } why)
-                    {
-                        return $"through {ManifestValidator.Shown(candidate)} {why}";
-                    }
-
-                    continue;
-                }
+                continue;
             }
 
             place.Add(segment);

@@ -282,14 +282,14 @@ internal static class FileSetRestore
         if (status.Value.Kind != EntryKind.Directory)
         {
             throw new BackupPsException("DestinationInvalid", FailureCategory.InvalidArgument,
-                $"{destination} is {status.Value.Describe()}, not a folder; a restore writes into a new or empty folder. Choose another -Destination.")
+                $"The destination {destination} is {status.Value.Describe()}, not a folder; a restore writes into a new or empty folder. Choose another -Destination.")
             { Target = destination };
         }
 
         if (Directory.EnumerateFileSystemEntries(destination, "*", Everything).Any())
         {
             throw new BackupPsException(DestinationNotEmptyErrorId, FailureCategory.ResourceExists,
-                $"{destination} is not empty, and a restore never writes over files; choose a new or empty -Destination, or use -Replace to swap the restored tree in (the old one is kept beside it).")
+                $"The destination {destination} is not empty, and a restore never writes over files; choose a new or empty -Destination, or use -Replace to swap the restored tree in (the old one is kept beside it).")
             { Target = destination };
         }
 

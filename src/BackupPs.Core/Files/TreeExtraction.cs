@@ -19,7 +19,7 @@ namespace BackupPs.Core.Files;
 /// AT_SYMLINK_NOFOLLOW, and chmod only on entries that are not links.
 /// </para>
 /// Order: implicit folders; the artifact's folders and files (content 0600 while written); files an incremental backup
-/// takes from earlier artifacts; hard links to files; symbolic links; hard links to symbolic links; owners (as root),
+/// takes from earlier artifacts; hard links; symbolic links; owners (as root),
 /// extended attributes, modes (setuid/setgid after chown, which clears them); mtimes, folders last and deepest first.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -51,7 +51,7 @@ internal sealed class TreeExtraction(string artifactPath, BackupManifest manifes
         }
 
         var files = manifest.Files ?? [];
-        foreach (var entry in files.Where(e => e.Type == FileEntryType.HardLink && plan.HardLinkTargets[e.Path].Type == FileEntryType.File))
+        foreach (var entry in files.Where(e => e.Type == FileEntryType.HardLink))
         {
             HardLink(entry);
         }
@@ -60,11 +60,6 @@ internal sealed class TreeExtraction(string artifactPath, BackupManifest manifes
         {
             cancellationToken.ThrowIfCancellationRequested();
             File.CreateSymbolicLink(Full(entry.Path), entry.LinkTarget!);
-        }
-
-        foreach (var entry in files.Where(e => e.Type == FileEntryType.HardLink && plan.HardLinkTargets[e.Path].Type == FileEntryType.SymbolicLink))
-        {
-            HardLink(entry);
         }
 
         ApplyMetadata(files);
@@ -182,7 +177,8 @@ internal sealed class TreeExtraction(string artifactPath, BackupManifest manifes
     private void HardLink(FileEntry entry)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (LibC.Link(Full(plan.HardLinkTargets[entry.Path].Path), Full(entry.Path)) != 0)
+        // The validator lets a hard link name only an earlier regular file: never a link, a folder or a later entry.
+        if (LibC.Link(Full(entry.LinkTarget!), Full(entry.Path)) != 0)
         {
             throw LibC.ErrnoException(Marshal.GetLastPInvokeError(), $"Cannot create the hard link {Full(entry.Path)}");
         }

@@ -88,30 +88,43 @@ internal static partial class ContainerLeftovers
     /// Removes drill containers whose owner does not run any more, or, for another host's owner, that
     /// were created more than an hour ago. Containers without an owner label are left alone.
     /// </summary>
-    public static async Task RemoveDrillContainersAsync(DockerClient docker, DateTimeOffset now, IOperationHost host, CancellationToken cancellationToken)
+    public static Task RemoveDrillContainersAsync(DockerClient docker, DateTimeOffset now, IOperationHost host, CancellationToken cancellationToken) =>
+        RemoveOwnedContainersAsync(docker, DrillLabel, "drill container", "a drill", now, host, cancellationToken);
+
+    /// <summary>
+    /// The same for the helper containers of Backup-Volume and Restore-Volume (label <paramref name="label"/>=1): created,
+    /// never started, they only hold a volume mounted, and block its removal while they exist.
+    /// </summary>
+    public static Task RemoveVolumeHelpersAsync(DockerClient docker, string label, DateTimeOffset now, IOperationHost host, CancellationToken cancellationToken) =>
+        RemoveOwnedContainersAsync(docker, label, "volume helper container", "a volume backup or restore", now, host, cancellationToken);
+
+    /// <param name="what">"drill container", for messages.</param>
+    /// <param name="by">"a drill": what left it behind, for messages.</param>
+    private static async Task RemoveOwnedContainersAsync(DockerClient docker, string label, string what, string by, DateTimeOffset now, IOperationHost host,
+        CancellationToken cancellationToken)
     {
-        IReadOnlyList<DockerContainerSummary> drills;
+        IReadOnlyList<DockerContainerSummary> containers;
         try
         {
-            drills = await docker.ListContainersAsync(all: true, new Dictionary<string, string> { [DrillLabel] = "1" }, cancellationToken).ConfigureAwait(false);
+            containers = await docker.ListContainersAsync(all: true, new Dictionary<string, string> { [label] = "1" }, cancellationToken).ConfigureAwait(false);
         }
         catch (BackupPsException e)
         {
-            host.WriteVerbose($"Could not look for drill containers left by interrupted runs: {e.Message}");
+            host.WriteVerbose($"Could not look for {what}s left by interrupted runs: {e.Message}");
             return;
         }
 
-        foreach (var drill in drills)
+        foreach (var container in containers)
         {
-            if (ResourceOwner.Parse(drill.Labels.GetValueOrDefault(ResourceOwner.Label)) is not { } owner)
+            if (ResourceOwner.Parse(container.Labels.GetValueOrDefault(ResourceOwner.Label)) is not { } owner)
             {
                 // An earlier version's: nothing tells whether its drill still runs (a big one can take hours), so it is only named.
-                host.WriteVerbose($"The drill container {drill.Names.FirstOrDefault() ?? drill.Id[..12]} has no owner label (an earlier BackupPs made it); if no drill runs, remove it with docker rm -f -v {drill.Id[..12]}.");
+                host.WriteVerbose($"The {what} {container.Names.FirstOrDefault() ?? container.Id[..12]} has no owner label (an earlier BackupPs made it); if none runs, remove it with docker rm -f -v {container.Id[..12]}.");
                 continue;
             }
 
-            var running = owner.Holds(drill.Names.FirstOrDefault()?.TrimStart('/') ?? drill.Id);
-            if (running is true || (running is null && now - drill.Created <= StaleAge))
+            var running = owner.Holds(container.Names.FirstOrDefault()?.TrimStart('/') ?? container.Id);
+            if (running is true || (running is null && now - container.Created <= StaleAge))
             {
                 continue;
             }
@@ -119,12 +132,12 @@ internal static partial class ContainerLeftovers
             using var timeout = OperationRun.CleanupTimeout(TimeSpan.FromMinutes(1));
             try
             {
-                await docker.RemoveContainerAsync(drill.Id, force: true, removeVolumes: true, timeout.Token).ConfigureAwait(false);
-                host.WriteWarning($"Removed the drill container {drill.Names.FirstOrDefault() ?? drill.Id[..12]}, left behind by a drill that was interrupted.");
+                await docker.RemoveContainerAsync(container.Id, force: true, removeVolumes: true, timeout.Token).ConfigureAwait(false);
+                host.WriteWarning($"Removed the {what} {container.Names.FirstOrDefault() ?? container.Id[..12]}, left behind by {by} that was interrupted.");
             }
             catch (Exception e) when (e is BackupPsException or OperationCanceledException)
             {
-                host.WriteWarning($"The drill container {drill.Id[..12]}, left behind by a drill that was interrupted, could not be removed ({e.Message}); remove it with docker rm -f -v {drill.Id[..12]}.");
+                host.WriteWarning($"The {what} {container.Id[..12]}, left behind by {by} that was interrupted, could not be removed ({e.Message}); remove it with docker rm -f -v {container.Id[..12]}.");
             }
         }
     }

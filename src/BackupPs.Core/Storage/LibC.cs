@@ -72,6 +72,10 @@ internal static partial class LibC
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
+    /// <summary>fchown(2): sets the numeric owner and group of an open file (root only, for another owner than oneself).</summary>
+    [LibraryImport(Library, EntryPoint = "fchown", SetLastError = true)]
+    public static partial int FChown(int fd, uint owner, uint group);
+
     /// <summary>statx's flag: describe a symbolic link itself, as lstat does.</summary>
     public const int AtSymlinkNoFollow = 0x100;
 

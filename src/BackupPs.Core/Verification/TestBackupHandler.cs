@@ -92,7 +92,22 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             checks = [new BackupCheck("Manifest", true, manifestPath)];
             if (manifest.Kind != BackupKind.Database)
             {
-                drill = await TestFileSetAsync(path, manifest, options, checks, host, progress, cancellationToken).ConfigureAwait(false);
+                if (options.Restore)
+                {
+                    RequireFileSetDrill(path, manifest, options);
+                }
+
+                if (options.Restore && !(manifest.Kind == BackupKind.Volume
+                        ? host.ShouldProcess("a throwaway Docker volume",
+                            $"Restore drill of {path}: restore it into a throwaway volume, compare every entry with the manifest, then remove the volume")
+                        : host.ShouldProcess($"a throwaway folder under {System.IO.Path.GetTempPath()}",
+                            $"Restore drill of {path}: restore it into a throwaway folder, compare every entry with the manifest, then remove it")))
+                {
+                    // -WhatIf or a No: as for a database drill, nothing runs and nothing is reported for this backup.
+                    return;
+                }
+
+                drill = await TestFileSetAsync(path, manifest, options, checks, _connect, host, progress, cancellationToken).ConfigureAwait(false);
             }
             else if (options.Restore && new FileInfo(path).Length == manifest.SizeBytes)
             {
@@ -162,22 +177,50 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
 
     /// <summary>
     /// A file set (EnvFile, Directory, Volume): <see cref="FileSetVerifier"/>'s checks, or with -Restore a drill into a
-    /// throwaway folder (<see cref="FileSetDrill"/>). Adds the checks to <paramref name="checks"/>; returns the drill's result
-    /// or null. The -Restore options that only concern a database drill are refused for it, as they would be ignored.
+    /// throwaway folder (<see cref="FileSetDrill"/>) or, for a volume, a throwaway volume (<see cref="Volumes.VolumeDrill"/>),
+    /// after <see cref="RequireFileSetDrill"/> and the confirmation. Adds the
+    /// checks to <paramref name="checks"/>; returns the drill's result or null.
     /// </summary>
+    /// <param name="connect">Reaches the Docker daemon (the volume drill only).</param>
     private static async Task<DrillResult?> TestFileSetAsync(string path, BackupManifest manifest, TestBackupOptions options, List<BackupCheck> checks,
-        IOperationHost host, ProgressActivity progress, CancellationToken cancellationToken)
+        Func<DockerClient> connect, IOperationHost host, ProgressActivity progress, CancellationToken cancellationToken)
     {
         if (!options.Restore)
         {
             progress.Step(2, 2, "checking the file: hash, decompression, every entry, the chain");
-            host.WriteVerbose($"Checking {path}: its SHA-256, its {manifest.Compression} stream, every tar entry against the manifest's {manifest.FileCount} entries"
-                + (manifest.BaseFileName is null ? "." : ", and the earlier backups it builds on."));
+            host.WriteVerbose($"Checking {path}: its SHA-256, its {manifest.Compression} stream, every tar entry against the manifest's {manifest.FileCount} entries, "
+                + $"{(manifest.BaseFileName is null ? "no chain (a full backup)" : "and the earlier backups it builds on")}.");
             using var reading = progress.Child($"Reading {System.IO.Path.GetFileName(path)}", "Starting");
             checks.AddRange(await FileSetVerifier.VerifyAsync(path, manifest, read => reading.Bytes(read, manifest.SizeBytes, "checked"), cancellationToken).ConfigureAwait(false));
             return null;
         }
 
+        if (OperatingSystem.IsWindows())
+        {
+            throw new BackupPsException("NotSupportedOnWindows", FailureCategory.InvalidOperation,
+                $"{path} is a {manifest.Kind} backup: restoring one (owners, modes, links) needs Linux.")
+            { Target = path };
+        }
+
+        if (manifest.Kind == BackupKind.Volume)
+        {
+            using var docker = connect();
+            var volumeDrill = await Volumes.VolumeDrill.RunAsync(docker, new StoredBackup(path, manifest), host, progress, cancellationToken).ConfigureAwait(false);
+            checks.AddRange(volumeDrill.Checks);
+            return volumeDrill;
+        }
+
+        var drill = await FileSetDrill.RunAsync(new StoredBackup(path, manifest), host, progress, cancellationToken).ConfigureAwait(false);
+        checks.AddRange(drill.Checks);
+        return drill;
+    }
+
+    /// <summary>
+    /// Refuses, before the confirmation, a drill of a file set that cannot run as asked: the -Restore options that only
+    /// concern a database drill would be ignored.
+    /// </summary>
+    private static void RequireFileSetDrill(string path, BackupManifest manifest, TestBackupOptions options)
+    {
         var databaseOnly = new (bool Given, string Name)[]
         {
             (options.Isolated, "-Isolated"), (options.Container is not null, "-Container"), (options.Query is not null, "-Query"),
@@ -191,28 +234,6 @@ public sealed class TestBackupHandler : ICommandHandler<TestBackupOptions>
             { Target = path };
         }
 
-        switch (manifest.Kind)
-        {
-            case BackupKind.Directory or BackupKind.EnvFile when !OperatingSystem.IsWindows():
-                if (!host.ShouldProcess($"a throwaway folder under {System.IO.Path.GetTempPath()}",
-                    $"Restore drill of {path}: restore it into a throwaway folder, compare every entry with the manifest, then remove it"))
-                {
-                    return null;
-                }
-
-                var drill = await FileSetDrill.RunAsync(new StoredBackup(path, manifest), host, progress, cancellationToken).ConfigureAwait(false);
-                checks.AddRange(drill.Checks);
-                return drill;
-            case BackupKind.Volume:
-                // The seam of the volume drill (restore into a throwaway volume, compare, remove), which Restore-Volume's engine fills in.
-                throw new BackupPsException("VolumeDrillNotSupported", FailureCategory.InvalidOperation,
-                    $"{path} is a Volume backup, and Test-Backup -Restore cannot drill volume backups yet; Test-Backup without -Restore proves its file and every entry.")
-                { Target = path };
-            default:
-                throw new BackupPsException("NotSupportedOnWindows", FailureCategory.InvalidOperation,
-                    $"{path} is a {manifest.Kind} backup: restoring one (owners, modes, links) needs Linux.")
-                { Target = path };
-        }
     }
 
     /// <summary>Where the drill would restore, for the confirmation: the container it would use, or a throwaway one.</summary>

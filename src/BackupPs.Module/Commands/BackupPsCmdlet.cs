@@ -20,6 +20,30 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>
+    /// True when the command's -Force is given (generated from an option named Force): it answers yes to the
+    /// confirmation, as the CLI's --force does. -WhatIf still only shows, and an explicit -Confirm still asks.
+    /// </summary>
+    protected virtual bool ForceConfirms => false;
+
+    /// <summary>ShouldProcess, unless -Force answers it (see <see cref="ForceConfirms"/>).</summary>
+    private bool Confirm(string target, string action)
+    {
+        if (ForceConfirms && !Requested("WhatIf", "WhatIfPreference") && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
+        {
+            WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force).");
+            return true;
+        }
+
+        return ShouldProcess(target, action);
+    }
+
+    /// <summary>A common switch as given, else its preference variable ($WhatIfPreference).</summary>
+    private bool Requested(string parameter, string preference) =>
+        MyInvocation.BoundParameters.TryGetValue(parameter, out var value)
+            ? LanguagePrimitives.IsTrue(value)
+            : LanguagePrimitives.IsTrue(GetVariableValue(preference));
+
     public void Dispose()
     {
         _stopping.Dispose();
@@ -28,7 +52,7 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// Resolves a path parameter against the current PowerShell location (not the process directory); a blank one is
-    /// refused (EmptyPath), never made a folder named "   " there.
+    /// refused (EmptyPath), never made a folder named "   " there, and so is a path of another provider (PathNotFileSystem).
     /// </summary>
     /// <param name="parameter">The parameter as typed (-SafetyBackupPath), for the error.</param>
     protected string? ResolvePath(string? path, string parameter)
@@ -40,7 +64,12 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
 
         try
         {
-            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(NotBlank(path, parameter));
+            return ProviderPath(NotBlank(path, parameter)).Path;
+        }
+        catch (SessionStateException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e.ErrorRecord, e));
+            throw;
         }
         catch (PathErrorException e)
         {
@@ -171,10 +200,20 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// The file-system path <paramref name="path"/> names, against the PowerShell location. The provider leaves a relative
+    /// provider-qualified path (FileSystem::app/certs) relative; made absolute here, or the core would take it against the
+    /// process's directory, which is not where the user is.
+    /// </summary>
     private (string Path, bool Exists) ProviderPath(string path)
     {
         var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
         RequireFileSystem(provider, path);
+        if (!System.IO.Path.IsPathRooted(full))
+        {
+            full = System.IO.Path.GetFullPath(full, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+        }
+
         return (full, File.Exists(full) || Directory.Exists(full));
     }
 
@@ -428,7 +467,7 @@ public abstract class BackupPsCmdlet : PSCmdlet, IDisposable
         {
             // The worker blocks until the pipeline thread has asked the user (-WhatIf/-Confirm).
             var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _queue.Add(c => answer.SetResult(c.ShouldProcess(target, action)));
+            _queue.Add(c => answer.SetResult(c.Confirm(target, action)));
             answer.Task.Wait(stopping);
             return answer.Task.Result;
         }

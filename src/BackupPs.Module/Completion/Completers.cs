@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using BackupPs.Core.Catalog;
 using BackupPs.Core.Database;
+using BackupPs.Core.Docker;
 
 namespace BackupPs.Completion;
 
@@ -67,6 +68,41 @@ public sealed class DatabaseCompleter : IArgumentCompleter
         return CompletionValues.Complete(wordToComplete, _ => StoreRoot.Records(root)
             .Where(r => environment is null || string.Equals(r.Environment, environment, StringComparison.OrdinalIgnoreCase))
             .Select(r => r.Database).OfType<string>());
+    }
+}
+
+/// <summary>-Volume: the names of the Docker volumes, as docker volume ls lists them.</summary>
+public sealed class VolumeCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionValues.Complete(wordToComplete, ct =>
+        {
+            using var docker = new BackupPs.Core.Docker.DockerClient();
+            return docker.ListVolumesAsync(labelFilters: null, ct).GetAwaiter().GetResult().Select(v => v.Name).ToArray();
+        });
+}
+
+/// <summary>
+/// -Name: the catalog names recorded in the store (databases, env-file sets, folders, volumes), of the -Environment
+/// already typed, and of the -Kind typed or, in a command of one kind (Backup-Directory, Restore-Volume ...), of that kind.
+/// </summary>
+public sealed class NameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var root = StoreRoot.Of(fakeBoundParameters);
+        var environment = CompletionValues.Bound(fakeBoundParameters, "Environment");
+        var noun = commandName[(commandName.IndexOf('-', StringComparison.Ordinal) + 1)..];
+        var kind = Enum.TryParse<BackupKind>(noun, ignoreCase: true, out var commandKind) ? commandKind
+            : Enum.TryParse<BackupKind>(CompletionValues.Bound(fakeBoundParameters, "Kind"), ignoreCase: true, out var typedKind) ? typedKind
+            : (BackupKind?)null;
+        return CompletionValues.Complete(wordToComplete, _ => StoreRoot.Records(root)
+            .Where(r => (environment is null || string.Equals(r.Environment, environment, StringComparison.OrdinalIgnoreCase)) && (kind is null || r.Kind == kind))
+            .Select(r => r.CatalogName));
     }
 }
 

@@ -13,7 +13,7 @@ public sealed class GetHelpTests(GetHelpTests.Session fixture) : IClassFixture<G
 {
     private readonly ModuleSession _session = fixture.Module;
 
-    private static readonly string[] CmdletNames = ["Backup-Database", "Get-Backup", "Restore-Database", "Test-Backup"];
+    private static readonly string[] CmdletNames = ["Backup-Database", "Backup-Directory", "Backup-Volume", "Export-EnvFile", "Get-Backup", "Import-EnvFile", "Restore-Database", "Restore-Directory", "Restore-Volume", "Test-Backup"];
 
     public static TheoryData<string> Cmdlets() => new(CmdletNames);
 
@@ -22,7 +22,7 @@ public sealed class GetHelpTests(GetHelpTests.Session fixture) : IClassFixture<G
     {
         var missing = _session.Invoke("""
             # HelpFile is the bare file name until Get-Help has resolved it to a full path.
-            Get-Command -Module BackupPs | Where-Object {
+            Get-Command -Module BackupPs -CommandType Cmdlet | Where-Object {
                 -not (Test-Path -LiteralPath (Join-Path $_.Module.ModuleBase 'en-US' (Split-Path -Leaf $_.HelpFile)))
             } | ForEach-Object Name
             """).AssertSucceeded().Output;
@@ -32,7 +32,7 @@ public sealed class GetHelpTests(GetHelpTests.Session fixture) : IClassFixture<G
     [Fact]
     public void EveryCmdletHasHelp()
     {
-        var names = _session.Invoke("(Get-Command -Module BackupPs).Name | Sort-Object").AssertSucceeded().Output.Select(o => o.ToString());
+        var names = _session.Invoke("(Get-Command -Module BackupPs -CommandType Cmdlet).Name | Sort-Object").AssertSucceeded().Output.Select(o => o.ToString());
         Assert.Equal(CmdletNames, names);
     }
 

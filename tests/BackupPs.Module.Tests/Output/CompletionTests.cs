@@ -115,7 +115,5 @@ public sealed class CompletionTests : IAsyncLifetime
         }
     }
 
-    private string[] Complete(string line) => Session
-        .Invoke("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches | ForEach-Object CompletionText", line)
-        .AssertSucceeded().Output.Select(o => (string)o.BaseObject).ToArray();
+    private string[] Complete(string line) => SessionText.Complete(Session, line);
 }

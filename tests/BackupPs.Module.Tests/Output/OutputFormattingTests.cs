@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using BackupPs.Module.Tests.Infrastructure;
 using BackupPs.Tests.Infrastructure;
 
@@ -75,7 +73,7 @@ public sealed class OutputFormattingTests : IDisposable
     public void BackupTableShowsFileNameContainerAgeSizeAndVerified(string expression)
     {
         var lines = Lines(Render(expression + " | Format-Table"));
-        Assert.Equal(["FileName", "Container", "Age", "Size", "Verified"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["FileName", "Source", "Age", "Size", "Verified"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         var verified = _session.Invoke("$backup.CompletedUtc.UtcDateTime.ToString('MM-dd HH:mm')").AssertSucceeded().Output[0].ToString();
         Assert.EndsWith(verified, lines[2], StringComparison.Ordinal);
         Assert.Contains(_session.Invoke("$backup.FileName").Output[0].ToString(), Render("$backup"), StringComparison.Ordinal);
@@ -101,19 +99,8 @@ public sealed class OutputFormattingTests : IDisposable
         Assert.Equal(live, imported);
     }
 
-    private static string Canonical(JsonNode? node) => node switch
-    {
-        JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => JsonSerializer.Serialize(p.Key) + ":" + Canonical(p.Value))) + "}",
-        JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
-        null => "null",
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => JsonSerializer.Serialize(v.GetValue<string>()),
-        _ => node.ToJsonString(),
-    };
-
     /// <summary>The pipeline's text at 80 columns; $args[0] is the store unless other arguments are given.</summary>
-    private string Render(string pipeline, params object?[] arguments) =>
-        string.Concat(_session.Invoke(pipeline + " | Out-String -Width 80", arguments.Length > 0 ? arguments : [_store]).AssertSucceeded().Output.Select(o => o.BaseObject as string));
+    private string Render(string pipeline, params object?[] arguments) => SessionText.Render(_session, pipeline, arguments.Length > 0 ? arguments : [_store]);
 
-    private static string[] Lines(string text) =>
-        text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToArray();
+    private static string[] Lines(string text) => SessionText.Lines(text);
 }

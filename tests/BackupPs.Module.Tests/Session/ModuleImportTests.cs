@@ -14,7 +14,15 @@ public sealed class ModuleImportTests(SharedPostgresServer server) : IDisposable
     public void ExportsExactlyTheManifestsCmdlets()
     {
         var names = _session.Invoke("(Get-Command -Module BackupPs).Name | Sort-Object").AssertSucceeded().Output.Select(o => o.ToString());
-        Assert.Equal(["Backup-Database", "Get-Backup", "Restore-Database", "Test-Backup"], names);
+        Assert.Equal(["Backup-Database", "Backup-Directory", "Backup-Volume", "Export-EnvFile", "Export-EnvFiles", "Get-Backup", "Import-EnvFile", "Restore-Database", "Restore-Directory", "Restore-Volume", "Test-Backup"], names);
+    }
+
+    /// <summary>Export-EnvFiles, the name in the user's card, is an alias of Export-EnvFile that the module exports.</summary>
+    [Fact]
+    public void CmdletAliasesAreExportedAndResolve()
+    {
+        var alias = _session.Invoke("Get-Alias Export-EnvFiles | ForEach-Object { '{0} {1}' -f $_.ResolvedCommandName, $_.ModuleName }").AssertSucceeded().Output.Single();
+        Assert.Equal("Export-EnvFile BackupPs", alias.ToString());
     }
 
     [Fact]

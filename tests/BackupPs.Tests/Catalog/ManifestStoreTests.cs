@@ -193,7 +193,7 @@ public sealed class ManifestStoreTests : IDisposable
             // The second name for prod is read, but its backup belongs in prod/app only, so it is listed once.
             Assert.Contains(host.Warnings, w => w.Contains($"{Path.Combine(_root, "again", "app")}", StringComparison.Ordinal) && w.Contains("belongs in prod/app", StringComparison.Ordinal));
             Assert.Contains(host.Warnings, w => w.Contains($"{Path.Combine(_root, "loop")}: it leads back to {_root}, a folder above it (a loop)", StringComparison.Ordinal));
-            Assert.Contains(host.Warnings, w => w.Contains($"{Path.Combine(_root, "prod", "app", "deeper")}: it is a symbolic link to a folder ({usb}) inside a database's folder", StringComparison.Ordinal));
+            Assert.Contains(host.Warnings, w => w.Contains($"{Path.Combine(_root, "prod", "app", "deeper")}: it is a symbolic link to a folder ({usb}) inside a backup's folder", StringComparison.Ordinal));
         }
         finally
         {

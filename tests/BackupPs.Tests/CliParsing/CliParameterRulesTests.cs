@@ -38,6 +38,8 @@ public sealed class CliParameterRulesTests
     [InlineData("EmptyPath", "--path is empty", new[] { "test-backup", "/s/a.dump.zst", " \t" })]
     [InlineData("EmptyPath", "--path is empty", new[] { "backup-database", "db", "--environment", "dev", "--path", "  " })]
     [InlineData("EmptyPath", "--safety-backup-path is empty", new[] { "restore-database", "x.dump.zst", "--replace", "--safety-backup-path", " " })]
+    [InlineData("EmptyPath", "--source-path is empty", new[] { "backup-directory", "--source-path", " ", "--environment", "dev" })]
+    [InlineData("EmptyPath", "--destination is empty", new[] { "restore-directory", "x.tar.zst", "--destination", "  " })]
     [InlineData("ParameterArgumentValidationError", "--container must not be empty", new[] { "restore-database", "x.dump.zst", "--container", "" })]
     [InlineData("ParameterArgumentValidationError", "--container must not be empty", new[] { "backup-database", "", "--environment", "dev" })]
     [InlineData("ParameterArgumentValidationError", "--role must not be empty", new[] { "restore-database", "x.dump.zst", "--role", "" })]

@@ -12,10 +12,37 @@ public sealed class CommandLineTests
 {
     private static readonly Func<string, string?> NoEnvironment = _ => null;
 
+    /// <summary>What is backed up is given once per path, positionally or with --source-path; a comma is part of a name.</summary>
+    [Fact]
+    public void SourcePathsAreGivenOncePerPath()
+    {
+        var options = Assert.IsType<BackupPs.Core.Directories.BackupDirectoryOptions>(CommandLine.Parse(
+            ["backup-directory", "/opt/app/certs", "/opt/app/a,b", "--source-path", "storage/photos", "--environment", "prod", "--path", "/opt/backups"], NoEnvironment).Options);
+        Assert.Equal(["/opt/app/certs", "/opt/app/a,b", "storage/photos"], options.SourcePath!);
+        Assert.Equal("/opt/backups", options.Path);
+    }
+
     [Fact]
     public void VerbsAreTheCmdletNamesInLowerCase()
     {
-        Assert.Equal(["backup-database", "backup-directory", "get-backup", "restore-database", "test-backup"], CommandLine.Commands.Select(c => c.Attribute.CliName).Order());
+        // The names the issues promise are there, whichever command lands next.
+        Assert.Subset(CommandLine.Commands.Select(c => c.Attribute.CliName).ToHashSet(),
+            new HashSet<string> { "backup-database", "backup-directory", "backup-volume", "export-env-file", "get-backup", "import-env-file", "restore-database", "restore-directory", "restore-volume", "test-backup" });
+    }
+
+    /// <summary>A command's alias (Export-EnvFiles) is a verb too, in kebab case or plain lower case; help lists it.</summary>
+    [Theory]
+    [InlineData("export-env-file")]
+    [InlineData("export-envfile")]
+    [InlineData("export-env-files")]
+    [InlineData("Export-EnvFiles")]
+    public void CommandAliasesAreVerbsToo(string verb)
+    {
+        var line = CommandLine.Parse([verb, "--source-path", "apps/api/.env", "--source-path", "apps/web/.env", "--environment", "prod", "--path", "/opt/backups"], NoEnvironment);
+        var options = Assert.IsType<BackupPs.Core.EnvFiles.ExportEnvFileOptions>(line.Options);
+        Assert.Equal(["apps/api/.env", "apps/web/.env"], options.SourcePath!);
+        Assert.Contains("export-env-files", CliHelp.Write(null), StringComparison.Ordinal);
+        Assert.Contains("(also: backupps export-env-files)", CliHelp.Write(line.Command), StringComparison.Ordinal);
     }
 
     [Fact]

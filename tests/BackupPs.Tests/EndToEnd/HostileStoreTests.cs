@@ -94,7 +94,7 @@ public sealed class HostileStoreTests(SharedPostgresServer pg)
         File.Move(elsewhere, Path.Combine(target, Path.GetFileName(elsewhere)));
         File.Move(BackupNames.ManifestPathFor(elsewhere), BackupNames.ManifestPathFor(Path.Combine(target, Path.GetFileName(elsewhere))));
         Directory.CreateSymbolicLink(Path.Combine(folder, "more"), target);
-        ListsNothingWarning($"symbolic link to a folder ({target}) inside a database's folder", linked);
+        ListsNothingWarning($"symbolic link to a folder ({target}) inside a backup's folder", linked);
         NoScratchDatabases(pg);
     }
 

@@ -131,7 +131,7 @@ internal static class TestArtifact
     /// </summary>
     public static (string Path, BackupManifest Manifest) Write(string folder, IReadOnlyList<TestEntry> entries, string name = "certs",
         DateTimeOffset? started = null, CompressionKind compression = CompressionKind.Zstd, string? baseFileName = null,
-        Action<TarWriter>? writeTar = null, Func<byte[], byte[]>? spoilTar = null, BackupKind kind = BackupKind.Directory)
+        Action<TarWriter>? writeTar = null, Func<byte[], byte[]>? spoilTar = null, BackupKind kind = BackupKind.Directory, string? sourcePath = null)
     {
         var start = started ?? Started;
         var tarBytes = new MemoryStream();
@@ -166,7 +166,8 @@ internal static class TestArtifact
         {
             Kind = kind, Environment = Environment, Name = name, FileName = fileName, Compression = compression,
             SizeBytes = compressed.Length, Sha256 = Sha256(compressed),
-            DumpBytes = uncompressed.Length, StartedUtc = start, CompletedUtc = start.AddSeconds(1), Elapsed = TimeSpan.FromSeconds(1), SourceHost = "pi", SourcePaths = ["/opt/app/" + name],
+            DumpBytes = uncompressed.Length, StartedUtc = start, CompletedUtc = start.AddSeconds(1), Elapsed = TimeSpan.FromSeconds(1), SourceHost = "pi", SourcePaths = [sourcePath ?? "/opt/app/" + name],
+            Volume = kind == BackupKind.Volume ? new VolumeSource { Name = name, Driver = "local", ReadThrough = "Mountpoint" } : null,
             Consistency = BackupConsistency.Consistent, BaseFileName = baseFileName, Files = files, FileCount = files.Count,
             TotalBytes = files.Sum(f => f.Size),
         };
