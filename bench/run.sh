@@ -23,11 +23,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-1000}
 
+# shellcheck source=lib.sh
+source bench/lib.sh
 tests/rig/setup.sh >/dev/null
-{ command -v /usr/bin/time && command -v bc; } >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time bc >/dev/null
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-dotnet build src/BackupPs.Cli -c Release --nologo -v quiet -clp:NoSummary
-cli=src/BackupPs.Cli/bin/Release/net8.0/backupps.dll
+bench_tools
+bench_build_cli
 
 container="backupps-bench-$$"
 out=$(mktemp -d /var/tmp/backupps-bench.XXXXXX)
@@ -42,20 +42,6 @@ docker exec -i "$container" psql -X -q -U app -d app -v ON_ERROR_STOP=1 -v scale
 docker exec "$container" psql -X -q -U app -d app -c 'vacuum analyze' >/dev/null
 dbsize=$(docker exec "$container" psql -X -A -t -U app -d app -c "select pg_size_pretty(pg_database_size('app'))")
 echo "seeded in $(( $(date +%s) - seed_start )) s; database size $dbsize"
-
-# measure NAME OUTPUT-FILE COMMAND...: one line "NAME seconds bytes peak-kB".
-measure() {
-    local name=$1 file=$2; shift 2
-    sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
-    # stdout is kept only to show it when the command fails (set -e would otherwise end the run silently).
-    if ! /usr/bin/time -f '%e %M' -o "$out/time" "$@" > "$out/stdout"; then
-        echo "$name failed:" >&2; tail -n 40 "$out/stdout" >&2; return 1
-    fi
-    local bytes=0
-    [ -n "$file" ] && bytes=$(stat -c %s $file)
-    read -r seconds rss < "$out/time"
-    echo "$name $seconds $bytes $rss" >> "$out/results"
-}
 
 measure backupps "$out/bps/bench/app/*.dump.zst" \
     dotnet "$cli" backup-database --container "$container" --environment bench --path "$out/bps"
@@ -108,22 +94,15 @@ settle r_bare
 measure drill "" \
     dotnet "$cli" test-backup "$bps_file" --restore
 
-echo
-printf '%-15s %8s %11s %12s\n' procedure 'wall s' 'output MiB' 'peak RSS MiB'
-while read -r name seconds bytes rss; do
-    size=-; [ "$bytes" -gt 0 ] && size=$(printf '%.1f' "$(echo "$bytes/1048576" | bc -l)")
-    printf '%-15s %8.2f %11s %12.1f\n' "$name" "$seconds" "$size" "$(echo "$rss/1024" | bc -l)"
-done < "$out/results"
-get() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' "$out/results"; }
-echo
-printf 'backupps / seed003 time: %.2f (target <= 0.5)\n' "$(echo "$(get backupps 2) / $(get seed003 2)" | bc -l)"
-printf 'backupps / seed000 time: %.2f (target <= 0.4)\n' "$(echo "$(get backupps 2) / $(get seed000 2)" | bc -l)"
-printf 'backupps / seed003 size: %.2f (target <= 1.0)\n' "$(echo "$(get backupps 3) / $(get seed003 3)" | bc -l)"
-printf 'backupps / limit   time: %.2f\n' "$(echo "$(get backupps 2) / $(get limit 2)" | bc -l)"
-printf 'backupps-api / seed003 time: %.2f, / seed000 time: %.2f\n' "$(echo "$(get backupps-api 2) / $(get seed003 2)" | bc -l)" "$(echo "$(get backupps-api 2) / $(get seed000 2)" | bc -l)"
-printf 'backupps peak RSS: %.0f MiB, backupps-api: %.0f MiB (target < 150)\n' "$(echo "$(get backupps 4) / 1024" | bc -l)" "$(echo "$(get backupps-api 4) / 1024" | bc -l)"
-printf 'restore / seed003-restore time: %.2f (target <= 0.8)\n' "$(echo "$(get restore 2) / $(get seed003-restore 2)" | bc -l)"
-printf 'restore-j1 / seed003-restore time: %.2f\n' "$(echo "$(get restore-j1 2) / $(get seed003-restore 2)" | bc -l)"
-printf 'restore / seed000-restore time: %.2f\n' "$(echo "$(get restore 2) / $(get seed000-restore 2)" | bc -l)"
-printf 'drill / pg_restore-bare time: %.2f (target <= 1.1)\n' "$(echo "$(get drill 2) / $(get pg_restore-bare 2)" | bc -l)"
-printf 'restore peak RSS: %.0f MiB, restore-j1: %.0f MiB, drill: %.0f MiB\n' "$(echo "$(get restore 4) / 1024" | bc -l)" "$(echo "$(get restore-j1 4) / 1024" | bc -l)" "$(echo "$(get drill 4) / 1024" | bc -l)"
+print_results
+printf 'backupps / seed003 time: %s (target <= 0.5)\n' "$(ratio backupps seed003 2)"
+printf 'backupps / seed000 time: %s (target <= 0.4)\n' "$(ratio backupps seed000 2)"
+printf 'backupps / seed003 size: %s (target <= 1.0)\n' "$(ratio backupps seed003 3)"
+printf 'backupps / limit   time: %s\n' "$(ratio backupps limit 2)"
+printf 'backupps-api / seed003 time: %s, / seed000 time: %s\n' "$(ratio backupps-api seed003 2)" "$(ratio backupps-api seed000 2)"
+printf 'backupps peak RSS: %s MiB, backupps-api: %s MiB (target < 150)\n' "$(peak_mib backupps)" "$(peak_mib backupps-api)"
+printf 'restore / seed003-restore time: %s (target <= 0.8)\n' "$(ratio restore seed003-restore 2)"
+printf 'restore-j1 / seed003-restore time: %s\n' "$(ratio restore-j1 seed003-restore 2)"
+printf 'restore / seed000-restore time: %s\n' "$(ratio restore seed000-restore 2)"
+printf 'drill / pg_restore-bare time: %s (target <= 1.1)\n' "$(ratio drill pg_restore-bare 2)"
+printf 'restore peak RSS: %s MiB, restore-j1: %s MiB, drill: %s MiB\n' "$(peak_mib restore)" "$(peak_mib restore-j1)" "$(peak_mib drill)"
