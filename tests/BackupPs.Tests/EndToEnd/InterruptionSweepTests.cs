@@ -25,6 +25,9 @@ public sealed class InterruptionSweepServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Server.InitializeAsync();
+        // A table whose COPY lasts about a second on the capped CPU: the sessions of the fixture's own tables end within
+        // a few hundred milliseconds, shorter than one poll of the host's /proc takes on a loaded 2-core CI machine.
+        Server.Psql("create table public.sweep_rows as select g as id, md5(g::text) as text from generate_series(1, 150000) g", "app");
         Backup = BackupOf(Server, "app");
         PostgresContainer.Docker(["update", "--cpus", "0.5", Server.Name]);
     }

@@ -28,13 +28,24 @@ public static class RunLeftovers
             .ToArray();
     }
 
+    /// <summary>Container ids by name, looked up once: a poll that runs docker inspect each time is too slow to see a short-lived process.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ContainerIds = new(StringComparer.Ordinal);
+
     /// <summary>
     /// The host pids and command lines of the processes in <paramref name="container"/> whose command line starts with
     /// <paramref name="prefix"/>, read from the host's /proc (the tests run as root) and told apart by their cgroup.
     /// </summary>
     public static (string Pid, string Args)[] ContainerProcesses(string container, string prefix)
     {
-        var id = ProcessRunner.Run("docker", ["inspect", "-f", "{{.Id}}", container]).Stdout.Trim();
+        if (!ContainerIds.TryGetValue(container, out var id))
+        {
+            id = ProcessRunner.Run("docker", ["inspect", "-f", "{{.Id}}", container]).Stdout.Trim();
+            if (id.Length > 0)
+            {
+                ContainerIds[container] = id;
+            }
+        }
+
         var found = new List<(string, string)>();
         foreach (var process in Directory.GetDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
         {
